@@ -1,0 +1,85 @@
+package dist
+
+import "errors"
+
+// This file fixes the package's API for the rest of the project. The bodies
+// are filled in by the files that own each part (find.go, read.go, check.go).
+
+// File is a distribution candidate found by Find, not read yet.
+type File struct {
+	Path     string
+	Filename string
+	Kind     Kind
+	// Attestations lists "<Filename>.<type>.attestation" files next to it.
+	Attestations []string
+}
+
+// Found is the result of Find.
+type Found struct {
+	// Files are the distributions in upload order: wheels first, then
+	// sdists, each sorted by file name (byte order).
+	Files []File
+	// Unrelated are other regular files (DS-06), by path.
+	Unrelated []string
+	// Signatures are *.asc files (DS-07), by path.
+	Signatures []string
+	// Orphans are *.attestation files that belong to no distribution.
+	Orphans []string
+	// Dirs are the directories that were scanned.
+	Dirs []string
+}
+
+// ErrNotImplemented is returned by stubs during development.
+var ErrNotImplemented = errors.New("not implemented")
+
+// Severity ranks a preflight Problem.
+type Severity int
+
+const (
+	// SeverityError blocks every upload.
+	SeverityError Severity = iota + 1
+	// SeverityWarning is reported and does not block.
+	SeverityWarning
+	// SeverityNotice is informational.
+	SeverityNotice
+)
+
+// String returns "error", "warning" or "notice".
+func (s Severity) String() string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	case SeverityNotice:
+		return "notice"
+	}
+	return "unknown"
+}
+
+// Problem is one finding of the preflight checks.
+type Problem struct {
+	// File is the distribution's file name.
+	File string
+	// ID is the situation ID from action.md, e.g. "VA-05".
+	ID string
+	// Rule is a short stable rule name, e.g. "wheel-name-normalized".
+	Rule string
+	Severity Severity
+	// Field is the metadata field concerned, if any.
+	Field string
+	// Message is what is wrong, in PyPI's own wording where PyPI has one.
+	Message string
+	// Fix says how to fix it.
+	Fix string
+}
+
+// Target selects index-dependent rules.
+type Target int
+
+const (
+	// TargetPyPI is pypi.org or test.pypi.org: policy rules are errors.
+	TargetPyPI Target = iota + 1
+	// TargetOther is any other index: policy rules are warnings.
+	TargetOther
+)

@@ -1,0 +1,169 @@
+package dist
+
+import "strings"
+
+// Kind is the kind of a distribution file.
+type Kind int
+
+const (
+	// Wheel is a built distribution (*.whl).
+	Wheel Kind = iota + 1
+	// Sdist is a source distribution (*.tar.gz or *.zip).
+	Sdist
+)
+
+// String returns "wheel" or "sdist".
+func (k Kind) String() string {
+	switch k {
+	case Wheel:
+		return "wheel"
+	case Sdist:
+		return "sdist"
+	}
+	return "unknown"
+}
+
+// FileType returns the value of the upload form's filetype field:
+// "bdist_wheel" or "sdist".
+func (k Kind) FileType() string {
+	if k == Wheel {
+		return "bdist_wheel"
+	}
+	return "sdist"
+}
+
+// Digests holds the lower-case hex digests of one file, computed in one read.
+type Digests struct {
+	SHA256     string
+	MD5        string
+	Blake2b256 string
+}
+
+// Header is one metadata header line as it appears in METADATA or PKG-INFO,
+// with continuation lines unfolded.
+type Header struct {
+	Name  string // as written, e.g. "Requires-Dist"
+	Value string
+}
+
+// Metadata is the parsed core metadata of a distribution. Headers keeps every
+// header in file order; Body is the message body (the long description when
+// no Description header is present).
+type Metadata struct {
+	Headers []Header
+	Body    string
+	// BodyPresent reports whether the file had a body section at all.
+	BodyPresent bool
+}
+
+// Get returns the first value of the header name (case-insensitive) and
+// whether it was present.
+func (m *Metadata) Get(name string) (string, bool) {
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value, true
+		}
+	}
+	return "", false
+}
+
+// Value returns the first value of the header name, or "".
+func (m *Metadata) Value(name string) string {
+	v, _ := m.Get(name)
+	return v
+}
+
+// All returns every value of the header name (case-insensitive), in order.
+func (m *Metadata) All(name string) []string {
+	var out []string
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			out = append(out, h.Value)
+		}
+	}
+	return out
+}
+
+// Description returns the long description: the Description header if
+// present, else the body.
+func (m *Metadata) Description() string {
+	if v, ok := m.Get("Description"); ok {
+		return v
+	}
+	return m.Body
+}
+
+// Distribution is one distribution file that was found and read.
+type Distribution struct {
+	// Path is the path the file was found at (as given, joined with its
+	// directory), used to open it again for upload.
+	Path string
+	// Filename is the base name of the file.
+	Filename string
+	Kind     Kind
+	Size     int64
+	Digests  Digests
+	Metadata *Metadata
+	// MetadataPath is the archive member the metadata was read from.
+	MetadataPath string
+	// Archive lists the archive's members, for the preflight checks.
+	Archive *Archive
+	// Attestations lists companion files named "<Filename>.<type>.attestation"
+	// found next to the distribution, in name order.
+	Attestations []string
+}
+
+// Name returns the project name from the metadata.
+func (d *Distribution) Name() string { return d.Metadata.Value("Name") }
+
+// Version returns the version from the metadata.
+func (d *Distribution) Version() string { return d.Metadata.Value("Version") }
+
+// NormalizeName returns the PEP 503 normalized form of a project name:
+// lower case, every run of "-", "_" and "." replaced by one "-".
+func NormalizeName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	sep := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '-' || c == '_' || c == '.' {
+			sep = true
+			continue
+		}
+		if sep {
+			b.WriteByte('-')
+			sep = false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	if sep {
+		b.WriteByte('-')
+	}
+	return b.String()
+}
+
+// Member describes one entry of a distribution archive.
+type Member struct {
+	Name string
+	// Size is the uncompressed size as declared by the archive.
+	Size int64
+	// CompressedSize is the compressed size (zip only; 0 for tar).
+	CompressedSize int64
+	// Method is the zip compression method (zip only).
+	Method uint16
+	// TypeFlag is the tar type flag (tar only; '0' for a regular file).
+	TypeFlag byte
+	// Dir reports whether the entry is a directory.
+	Dir bool
+}
+
+// Archive describes the container format and members of a distribution.
+type Archive struct {
+	// Format is "zip" or "tar.gz".
+	Format  string
+	Members []Member
+}

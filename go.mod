@@ -1,0 +1,3 @@
+module github.com/pypi-publish/pypi-publish
+
+go 1.26.8
