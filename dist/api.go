@@ -64,7 +64,7 @@ type Problem struct {
 	// ID is the situation ID from action.md, e.g. "VA-05".
 	ID string
 	// Rule is a short stable rule name, e.g. "wheel-name-normalized".
-	Rule string
+	Rule     string
 	Severity Severity
 	// Field is the metadata field concerned, if any.
 	Field string

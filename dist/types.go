@@ -167,3 +167,33 @@ type Archive struct {
 	Format  string
 	Members []Member
 }
+
+// WheelName is a wheel file name split into its parts, as written in the
+// file name (nothing is normalized): "{Name}-{Version}(-{Build})?-{Python}-{ABI}-{Platform}.whl".
+// Python, ABI and Platform are the compressed tag sets split on ".".
+type WheelName struct {
+	Name     string
+	Version  string
+	Build    string // "" when the file name has no build tag
+	Python   []string
+	ABI      []string
+	Platform []string
+}
+
+// String returns the file name the parts came from.
+func (w WheelName) String() string {
+	var b strings.Builder
+	b.WriteString(w.Name)
+	b.WriteByte('-')
+	b.WriteString(w.Version)
+	if w.Build != "" {
+		b.WriteByte('-')
+		b.WriteString(w.Build)
+	}
+	for _, set := range [][]string{w.Python, w.ABI, w.Platform} {
+		b.WriteByte('-')
+		b.WriteString(strings.Join(set, "."))
+	}
+	b.WriteString(".whl")
+	return b.String()
+}
