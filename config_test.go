@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func mapEnv(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// runnerDefaults is what GitHub's runner sets when no `with:` is given:
+// every declared input, with its action.yml default or "".
+func runnerDefaults(t *testing.T) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for name, in := range readActionInputs(t) {
+		env["INPUT_"+strings.ToUpper(name)] = in.def
+	}
+	return env
+}
+
+type actionInput struct {
+	def         string
+	hasDefault  bool
+	deprecation string
+}
+
+// readActionInputs parses the inputs of action.yml. The file's layout is
+// fixed (two-space indentation), so a line reader is enough and the product
+// needs no YAML dependency.
+func readActionInputs(t *testing.T) map[string]actionInput {
+	t.Helper()
+	f, err := os.Open("action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]actionInput{}
+	var section, cur string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		if !strings.HasPrefix(line, " ") {
+			section = strings.TrimSuffix(line, ":")
+			continue
+		}
+		if section != "inputs" {
+			continue
+		}
+		if strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   ") {
+			cur = strings.TrimSuffix(strings.TrimSpace(line), ":")
+			out[cur] = actionInput{}
+			continue
+		}
+		key, val, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok {
+			continue
+		}
+		val = strings.Trim(strings.TrimSpace(val), `"`)
+		in := out[cur]
+		switch key {
+		case "default":
+			in.def, in.hasDefault = val, true
+		case "deprecationMessage":
+			in.deprecation = val
+		}
+		out[cur] = in
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestActionYAML_matchesInputs keeps action.yml, the inputs table and the Go
+// defaults in step (STYLE C2, action.md §2.2).
+func TestActionYAML_matchesInputs(t *testing.T) {
+	t.Parallel()
+	yml := readActionInputs(t)
+	want := map[string]actionInput{}
+	for _, in := range inputs {
+		if in.Alias != "" {
+			// The default lives on the deprecated alias (action.md §2.2).
+			want[in.Name] = actionInput{}
+			want[in.Alias] = actionInput{def: in.Default, hasDefault: true, deprecation: "The input " + in.Alias + " is deprecated; rename it to " + in.Name + "."}
+			continue
+		}
+		want[in.Name] = actionInput{def: in.Default, hasDefault: in.Default != ""}
+	}
+	if diff := cmp.Diff(want, yml, cmp.AllowUnexported(actionInput{})); diff != "" {
+		t.Errorf("action.yml inputs mismatch (-want +got):\n%s", diff)
+	}
+	// The Go defaults, decoded from an empty environment, agree too.
+	cfg, err := loadConfig(context.Background(), mapEnv(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRunner, err := loadConfig(context.Background(), mapEnv(runnerDefaults(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cfg, fromRunner); diff != "" {
+		t.Errorf("built-in defaults differ from action.yml defaults (-builtin +runner):\n%s", diff)
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	base := Config{
+		User: "__token__", RepositoryURL: "https://upload.pypi.org/legacy/", PackagesDir: "dist",
+		VerifyMetadata: Bool{Value: true, Raw: "true"}, SkipExisting: Bool{Raw: "false"},
+		Verbose: Bool{Value: true, Raw: "true"}, PrintHash: Bool{Value: true, Raw: "true"},
+		Attestations: Bool{Value: true, Raw: "true"}, DryRun: Bool{Raw: "false"}, Concurrency: 1,
+	}
+	with := func(f func(*Config)) Config { c := base; f(&c); return c }
+	cases := []struct {
+		name  string
+		env   map[string]string
+		flags map[string]string
+		want  Config
+	}{
+		{name: "defaults", want: base},
+		{name: "kebab_repository_url", env: map[string]string{"INPUT_REPOSITORY-URL": "https://test.pypi.org/legacy/"},
+			want: with(func(c *Config) { c.RepositoryURL = "https://test.pypi.org/legacy/" })},
+		{name: "alias_repository_url", env: map[string]string{"INPUT_REPOSITORY_URL": "https://test.pypi.org/legacy/"},
+			want: with(func(c *Config) { c.RepositoryURL = "https://test.pypi.org/legacy/" })},
+		{name: "kebab_wins_over_alias", env: map[string]string{"INPUT_PACKAGES-DIR": "out", "INPUT_PACKAGES_DIR": "dist"},
+			want: with(func(c *Config) { c.PackagesDir = "out" })},
+		{name: "empty_kebab_falls_back_to_alias", env: map[string]string{"INPUT_PACKAGES-DIR": "", "INPUT_PACKAGES_DIR": "wheelhouse"},
+			want: with(func(c *Config) { c.PackagesDir = "wheelhouse" })},
+		{name: "whitespace_is_trimmed", env: map[string]string{"INPUT_PACKAGES-DIR": "  out/ \n"},
+			want: with(func(c *Config) { c.PackagesDir = "out/" })},
+		{name: "empty_verbose_is_default", env: map[string]string{"INPUT_VERBOSE": ""}, want: base},
+		{name: "false_any_case", env: map[string]string{"INPUT_VERIFY-METADATA": "FALSE"},
+			want: with(func(c *Config) { c.VerifyMetadata = Bool{Raw: "FALSE"} })},
+		{name: "false_with_spaces", env: map[string]string{"INPUT_PRINT-HASH": " false "},
+			want: with(func(c *Config) { c.PrintHash = Bool{Raw: "false"} })},
+		{name: "no_means_true", env: map[string]string{"INPUT_SKIP-EXISTING": "no"},
+			want: with(func(c *Config) { c.SkipExisting = Bool{Value: true, Raw: "no", Odd: true} })},
+		{name: "zero_means_true", env: map[string]string{"INPUT_ATTESTATIONS": "0"},
+			want: with(func(c *Config) { c.Attestations = Bool{Value: true, Raw: "0", Odd: true} })},
+		{name: "skip_existing_alias", env: map[string]string{"INPUT_SKIP_EXISTING": "true"},
+			want: with(func(c *Config) { c.SkipExisting = Bool{Value: true, Raw: "true"} })},
+		{name: "verify_metadata_alias", env: map[string]string{"INPUT_VERIFY_METADATA": "false"},
+			want: with(func(c *Config) { c.VerifyMetadata = Bool{Raw: "false"} })},
+		{name: "print_hash_alias", env: map[string]string{"INPUT_PRINT_HASH": "false"},
+			want: with(func(c *Config) { c.PrintHash = Bool{Raw: "false"} })},
+		{name: "user_not_trimmed", env: map[string]string{"INPUT_USER": " me "},
+			want: with(func(c *Config) { c.User = " me " })},
+		{name: "password_kept_raw", env: map[string]string{"INPUT_PASSWORD": " pypi-x "},
+			want: with(func(c *Config) { c.Password = " pypi-x " })},
+		{name: "new_inputs", env: map[string]string{"INPUT_DRY-RUN": "true", "INPUT_INDEX-URL": "https://devpi.example/root/+simple/", "INPUT_CONCURRENCY": "4"},
+			want: with(func(c *Config) {
+				c.DryRun = Bool{Value: true, Raw: "true"}
+				c.IndexURL = "https://devpi.example/root/+simple/"
+				c.Concurrency = 4
+			})},
+		{name: "flags_win", env: map[string]string{"INPUT_PACKAGES-DIR": "out"}, flags: map[string]string{"packages-dir": "flagdir", "verbose": "false"},
+			want: with(func(c *Config) { c.PackagesDir = "flagdir"; c.Verbose = Bool{Raw: "false"} })},
+		{name: "empty_flag_is_unset", env: map[string]string{"INPUT_PACKAGES-DIR": "out"}, flags: map[string]string{"packages-dir": ""},
+			want: with(func(c *Config) { c.PackagesDir = "out" })},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := loadConfig(context.Background(), mapEnv(tc.env), tc.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("loadConfig mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	got, err := parseFlags([]string{"--repository-url=https://test.pypi.org/legacy/", "--dry-run", "true", "--packages-dir", "a b"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"repository-url": "https://test.pypi.org/legacy/", "dry-run": "true", "packages-dir": "a b"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("parseFlags mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
+		t.Error("parseFlags(extra) = nil error, want one")
+	}
+	if _, err := parseFlags([]string{"--nope=1"}, io.Discard); err == nil {
+		t.Error("parseFlags(--nope) = nil error, want one")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	ok := Config{RepositoryURL: "https://upload.pypi.org/legacy/", PackagesDir: "dist", Concurrency: 1}
+	cases := []struct {
+		name    string
+		mod     func(*Config)
+		wantErr []string // every substring must appear: all problems at once
+	}{
+		{name: "valid", mod: func(*Config) {}},
+		{name: "loopback_http", mod: func(c *Config) { c.RepositoryURL = "http://127.0.0.1:8080/legacy/" }},
+		{name: "service_container_http", mod: func(c *Config) { c.RepositoryURL = "http://devpi:3141/root/dev/" }},
+		{name: "ftp_scheme", mod: func(c *Config) { c.RepositoryURL = "ftp://x/" }, wantErr: []string{"repository-url"}},
+		{name: "no_host", mod: func(c *Config) { c.RepositoryURL = "https:///legacy/" }, wantErr: []string{"repository-url"}},
+		{name: "all_at_once", mod: func(c *Config) {
+			c.RepositoryURL = "pypi.org"
+			c.Concurrency = 0
+			c.IndexURL = "nope"
+		}, wantErr: []string{"repository-url", "concurrency", "index-url"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := ok
+			tc.mod(&c)
+			_, err := c.Validate()
+			if len(tc.wantErr) == 0 {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("Validate() = nil, want an error")
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %q, want it to name %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigString_hidesPassword(t *testing.T) {
+	t.Parallel()
+	c := Config{Password: "pypi-supersecret"}
+	if s := c.String(); strings.Contains(s, "supersecret") || !strings.Contains(s, "password=<set>") {
+		t.Errorf("Config.String() = %q, want the password hidden", s)
+	}
+}
+
+func TestWorkflowFile(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"octo/repo/.github/workflows/release.yml@refs/tags/v1": "release.yml",
+		"octo/repo/.github/workflows/sub/x.yaml@refs/heads/main": "sub/x.yaml",
+		"": "",
+		"octo/repo@refs/heads/main": "",
+	}
+	for in, want := range cases {
+		if got := workflowFile(in); got != want {
+			t.Errorf("workflowFile(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,276 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the path of the action built by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	if testing.Short() {
+		// The end-to-end tests build and run the binary; -short skips them.
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "pypi-publish-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "pypi-publish")
+	_, here, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(here))
+	cmd := exec.Command("go", "build", "-o", binary, ".")
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "failed to build the action:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Run is one execution of the binary.
+type Run struct {
+	Code    int
+	Stdout  string
+	Stderr  string
+	Outputs map[string]string
+	Summary string
+	// Workspace is the GITHUB_WORKSPACE of the run.
+	Workspace string
+}
+
+// Output is stdout and stderr together.
+func (r *Run) Output() string { return r.Stdout + r.Stderr }
+
+// Env is a runner-style environment. Inputs are given by their action.yml
+// name: Env{"repository-url": ...} becomes INPUT_REPOSITORY-URL.
+type Env struct {
+	Inputs map[string]string
+	// Vars are other environment variables (GITHUB_*, ACTIONS_*, PYPI_PUBLISH_*).
+	Vars map[string]string
+	// Files are copied into the workspace: destination (relative) → source.
+	Files map[string]string
+	// Secrets must not appear anywhere in the output, outputs or summary.
+	Secrets []string
+	Args    []string
+	Timeout time.Duration
+}
+
+// newWorkspace returns a workspace with a dist/ folder.
+func newWorkspace(t *testing.T) string {
+	t.Helper()
+	ws := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(ws, "dist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// copyFile copies src to dst.
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runAction runs the binary in workspace ws with env, like GitHub's runner
+// runs a Docker action, and checks that no secret leaked.
+func runAction(t *testing.T, ws string, env Env) *Run {
+	t.Helper()
+	if binary == "" {
+		t.Skip("end-to-end tests are skipped under -short")
+	}
+	for dst, src := range env.Files {
+		copyFile(t, src, filepath.Join(ws, dst))
+	}
+	cmdDir := t.TempDir()
+	outFile := filepath.Join(cmdDir, "github_output")
+	sumFile := filepath.Join(cmdDir, "step_summary")
+	for _, f := range []string{outFile, sumFile} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vars := map[string]string{
+		"GITHUB_ACTIONS":      "true",
+		"GITHUB_WORKSPACE":    ws,
+		"GITHUB_OUTPUT":       outFile,
+		"GITHUB_STEP_SUMMARY": sumFile,
+		"HOME":                cmdDir,
+		// Retries wait 1 ms instead of seconds.
+		"PYPI_PUBLISH_BACKOFF": "1ms",
+	}
+	for k, v := range env.Vars {
+		vars[k] = v
+	}
+	// The runner always sets every declared input; unset ones get their
+	// action.yml default or the empty string. Mimic the defaults of the
+	// deprecated aliases, which is where action.yml declares them.
+	inputs := map[string]string{
+		"user": "__token__", "password": "", "repository-url": "", "repository_url": "https://upload.pypi.org/legacy/",
+		"packages-dir": "", "packages_dir": "dist", "verify-metadata": "", "verify_metadata": "true",
+		"skip-existing": "", "skip_existing": "false", "verbose": "true", "print-hash": "", "print_hash": "true",
+		"attestations": "true", "dry-run": "false", "index-url": "", "concurrency": "1",
+	}
+	for k, v := range env.Inputs {
+		inputs[k] = v
+	}
+	var environ []string
+	for k, v := range vars {
+		environ = append(environ, k+"="+v)
+	}
+	for k, v := range inputs {
+		environ = append(environ, "INPUT_"+strings.ToUpper(k)+"="+v)
+	}
+	sort.Strings(environ)
+	timeout := env.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, env.Args...)
+	cmd.Dir = ws
+	cmd.Env = environ
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := &Run{Stdout: stdout.String(), Stderr: stderr.String(), Workspace: ws}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("failed to run the action: %v", err)
+		}
+		r.Code = ee.ExitCode()
+	}
+	out, _ := os.ReadFile(outFile)
+	r.Outputs = parseOutputs(t, string(out))
+	sum, _ := os.ReadFile(sumFile)
+	r.Summary = string(sum)
+	if strings.Contains(r.Output(), "panic:") || strings.Contains(r.Output(), "goroutine ") {
+		t.Errorf("the action panicked:\n%s", r.Output())
+	}
+	checkSecrets(t, r, append(env.Secrets, secretsOf(env)...))
+	if t.Failed() || testing.Verbose() {
+		t.Logf("exit %d\n--- stdout\n%s\n--- stderr\n%s\n--- summary\n%s", r.Code, r.Stdout, r.Stderr, r.Summary)
+	}
+	return r
+}
+
+// secretsOf lists the secrets an environment carries.
+func secretsOf(env Env) []string {
+	var s []string
+	if p := env.Inputs["password"]; strings.TrimSpace(p) != "" {
+		s = append(s, strings.TrimSpace(p))
+	}
+	if v := env.Vars["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]; v != "" {
+		s = append(s, v)
+	}
+	return s
+}
+
+// checkSecrets fails when a secret appears anywhere other than in an
+// ::add-mask:: command.
+func checkSecrets(t *testing.T, r *Run, secrets []string) {
+	t.Helper()
+	outputs := ""
+	for k, v := range r.Outputs {
+		outputs += k + "=" + v + "\n"
+	}
+	for _, s := range secrets {
+		if len(s) < 6 {
+			continue
+		}
+		for name, text := range map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "summary": r.Summary, "outputs": outputs} {
+			for _, line := range strings.Split(text, "\n") {
+				if strings.Contains(line, s) && line != "::add-mask::"+s {
+					t.Errorf("secret %.4s… leaked in %s: %q", s, name, line)
+				}
+			}
+		}
+	}
+	// A mask must come before any other mention.
+	for _, s := range secrets {
+		if len(s) < 6 {
+			continue
+		}
+		if i := strings.Index(r.Stdout, "::add-mask::"+s); i > 0 && strings.Contains(r.Stdout[:i], s) {
+			t.Errorf("secret %.4s… printed before its mask", s)
+		}
+	}
+}
+
+// parseOutputs reads a GITHUB_OUTPUT file ("name<<DELIM\nvalue\nDELIM").
+func parseOutputs(t *testing.T, s string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if line == "" {
+			continue
+		}
+		if name, delim, ok := strings.Cut(line, "<<"); ok {
+			var val []string
+			for i++; i < len(lines) && lines[i] != delim; i++ {
+				val = append(val, lines[i])
+			}
+			out[name] = strings.Join(val, "\n")
+			continue
+		}
+		if name, val, ok := strings.Cut(line, "="); ok {
+			out[name] = val
+		}
+	}
+	return out
+}
+
+// annotations returns the workflow commands of a kind ("error", "warning",
+// "notice") in the output.
+func annotations(r *Run, kind string) []string {
+	var out []string
+	for _, line := range strings.Split(r.Output(), "\n") {
+		if strings.HasPrefix(line, "::"+kind+" ") || strings.HasPrefix(line, "::"+kind+"::") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// repoRoot returns the module root.
+func repoRoot() string {
+	_, here, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(here))
+}
+
+// demoDist returns the path of a bundled demo distribution.
+func demoDist(name string) string {
+	return filepath.Join(repoRoot(), "demo", name)
+}
+
+const (
+	demoWheel = "pypi_publish_demo-1.0.0-py3-none-any.whl"
+	demoSdist = "pypi_publish_demo-1.0.0.tar.gz"
+)
