@@ -256,9 +256,9 @@ func TestConfigString_hidesPassword(t *testing.T) {
 func TestWorkflowFile(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"octo/repo/.github/workflows/release.yml@refs/tags/v1": "release.yml",
+		"octo/repo/.github/workflows/release.yml@refs/tags/v1":   "release.yml",
 		"octo/repo/.github/workflows/sub/x.yaml@refs/heads/main": "sub/x.yaml",
-		"": "",
+		"":                          "",
 		"octo/repo@refs/heads/main": "",
 	}
 	for in, want := range cases {
