@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the test suite uses. Idempotent; safe to run twice.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
+
+# Debian packages: the differential oracles (twine, packaging, readme-renderer,
+# docutils), the build backends for the real-distribution corpus, and the
+# tools the image check needs.
+apt_pkgs=(
+  make git coreutils file binutils curl
+  twine python3-packaging python3-readme-renderer python3-docutils
+  python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
+  python3-pip-whl python3-setuptools-whl python3-wheel-whl
+  podman buildah skopeo debootstrap runc uidmap
+)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== apt-get install ${missing[*]}"
+  for i in 1 2 3; do
+    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then break; fi
+    echo "apt failed (try $i), retrying"; sleep 10
+  done
+fi
+
+# Go tools.
+if ! command -v staticcheck >/dev/null 2>&1; then
+  echo "== go install staticcheck"
+  go install honnef.co/go/tools/cmd/staticcheck@2026.2.2
+fi
+if [ -f .ci/tools.sh ]; then bash .ci/tools.sh; fi
+
+# npm packages for the @sigstore/verify oracle.
+if [ -f test/oracle/js/package.json ]; then
+  echo "== npm ci (test/oracle/js)"
+  npm ci --prefix test/oracle/js --no-audit --no-fund --loglevel=error
+fi
+go mod download
+if [ -f test/oracle/go.mod ]; then (cd test/oracle && go mod download); fi

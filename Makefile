@@ -1,0 +1,61 @@
+# The one command that runs every test: `make test`.
+# `bash .ci/run` installs what the tests need on a clean Debian machine first,
+# then runs `make test`. Tests whose tools are missing skip with a message.
+
+SHELL := /bin/bash
+GO ?= go
+CORPUS ?= $(CURDIR)/.cache/corpus
+export DIST_CORPUS := $(CORPUS)
+
+.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo
+
+test: lint corpus unit oracle fuzz workflows image
+	@echo "make test: all checks passed"
+
+build:
+	$(GO) build ./... && $(GO) test -run='^$$' ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@if command -v staticcheck >/dev/null 2>&1 || [ -x "$$HOME/go/bin/staticcheck" ]; then \
+		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; fi
+
+# Real distributions built by Debian's build backends (setuptools, hatchling,
+# flit, poetry-core) plus Debian's own wheels; tests read DIST_CORPUS.
+corpus:
+	@if [ -f "$(CORPUS)/manifest.json" ]; then echo "corpus: reusing $(CORPUS)"; \
+	elif [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import build' 2>/dev/null; then \
+		rm -rf "$(CORPUS)"; bash .ci/build-corpus.sh "$(CORPUS)"; \
+	else echo "corpus: python3-build missing, corpus tests will skip"; fi
+
+unit:
+	$(GO) test -count=1 -race -shuffle=on -timeout=20m ./...
+
+e2e:
+	$(GO) test -count=1 -timeout=10m ./test/...
+
+oracle:
+	@if [ -d test/oracle ]; then cd test/oracle && $(GO) test -count=1 -timeout=10m ./...; fi
+
+# Each fuzz target runs briefly as a smoke check; seeds live in testdata.
+FUZZTIME ?= 5s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./... ); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; done
+
+workflows:
+	@if [ -x .ci/actionlint.sh ] || [ -f .ci/actionlint.sh ]; then bash .ci/actionlint.sh; fi
+	@if [ -f .ci/readme-workflows.sh ]; then bash .ci/readme-workflows.sh; fi
+
+image:
+	@if [ -f .ci/image.sh ] && command -v buildah >/dev/null 2>&1 && command -v podman >/dev/null 2>&1; then \
+		bash .ci/image.sh; else echo "image: buildah/podman missing, image check skipped (bash .ci/run installs them)"; fi
+
+tidy-check:
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+demo:
+	$(GO) run . demo
