@@ -1,0 +1,26 @@
+// Package attest makes and checks PEP 740 publish attestations
+// (https://peps.python.org/pep-0740/) natively, with the standard library's
+// crypto only.
+//
+// A Signer asks for a GitHub OIDC token with the audience "sigstore", gets a
+// short-lived certificate for one ephemeral ECDSA P-256 key from Fulcio
+// (POST /api/v2/signingCert), signs the in-toto statement of each
+// distribution as a DSSE envelope and logs it in Rekor v1 as a "dsse" 0.0.1
+// entry. The result is the attestation object PyPI expects in the upload
+// form's "attestations" field (pypi-attestations' Attestation model, field
+// order as its JSON serialisation).
+//
+// Verify is a port of the checks PyPI (Warehouse, through pypi-attestations
+// and sigstore-python) runs on upload: certificate chain and embedded SCT
+// against a trusted root, the transparency log entry (signed entry
+// timestamp, inclusion proof, signed checkpoint), the DSSE signature, the
+// statement and its single subject, and the GitHub trusted-publisher policy.
+// Everything is verified at the log entry's integrated time, so verifying
+// needs no clock and no network.
+//
+// Specs: ../shared/spec/attestations.md (wire formats, gotchas) and
+// ../shared/spec/action.md §10 with the situations AT-01..AT-10.
+//
+// The package never prints, never reads the environment and never exits;
+// logging goes through WithLogf and secrets through WithMask.
+package attest
