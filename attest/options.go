@@ -1,0 +1,112 @@
+package attest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Option configures a Signer.
+type Option func(*options)
+
+type options struct {
+	fulcioURL  string
+	rekorURL   string
+	idToken    func(ctx context.Context, audience string) (string, error)
+	httpClient *http.Client
+	root       *TrustedRoot
+	clock      func() time.Time
+	logf       func(format string, args ...any)
+	mask       func(secret string)
+	backoff    Backoff
+	margin     time.Duration
+}
+
+// Backoff is the retry policy for Fulcio and Rekor requests (action.md
+// §12.3): up to Retries further attempts after the first, on transport
+// errors, 429 and 5xx, waiting Min, then doubling up to Max, with jitter.
+type Backoff struct {
+	Retries  int
+	Min, Max time.Duration
+}
+
+// DefaultBackoff is 3 retries, 2 s doubling up to 30 s.
+var DefaultBackoff = Backoff{Retries: 3, Min: 2 * time.Second, Max: 30 * time.Second}
+
+// WithFulcioURL sets Fulcio's base URL. The default is
+// https://fulcio.sigstore.dev.
+func WithFulcioURL(u string) Option { return func(o *options) { o.fulcioURL = u } }
+
+// WithRekorURL sets Rekor's base URL. The default is
+// https://rekor.sigstore.dev.
+func WithRekorURL(u string) Option { return func(o *options) { o.rekorURL = u } }
+
+// WithIDToken sets the function that returns a GitHub OIDC token for an
+// audience; the signer asks for "sigstore". Required, no default.
+func WithIDToken(f func(ctx context.Context, audience string) (string, error)) Option {
+	return func(o *options) { o.idToken = f }
+}
+
+// WithHTTPClient sets the HTTP client. The default has a 10 s connect
+// timeout and a 30 s total timeout per request.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithTrustedRoot sets the root the signer checks its certificate's SCT
+// and each log entry against before returning. The default is
+// ProductionRoot().
+func WithTrustedRoot(r *TrustedRoot) Option { return func(o *options) { o.root = r } }
+
+// WithClock sets the clock used to decide when to renew the certificate.
+// The default is time.Now.
+func WithClock(f func() time.Time) Option { return func(o *options) { o.clock = f } }
+
+// WithLogf sets the debug logger (AT-10 and retries). The default discards.
+func WithLogf(f func(format string, args ...any)) Option { return func(o *options) { o.logf = f } }
+
+// WithMask sets the function every secret (the OIDC token) is passed to the
+// moment it exists. The default does nothing.
+func WithMask(f func(secret string)) Option { return func(o *options) { o.mask = f } }
+
+// WithRetry sets the retry policy. The default is DefaultBackoff.
+func WithRetry(b Backoff) Option { return func(o *options) { o.backoff = b } }
+
+func makeOptions(opts []Option) (*options, error) {
+	o := &options{
+		fulcioURL: "https://fulcio.sigstore.dev",
+		rekorURL:  "https://rekor.sigstore.dev",
+		clock:     time.Now,
+		logf:      func(string, ...any) {},
+		mask:      func(string) {},
+		backoff:   DefaultBackoff,
+		margin:    2 * time.Minute,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(o)
+		}
+	}
+	if o.idToken == nil {
+		return nil, errors.New("failed to create signer: WithIDToken is required")
+	}
+	if o.root == nil {
+		o.root = ProductionRoot()
+	}
+	if o.httpClient == nil {
+		o.httpClient = defaultHTTPClient()
+	}
+	if o.backoff.Retries < 0 || o.backoff.Min < 0 || o.backoff.Max < o.backoff.Min {
+		return nil, errors.New("failed to create signer: invalid backoff")
+	}
+	return o, nil
+}
+
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Connect timeout of action.md §12.3; the total is the client's.
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 30 * time.Second
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}

@@ -1,0 +1,165 @@
+package attest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// PublishSuffix is appended to a distribution's file name to name its
+// publish attestation file.
+const PublishSuffix = ".publish.attestation"
+
+// Subject is one distribution to attest.
+type Subject struct {
+	// Path is the distribution's path; the attestation is written to
+	// Path + ".publish.attestation".
+	Path string
+	// Filename is the distribution's file name as uploaded.
+	Filename string
+	// SHA256 is the file's digest, lower-case hex.
+	SHA256 string
+	// Companions are paths of "<Filename>.<type>.attestation" files found
+	// next to it (e.g. made by actions/attest); the publish one, if listed,
+	// is ignored here.
+	Companions []string
+}
+
+// Prepared is the attestation material for one distribution.
+type Prepared struct {
+	Filename string
+	// Attestations is the JSON array text for the upload's "attestations"
+	// form field: the publish attestation, then the companions.
+	Attestations []byte
+	// Files are the publish attestation files written or reused (the
+	// "attestation-files" output).
+	Files []string
+	// Companions are the external attestation files attached.
+	Companions []string
+	// Reused is true when the publish attestation file existed and
+	// verified (AT-03), false when it was generated.
+	Reused bool
+}
+
+// Prepare makes the attestations of files, in order (action.md §10.2,
+// §10.3). First, without any network request, every existing
+// "<dist>.publish.attestation" is verified for its file and for id (Verify
+// with the exact workflow ref): one that verifies is reused (AT-03), one
+// that does not is an AT-04 *Error naming every "dist → file" pair and the
+// failed check. Companion attestations must verify under PyPI's policy for
+// the same file, have a predicate type PyPI knows, no type twice, and at
+// most 2 attestations per file, else AT-04. Then s signs each remaining
+// file and the result is written next to it (AT-09 when that fails). s may
+// be nil when every file has a reusable attestation. root nil means the
+// production root. Cancelling ctx stops signing; files already written stay
+// (they are reusable on the next run).
+func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root *TrustedRoot) ([]Prepared, error) {
+	if root == nil {
+		root = ProductionRoot()
+	}
+	out := make([]Prepared, len(files))
+	atts := make([][]byte, len(files))
+	extra := make([][][]byte, len(files))
+	var problems []string
+	for i, f := range files {
+		out[i].Filename = f.Filename
+		pub := f.Path + PublishSuffix
+		b, err := os.ReadFile(pub)
+		switch {
+		case err == nil:
+			if err := Verify(b, f.Filename, f.SHA256, id, root); err != nil {
+				problems = append(problems, fmt.Sprintf("%s → %s: %v", f.Filename, pub, err))
+			} else {
+				out[i].Reused = true
+				atts[i] = compact(b)
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, pub, err))
+		}
+		seen := map[string]bool{PublishPredicateType: true}
+		for _, c := range f.Companions {
+			if c == pub || contains(out[i].Companions, c) {
+				continue
+			}
+			b, err := os.ReadFile(c)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, c, err))
+				continue
+			}
+			pt, err := verify(b, f.Filename, f.SHA256, id, root, false, []string{PublishPredicateType, SLSAProvenancePredicateType})
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s → %s: %v", f.Filename, c, err))
+				continue
+			}
+			if seen[pt] {
+				problems = append(problems, fmt.Sprintf("%s → %s: predicate type: a second attestation of type %s (PyPI accepts one per type)", f.Filename, c, pt))
+				continue
+			}
+			seen[pt] = true
+			out[i].Companions = append(out[i].Companions, c)
+			extra[i] = append(extra[i], compact(b))
+		}
+		if n := 1 + len(out[i].Companions); n > 2 {
+			problems = append(problems, fmt.Sprintf("%s: %d attestations, PyPI accepts at most 2 per file", f.Filename, n))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &Error{
+			ID:      "AT-04",
+			Message: "existing attestation files cannot be used:\n" + strings.Join(problems, "\n"),
+			Hint:    hintAT04,
+		}
+	}
+	for i, f := range files {
+		pub := f.Path + PublishSuffix
+		out[i].Files = []string{pub}
+		if atts[i] == nil {
+			if s == nil {
+				return nil, fmt.Errorf("failed to attest %s: no signer", f.Filename)
+			}
+			b, err := s.Sign(ctx, f.Filename, f.SHA256)
+			if err != nil {
+				return nil, err
+			}
+			if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
+				return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
+			}
+			if err := os.WriteFile(pub, b, 0o644); err != nil {
+				return nil, &Error{ID: "AT-09", Message: "failed to write attestation file " + pub, Hint: hintAT09, Err: err}
+			}
+			atts[i] = b
+		}
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		buf.Write(atts[i])
+		for _, e := range extra[i] {
+			buf.WriteByte(',')
+			buf.Write(e)
+		}
+		buf.WriteByte(']')
+		out[i].Attestations = buf.Bytes()
+	}
+	return out, nil
+}
+
+func compact(b []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return b
+	}
+	return buf.Bytes()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
