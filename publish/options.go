@@ -1,0 +1,208 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Default values of the options.
+const (
+	// DefaultUserAgent is the User-Agent when WithUserAgent is not given.
+	// main passes "pypi-publish/<version>".
+	DefaultUserAgent = "pypi-publish/dev"
+	// DefaultIdleTimeout is how long an upload may make no progress
+	// (no body bytes taken by the connection) before it is abandoned
+	// (action.md §12.3).
+	DefaultIdleTimeout = 120 * time.Second
+	// DefaultRequestTimeout bounds each simple-API request of an Index
+	// (action.md §12.3: total 30 s).
+	DefaultRequestTimeout = 30 * time.Second
+)
+
+// DefaultBackoff is the retry policy when WithRetry is not given: 4 attempts
+// (the first try and 3 retries), waiting 2 s, 4 s, 8 s (capped at 30 s), each
+// wait jittered down by up to half (pypi-protocol.md §7).
+var DefaultBackoff = Backoff{Attempts: 4, Min: 2 * time.Second, Max: 30 * time.Second}
+
+// Backoff bounds the retries of one request.
+type Backoff struct {
+	// Attempts is the maximum number of attempts, the first one included.
+	// 1 disables retries. Values below 1 mean 1.
+	Attempts int
+	// Min is the wait before the first retry; each later wait doubles, up
+	// to Max.
+	Min time.Duration
+	// Max caps every wait, including a server's Retry-After.
+	Max time.Duration
+}
+
+// wait returns the jittered wait before retry number n (1-based).
+func (b Backoff) wait(n int, jitter func() float64) time.Duration {
+	d := b.Min
+	for i := 1; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	if d > b.Max {
+		d = b.Max
+	}
+	if d <= 0 {
+		return 0
+	}
+	// Full wait minus up to half of it, so parallel clients spread out.
+	return d - time.Duration(float64(d)/2*jitter())
+}
+
+func (b Backoff) attempts() int {
+	if b.Attempts < 1 {
+		return 1
+	}
+	return b.Attempts
+}
+
+// Credentials supplies the user name and password for HTTP Basic
+// authentication. It is asked before every attempt, so an implementation can
+// renew a short-lived token (oidc.Source does, TP-16).
+type Credentials interface {
+	Credentials(ctx context.Context) (user, password string, err error)
+}
+
+// Refresher is implemented by Credentials that can renew their secret on
+// demand. On "403 Invalid API Token: token is expired" the client calls
+// Refresh once and uploads the file again (UP-09).
+type Refresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// Static is Credentials that never change, e.g. an API token
+// (User "__token__") or a user name and password for a third-party index.
+type Static struct {
+	User     string
+	Password string
+}
+
+// Credentials returns s.User and s.Password.
+func (s Static) Credentials(context.Context) (string, string, error) {
+	return s.User, s.Password, nil
+}
+
+var _ Credentials = Static{}
+
+// Option configures a Client or an Index.
+type Option func(*options)
+
+type options struct {
+	httpClient     *http.Client
+	userAgent      string
+	backoff        Backoff
+	logf           func(string, ...any)
+	creds          Credentials
+	idleTimeout    time.Duration
+	requestTimeout time.Duration
+	// sleep waits d or until ctx is done; replaced in tests.
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func() float64
+}
+
+func makeOptions(opts []Option) (*options, error) {
+	o := &options{
+		userAgent:      DefaultUserAgent,
+		backoff:        DefaultBackoff,
+		logf:           func(string, ...any) {},
+		idleTimeout:    DefaultIdleTimeout,
+		requestTimeout: DefaultRequestTimeout,
+		sleep:          sleepCtx,
+		jitter:         randFloat,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(o)
+		}
+	}
+	var errs []error
+	if o.backoff.Min < 0 || o.backoff.Max < 0 || (o.backoff.Max > 0 && o.backoff.Min > o.backoff.Max) {
+		errs = append(errs, errors.New("invalid backoff: need 0 <= Min <= Max"))
+	}
+	if o.idleTimeout < 0 {
+		errs = append(errs, errors.New("invalid idle timeout: must not be negative"))
+	}
+	if o.requestTimeout < 0 {
+		errs = append(errs, errors.New("invalid request timeout: must not be negative"))
+	}
+	if o.userAgent == "" {
+		errs = append(errs, errors.New("invalid user agent: must not be empty"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if o.httpClient == nil {
+		o.httpClient = DefaultHTTPClient()
+	}
+	return o, nil
+}
+
+// WithHTTPClient sets the HTTP client. The default is DefaultHTTPClient().
+// The client is copied and its CheckRedirect replaced so that redirects are
+// never followed (UP-19); its Timeout, if any, applies to whole uploads, so
+// leave it zero and bound uploads with the context.
+func WithHTTPClient(c *http.Client) Option {
+	return func(o *options) { o.httpClient = c }
+}
+
+// WithUserAgent sets the User-Agent header. The default is DefaultUserAgent;
+// main passes "pypi-publish/<version>". PyPI shows it as "Uploaded via".
+func WithUserAgent(ua string) Option {
+	return func(o *options) { o.userAgent = ua }
+}
+
+// WithRetry sets the retry policy. The default is DefaultBackoff; tests use
+// about 1 ms.
+func WithRetry(b Backoff) Option {
+	return func(o *options) { o.backoff = b }
+}
+
+// WithLogf sets a function for progress and retry messages. The default
+// discards them. Messages never contain credentials or request bodies.
+func WithLogf(logf func(format string, args ...any)) Option {
+	return func(o *options) {
+		if logf != nil {
+			o.logf = logf
+		}
+	}
+}
+
+// WithCredentials sets the credentials for HTTP Basic authentication. The
+// default is none: requests carry no Authorization header. Credentials are
+// only ever sent to the host of the URL given to New or NewIndex.
+func WithCredentials(c Credentials) Option {
+	return func(o *options) { o.creds = c }
+}
+
+// WithIdleTimeout sets how long an upload may make no progress before it is
+// abandoned as a transport error (and retried). The default is
+// DefaultIdleTimeout; 0 disables it. There is no total timeout: bound
+// uploads with the context.
+func WithIdleTimeout(d time.Duration) Option {
+	return func(o *options) { o.idleTimeout = d }
+}
+
+// WithRequestTimeout bounds each request of an Index (each attempt). The
+// default is DefaultRequestTimeout; 0 disables it. Uploads ignore it.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *options) { o.requestTimeout = d }
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

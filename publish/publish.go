@@ -1,0 +1,439 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pypi-publish/pypi-publish/dist"
+)
+
+// Status is what happened to one distribution.
+type Status string
+
+// The statuses of an Outcome.
+const (
+	// StatusUploaded: the index accepted the file (an identical re-upload
+	// to PyPI also answers 200 and is reported so).
+	StatusUploaded Status = "uploaded"
+	// StatusSkippedIdentical: the index already has this file, byte for
+	// byte (same name, same SHA-256); not sent. A success (UP-02).
+	StatusSkippedIdentical Status = "skipped-identical"
+	// StatusSkippedExisting: the index has a file of this name with other
+	// bytes (or the release already has an sdist) and skip-existing is set;
+	// not sent (UP-03, UP-06, UP-21).
+	StatusSkippedExisting Status = "skipped-existing"
+	// StatusFailed: the file was refused or could not be sent.
+	StatusFailed Status = "failed"
+	// StatusNotAttempted: not sent because the batch stopped earlier.
+	StatusNotAttempted Status = "not-attempted"
+)
+
+// Event kinds.
+const (
+	EventStart   = "start"   // a file's upload begins
+	EventRetry   = "retry"   // an attempt failed and will be retried
+	EventDone    = "done"    // a file was uploaded (or confirmed present)
+	EventSkip    = "skip"    // a file is skipped (identical or existing)
+	EventWarning = "warning" // something the user should read (UP-03, UP-06, an unusable index)
+)
+
+// Event reports progress of Publish, for the log.
+type Event struct {
+	// Kind is one of EventStart, EventRetry, EventDone, EventSkip,
+	// EventWarning.
+	Kind string
+	// File is the distribution's file name ("" for batch-wide warnings).
+	File string
+	// Attempt and Attempts number a retry: the attempt about to start, of
+	// at most Attempts.
+	Attempt, Attempts int
+	// Err is the failure a retry or warning is about, if any.
+	Err error
+	// Message is a sentence for the log.
+	Message string
+}
+
+// PublishOptions configure Publish.
+type PublishOptions struct {
+	// Index, when not nil, is asked what it already holds before anything
+	// is uploaded and again to settle "already exists" and outcome-unknown
+	// answers (pypi-protocol.md §5.5). nil: no pre-check; answers are
+	// classified from the server's status and text.
+	Index *Index
+	// SkipExisting skips files whose name the index already holds with
+	// other bytes (with a warning) instead of failing. Identical files are
+	// skipped either way.
+	SkipExisting bool
+	// Concurrency is the number of uploads in flight; default (0) and 1
+	// upload one at a time. With more, the first file is uploaded alone
+	// (on PyPI it creates the release), then the rest in parallel.
+	Concurrency int
+	// Attestations holds the "attestations" field (JSON array text) by
+	// distribution file name.
+	Attestations map[string][]byte
+	// OnEvent receives progress events; nil discards them. Calls are
+	// serialized, never concurrent.
+	OnEvent func(Event)
+}
+
+// Outcome is the result for one distribution.
+type Outcome struct {
+	Dist   *dist.Distribution
+	Status Status
+	// Err is why the file failed; nil otherwise.
+	Err error
+	// Result is set for StatusUploaded.
+	Result *Result
+	// RemoteSHA256 is the index's SHA-256 for a skipped file, when known.
+	RemoteSHA256 string
+	// Note explains a skip or an unusual success in a sentence.
+	Note string
+}
+
+// Publish uploads dists in the given order (main passes wheels first, then
+// sdists, each sorted by name) and returns one Outcome per distribution, in
+// the same order, whatever happens.
+//
+// With o.Index set it first lists what the index holds for each project and
+// decides per file (pypi-protocol.md §5.5): identical → skipped-identical;
+// same name, other bytes, or a second sdist for the release → with
+// o.SkipExisting skipped-existing plus a warning event, without it an
+// *ExistsError before any upload (those files failed, the rest
+// not-attempted). It stops starting files at the first hard failure (the
+// rest are not-attempted) and returns every failure joined. Cancelling ctx
+// stops at once: files in flight fail with the context's error, the rest are
+// not-attempted. It never panics on empty input.
+func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) ([]Outcome, error) {
+	p := &batch{c: c, o: o, out: make([]Outcome, len(dists))}
+	for i, d := range dists {
+		p.out[i] = Outcome{Dist: d, Status: StatusNotAttempted}
+	}
+	if c == nil {
+		return p.out, errors.New("failed to publish: no client")
+	}
+	for i, d := range dists {
+		if d == nil {
+			p.out[i].Status = StatusFailed
+			p.out[i].Err = fmt.Errorf("failed to publish: distribution %d is nil", i)
+			return p.out, p.out[i].Err
+		}
+	}
+	todo, err := p.precheck(ctx)
+	if err != nil {
+		return p.out, err
+	}
+	p.run(ctx, todo)
+	var errs []error
+	for _, oc := range p.out {
+		if oc.Status == StatusFailed {
+			errs = append(errs, oc.Err)
+		}
+	}
+	if len(errs) == 0 && ctx.Err() != nil && len(todo) > 0 {
+		for _, i := range todo {
+			if p.out[i].Status == StatusNotAttempted {
+				errs = append(errs, fmt.Errorf("failed to publish: %w", ctx.Err()))
+				break
+			}
+		}
+	}
+	return p.out, errors.Join(errs...)
+}
+
+type batch struct {
+	c  *Client
+	o  PublishOptions
+	mu sync.Mutex // guards out and event calls
+	// out is written by index; each index by one goroutine at a time.
+	out []Outcome
+}
+
+func (p *batch) event(e Event) {
+	if p.o.OnEvent == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.o.OnEvent(e)
+}
+
+func projectOf(d *dist.Distribution) string {
+	if d.Metadata != nil {
+		if n := d.Name(); n != "" {
+			return dist.NormalizeName(n)
+		}
+	}
+	name, _, _ := strings.Cut(d.Filename, "-")
+	return dist.NormalizeName(name)
+}
+
+// verdict is the pre-check decision for one file.
+type verdict int
+
+const (
+	absent    verdict = iota // not on the index: upload
+	identical                // same name, same SHA-256
+	conflict                 // same name other bytes, or a second sdist
+)
+
+// decide compares d with what the index lists (pypi-protocol.md §5.5).
+func decide(d *dist.Distribution, remote []RemoteFile) (verdict, *ExistsError) {
+	for _, r := range remote {
+		if r.Filename != d.Filename {
+			continue
+		}
+		if r.SHA256 == "" {
+			// No hash to compare: let the server decide.
+			return absent, nil
+		}
+		if strings.EqualFold(r.SHA256, d.Digests.SHA256) {
+			return identical, nil
+		}
+		return conflict, &ExistsError{Filename: d.Filename, LocalSHA256: d.Digests.SHA256, RemoteSHA256: r.SHA256}
+	}
+	if d.Kind == dist.Sdist && d.Metadata != nil {
+		want := canonicalVersion(d.Version())
+		for _, r := range remote {
+			if v, ok := sdistVersion(r.Filename); ok && canonicalVersion(v) == want {
+				return conflict, &ExistsError{Filename: d.Filename, LocalSHA256: d.Digests.SHA256, RemoteSHA256: r.SHA256, Remote: r.Filename}
+			}
+		}
+	}
+	return absent, nil
+}
+
+// precheck applies the index's listing; it returns the indexes still to
+// upload, or the conflicts that stop the batch.
+func (p *batch) precheck(ctx context.Context) ([]int, error) {
+	all := make([]int, len(p.out))
+	for i := range all {
+		all[i] = i
+	}
+	if p.o.Index == nil {
+		return all, nil
+	}
+	listed := map[string][]RemoteFile{}
+	for _, oc := range p.out {
+		proj := projectOf(oc.Dist)
+		if _, done := listed[proj]; done {
+			continue
+		}
+		files, err := p.o.Index.Files(ctx, proj)
+		if ctx.Err() != nil {
+			for i := range p.out {
+				p.out[i].Status = StatusNotAttempted
+			}
+			return nil, fmt.Errorf("failed to publish: %w", ctx.Err())
+		}
+		if err != nil {
+			p.event(Event{Kind: EventWarning, Err: err, Message: fmt.Sprintf("could not list the files of %s on %s; uploading without the existing-file check: %v", proj, p.o.Index.URL(), err)})
+			files = nil
+		}
+		listed[proj] = files
+	}
+	var todo []int
+	var conflicts []error
+	for i := range p.out {
+		d := p.out[i].Dist
+		v, ee := decide(d, listed[projectOf(d)])
+		switch v {
+		case absent:
+			todo = append(todo, i)
+		case identical:
+			p.skipIdentical(i, "the index already has this file, byte for byte")
+		case conflict:
+			if p.o.SkipExisting {
+				p.skipExisting(i, ee)
+			} else {
+				p.out[i].Status = StatusFailed
+				p.out[i].Err = ee
+				p.out[i].RemoteSHA256 = ee.RemoteSHA256
+				conflicts = append(conflicts, ee)
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, errors.Join(conflicts...)
+	}
+	return todo, nil
+}
+
+func (p *batch) skipIdentical(i int, note string) {
+	d := p.out[i].Dist
+	p.out[i].Status = StatusSkippedIdentical
+	p.out[i].RemoteSHA256 = d.Digests.SHA256
+	p.out[i].Note = note
+	p.event(Event{Kind: EventSkip, File: d.Filename, Message: fmt.Sprintf("%s: skipped: %s (sha256 %s)", d.Filename, note, d.Digests.SHA256)})
+}
+
+// skipExisting records a skip under skip-existing with its warning
+// (UP-03, UP-06). ee may carry only the server's answer.
+func (p *batch) skipExisting(i int, ee *ExistsError) {
+	d := p.out[i].Dist
+	p.out[i].Status = StatusSkippedExisting
+	p.out[i].RemoteSHA256 = ee.RemoteSHA256
+	var msg string
+	switch {
+	case ee.Remote != "" && ee.Remote != d.Filename:
+		msg = fmt.Sprintf("%s: skipped: the release already has the source distribution %s, and an index keeps one sdist per release", d.Filename, ee.Remote)
+	case ee.RemoteSHA256 != "":
+		msg = fmt.Sprintf("%s: skipped: the index already has a file with this name but different contents (index sha256 %s, local sha256 %s). The index keeps its file; publish a new version to change it", d.Filename, ee.RemoteSHA256, ee.LocalSHA256)
+	default:
+		msg = fmt.Sprintf("%s: skipped: the index says the file already exists (%v). Its bytes may differ from the local file; publish a new version to change them", d.Filename, ee.Server)
+	}
+	p.out[i].Note = msg
+	p.event(Event{Kind: EventWarning, File: d.Filename, Err: ee, Message: msg})
+}
+
+// run uploads the files at indexes todo: the first alone, then up to
+// Concurrency at a time, stopping new starts at the first failure.
+func (p *batch) run(ctx context.Context, todo []int) {
+	if len(todo) == 0 {
+		return
+	}
+	n := p.o.Concurrency
+	if n < 1 {
+		n = 1
+	}
+	if !p.one(ctx, todo[0]) {
+		return
+	}
+	rest := todo[1:]
+	var (
+		wg      sync.WaitGroup
+		sem     = make(chan struct{}, n)
+		stopped = make(chan struct{})
+		once    sync.Once
+	)
+	stop := func() { once.Do(func() { close(stopped) }) }
+loop:
+	for _, i := range rest {
+		select {
+		case sem <- struct{}{}:
+		case <-stopped:
+			break loop
+		case <-ctx.Done():
+			break loop
+		}
+		select {
+		case <-stopped:
+			<-sem
+			break loop
+		default:
+		}
+		if ctx.Err() != nil {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if !p.one(ctx, i) {
+				stop()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// one uploads the file at index i and records its outcome; it reports
+// whether the batch may go on.
+func (p *batch) one(ctx context.Context, i int) bool {
+	d := p.out[i].Dist
+	if err := ctx.Err(); err != nil {
+		return false
+	}
+	p.event(Event{Kind: EventStart, File: d.Filename, Message: fmt.Sprintf("uploading %s (%d bytes)", d.Filename, d.Size)})
+	h := hooks{event: p.event}
+	if p.o.Index != nil {
+		h.recheck = func(ctx context.Context) (bool, error) {
+			files, err := p.o.Index.Files(ctx, projectOf(d))
+			if err != nil {
+				return false, nil // keep retrying; the server will tell
+			}
+			switch v, ee := decide(d, files); v {
+			case identical:
+				return true, nil
+			case conflict:
+				return false, ee
+			}
+			return false, nil
+		}
+	}
+	res, err := p.c.upload(ctx, d, UploadOptions{Attestations: p.o.Attestations[d.Filename]}, h)
+	oc := Outcome{Dist: d}
+	switch {
+	case err == nil:
+		oc.Status, oc.Result = StatusUploaded, res
+		msg := fmt.Sprintf("%s: uploaded", d.Filename)
+		if res.Confirmed {
+			oc.Note = "an attempt's outcome was unknown; the index then listed the file with the local SHA-256, so it was not sent again"
+			msg = fmt.Sprintf("%s: uploaded (%s)", d.Filename, oc.Note)
+		}
+		p.set(i, oc)
+		p.event(Event{Kind: EventDone, File: d.Filename, Message: msg})
+		return true
+	case ctx.Err() != nil:
+		oc.Status, oc.Err = StatusFailed, err
+		p.set(i, oc)
+		return false
+	}
+	return p.settle(ctx, i, err)
+}
+
+func (p *batch) set(i int, oc Outcome) {
+	p.mu.Lock()
+	p.out[i] = oc
+	p.mu.Unlock()
+}
+
+// settle classifies a failed upload: "already exists" and "one sdist"
+// answers are checked against the index by hash when there is one
+// (pypi-protocol.md §5.5 step 2). It reports whether the batch may go on.
+func (p *batch) settle(ctx context.Context, i int, err error) bool {
+	d := p.out[i].Dist
+	fail := func(err error) bool {
+		p.set(i, Outcome{Dist: d, Status: StatusFailed, Err: err})
+		return false
+	}
+	var ee *ExistsError
+	if errors.As(err, &ee) {
+		// From the recheck before a retry: someone else's bytes.
+		if p.o.SkipExisting {
+			p.skipExisting(i, ee)
+			return true
+		}
+		return fail(ee)
+	}
+	exists := errors.Is(err, ErrFileExists)
+	oneSdist := errors.Is(err, ErrOneSdist)
+	if errors.Is(err, ErrFilenameReused) || (!exists && !oneSdist) {
+		return fail(err)
+	}
+	if p.o.Index != nil {
+		files, lerr := p.o.Index.Files(ctx, projectOf(d))
+		if lerr == nil {
+			switch v, found := decide(d, files); v {
+			case identical:
+				p.skipIdentical(i, "the index answered that the file exists and lists it with the local SHA-256")
+				return true
+			case conflict:
+				found.Server = err
+				if p.o.SkipExisting {
+					p.skipExisting(i, found)
+					return true
+				}
+				return fail(found)
+			}
+		}
+	}
+	if p.o.SkipExisting {
+		p.skipExisting(i, &ExistsError{Filename: d.Filename, LocalSHA256: d.Digests.SHA256, Server: err})
+		return true
+	}
+	return fail(err)
+}
