@@ -25,11 +25,11 @@ const MaxMetadataSize = 16 << 20
 //     The final line break of a value is removed.
 //   - An empty line ends the headers; so does any line that is not a header
 //     (that line is then the first line of the body, as in Python).
-//     Continuation lines before the first header, and lines starting with
-//     ':', are dropped, as Python drops them.
-//   - Line breaks are "\r\n", "\r", "\n", and the ASCII breaks Python's
-//     str.splitlines knows ("\v", "\f", "\x1c", "\x1d", "\x1e"); they are
-//     kept as found in values and in the body.
+//     Continuation lines before the first header, lines starting with ':'
+//     and Unix "From " envelope lines are dropped, as Python drops them.
+//   - Line breaks are "\r\n", "\r" and "\n" (not "\v", "\f" and the
+//     other breaks of str.splitlines); they are kept as found inside values
+//     and in the body.
 //   - The body is kept verbatim in Metadata.Body.
 //
 // packaging puts headers and bodies that are not valid UTF-8 aside as
@@ -117,15 +117,9 @@ func isHeaderLine(line string) bool {
 	return false
 }
 
-// isBreak reports whether c ends a line for Python's str.splitlines (ASCII
-// part; other Unicode breaks never occur in bytes decoded as ASCII).
-func isBreak(c byte) bool {
-	switch c {
-	case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e:
-		return true
-	}
-	return false
-}
+// isBreak reports whether c ends a line for Python's email parser ("\r",
+// "\n"; "\r\n" is one break).
+func isBreak(c byte) bool { return c == '\n' || c == '\r' }
 
 // lineEnd returns the index just after the line starting at pos, line break
 // included ("\r\n" counts as one break).
