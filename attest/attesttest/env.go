@@ -1,0 +1,165 @@
+package attesttest
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pypi-publish/pypi-publish/attest"
+)
+
+// Default identity of an Env.
+const (
+	DefaultRepository = "octo-org/hello-pkg"
+	DefaultWorkflow   = "release.yml"
+	DefaultRef        = "refs/tags/v1.0.0"
+)
+
+// EnvOptions configures NewEnv. The zero value works.
+type EnvOptions struct {
+	// Repository, Workflow (file name) and Ref default to the constants.
+	Repository, Workflow, Ref string
+	// Claims are merged over the GitHub claims NewEnv builds.
+	Claims map[string]any
+	// Clock is shared by every fake and the signer; nil means time.Now.
+	Clock func() time.Time
+	// CertLifetime of Fulcio leaves; zero means 10 minutes.
+	CertLifetime time.Duration
+	// OmitExtensions are left out of Fulcio leaves.
+	OmitExtensions []int
+	// Rekor overrides the fake log's options (Clock is taken from above).
+	Rekor RekorOptions
+}
+
+// Env is a complete fake Sigstore for one test: token issuer, Fulcio,
+// Rekor, and their trusted root.
+type Env struct {
+	Issuer   *Issuer
+	Fulcio   *Fulcio
+	Rekor    *Rekor
+	RootJSON []byte
+	Root     *attest.TrustedRoot
+	// Identity is the workflow identity of the tokens (repository and
+	// GITHUB_WORKFLOW_REF).
+	Identity attest.Identity
+	// Clock is the clock every part uses.
+	Clock func() time.Time
+}
+
+// NewEnv starts the fakes; they stop when the test ends. It fails the
+// test on error.
+func NewEnv(t testing.TB, o EnvOptions) *Env {
+	t.Helper()
+	if o.Repository == "" {
+		o.Repository = DefaultRepository
+	}
+	if o.Workflow == "" {
+		o.Workflow = DefaultWorkflow
+	}
+	if o.Ref == "" {
+		o.Ref = DefaultRef
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	claims := GitHubClaims(o.Repository, o.Workflow, o.Ref)
+	for k, v := range o.Claims {
+		claims[k] = v
+	}
+	iss, err := NewIssuer(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss.Clock = o.Clock
+	f, err := NewFulcio(FulcioOptions{VerifyToken: iss.Verify, Lifetime: o.CertLifetime, Clock: o.Clock, OmitExtensions: o.OmitExtensions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	ro := o.Rekor
+	ro.Clock = o.Clock
+	r, err := NewRekor(ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	rootJSON, err := TrustedRootJSON(f, r, o.Clock().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := attest.ParseTrustedRoot(rootJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wref, _ := claims["workflow_ref"].(string)
+	repo, _ := claims["repository"].(string)
+	return &Env{
+		Issuer: iss, Fulcio: f, Rekor: r, RootJSON: rootJSON, Root: root,
+		Identity: attest.Identity{Repository: repo, WorkflowRef: wref},
+		Clock:    o.Clock,
+	}
+}
+
+// SignerOptions returns the options pointing a Signer at the fakes, with
+// retries waiting about a millisecond.
+func (e *Env) SignerOptions() []attest.Option {
+	return []attest.Option{
+		attest.WithFulcioURL(e.Fulcio.URL),
+		attest.WithRekorURL(e.Rekor.URL),
+		attest.WithIDToken(e.Issuer.IDToken),
+		attest.WithTrustedRoot(e.Root),
+		attest.WithClock(e.Clock),
+		attest.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		attest.WithRetry(attest.Backoff{Retries: 3, Min: time.Millisecond, Max: 2 * time.Millisecond}),
+	}
+}
+
+// Signer returns a Signer using the fakes, plus extra options.
+func (e *Env) Signer(t testing.TB, extra ...attest.Option) *attest.Signer {
+	t.Helper()
+	s, err := attest.NewSigner(append(e.SignerOptions(), extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Verifier returns a function for publishtest's WithAttestationVerifier:
+// it checks an upload's "attestations" field as PyPI does
+// (attest.VerifyUpload) against the Env's root and identity.
+func (e *Env) Verifier() func(filename, sha256 string, attestations []byte) error {
+	return Verifier(e.Root, attest.Identity{Repository: e.Identity.Repository, WorkflowRef: e.Identity.WorkflowRef})
+}
+
+// Verifier returns a WithAttestationVerifier function checking uploads
+// against root for the trusted publisher id (repository and workflow file;
+// the ref is not pinned, as on PyPI).
+func Verifier(root *attest.TrustedRoot, id attest.Identity) func(filename, sha256 string, attestations []byte) error {
+	return func(filename, sha256 string, attestations []byte) error {
+		return attest.VerifyUpload(attestations, filename, sha256, id, root)
+	}
+}
+
+// ManualClock is a settable clock for tests.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock returns a clock at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
+
+// Now returns the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}

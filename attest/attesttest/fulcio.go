@@ -1,0 +1,495 @@
+package attesttest
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FulcioOptions configures a fake Fulcio.
+type FulcioOptions struct {
+	// VerifyToken checks the OIDC token and returns its claims. Required;
+	// Issuer.Verify fits, and so do the oidc package's fake JWTs.
+	VerifyToken func(token string) (map[string]any, error)
+	// Lifetime of leaf certificates; zero means 10 minutes (as Fulcio).
+	Lifetime time.Duration
+	// Clock; nil means time.Now.
+	Clock func() time.Time
+	// OmitExtensions lists Fulcio extension numbers (1.3.6.1.4.1.57264.1.N)
+	// left out of leaves, to test verifiers.
+	OmitExtensions []int
+}
+
+// Fulcio is a fake Fulcio CA.
+type Fulcio struct {
+	URL string
+	// Root and Intermediate form the CA chain (P-384).
+	Root, Intermediate *x509.Certificate
+	// CTKey signs the embedded SCTs (P-256).
+	CTKey *ecdsa.PrivateKey
+
+	o       FulcioOptions
+	srv     *httptest.Server
+	intKey  *ecdsa.PrivateKey
+	ctLogID [32]byte
+
+	mu       sync.Mutex
+	issued   []*x509.Certificate
+	failures []int
+}
+
+// Fulcio and CT OIDs.
+var (
+	oidFulcio      = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}
+	oidPoison      = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 3}
+	oidSCTList     = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
+	oidBasicConstr = asn1.ObjectIdentifier{2, 5, 29, 19}
+)
+
+// NewFulcio starts a fake Fulcio; Close stops it.
+func NewFulcio(o FulcioOptions) (*Fulcio, error) {
+	if o.VerifyToken == nil {
+		return nil, errors.New("fake fulcio: VerifyToken is required")
+	}
+	if o.Lifetime == 0 {
+		o.Lifetime = 10 * time.Minute
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	f := &Fulcio{o: o}
+	now := o.Clock()
+	rootKey, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	rootTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: "fake-sigstore"},
+		NotBefore:             now.Add(-24 * time.Hour),
+		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLen:            1,
+	}
+	rootDER, err := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, &rootKey.PublicKey, rootKey)
+	if err != nil {
+		return nil, err
+	}
+	if f.Root, err = x509.ParseCertificate(rootDER); err != nil {
+		return nil, err
+	}
+	if f.intKey, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader); err != nil {
+		return nil, err
+	}
+	intTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(2),
+		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: "fake-sigstore-intermediate"},
+		NotBefore:             now.Add(-24 * time.Hour),
+		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLenZero:        true,
+	}
+	intDER, err := x509.CreateCertificate(rand.Reader, intTmpl, f.Root, &f.intKey.PublicKey, rootKey)
+	if err != nil {
+		return nil, err
+	}
+	if f.Intermediate, err = x509.ParseCertificate(intDER); err != nil {
+		return nil, err
+	}
+	if f.CTKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		return nil, err
+	}
+	ctDER, err := x509.MarshalPKIXPublicKey(&f.CTKey.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	f.ctLogID = sha256.Sum256(ctDER)
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.URL = f.srv.URL
+	return f, nil
+}
+
+// Close stops the server.
+func (f *Fulcio) Close() { f.srv.Close() }
+
+// Issued returns the leaf certificates issued so far.
+func (f *Fulcio) Issued() []*x509.Certificate {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*x509.Certificate(nil), f.issued...)
+}
+
+// FailNext makes the next requests fail with the given HTTP statuses, in
+// order (e.g. 503, 503 to test retries).
+func (f *Fulcio) FailNext(statuses ...int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures = append(f.failures, statuses...)
+}
+
+// grpcError writes the grpc-gateway error body Fulcio answers with.
+func grpcError(w http.ResponseWriter, status, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg, "details": []any{}})
+}
+
+type signingCertRequest struct {
+	Credentials *struct {
+		OIDCIdentityToken string `json:"oidcIdentityToken"`
+	} `json:"credentials,omitempty"`
+	PublicKeyRequest *struct {
+		PublicKey struct {
+			Algorithm string `json:"algorithm"`
+			Content   string `json:"content"`
+		} `json:"publicKey"`
+		ProofOfPossession []byte `json:"proofOfPossession"`
+	} `json:"publicKeyRequest,omitempty"`
+	CertificateSigningRequest []byte `json:"certificateSigningRequest,omitempty"`
+}
+
+func (f *Fulcio) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/api/v2/signingCert" {
+		grpcError(w, http.StatusNotFound, 5, "Not Found")
+		return
+	}
+	if r.Method != http.MethodPost {
+		grpcError(w, http.StatusMethodNotAllowed, 12, "Method Not Allowed")
+		return
+	}
+	f.mu.Lock()
+	if len(f.failures) > 0 {
+		st := f.failures[0]
+		f.failures = f.failures[1:]
+		f.mu.Unlock()
+		grpcError(w, st, 14, "injected failure")
+		return
+	}
+	f.mu.Unlock()
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		grpcError(w, http.StatusBadRequest, 3, "Content-Type must be application/json")
+		return
+	}
+	var req signingCertRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		grpcError(w, http.StatusBadRequest, 3, "invalid request body: "+err.Error())
+		return
+	}
+	token := ""
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		t, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			grpcError(w, http.StatusUnauthorized, 16, "Authorization header is not a bearer token")
+			return
+		}
+		token = t
+	} else if req.Credentials != nil {
+		token = req.Credentials.OIDCIdentityToken
+	}
+	if token == "" {
+		grpcError(w, http.StatusUnauthorized, 16, "There was an error processing the identity token")
+		return
+	}
+	claims, err := f.o.VerifyToken(token)
+	if err != nil {
+		grpcError(w, http.StatusUnauthorized, 16, "There was an error processing the identity token: "+err.Error())
+		return
+	}
+	pub, err := proofOfPossession(&req, claims)
+	if err != nil {
+		grpcError(w, http.StatusBadRequest, 3, err.Error())
+		return
+	}
+	chain, err := f.issue(pub, claims)
+	if err != nil {
+		grpcError(w, http.StatusBadRequest, 3, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK) // not 201: sigstore-go accepts only 200
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"signedCertificateEmbeddedSct": map[string]any{
+			"chain": map[string]any{"certificates": chain},
+		},
+	})
+}
+
+// proofOfPossession returns the key to certify after checking that the
+// caller holds it: a signed CSR, or a signature over the token's subject.
+func proofOfPossession(req *signingCertRequest, claims map[string]any) (*ecdsa.PublicKey, error) {
+	switch {
+	case (req.PublicKeyRequest == nil) == (req.CertificateSigningRequest == nil):
+		return nil, errors.New("exactly one of publicKeyRequest and certificateSigningRequest is required")
+	case req.CertificateSigningRequest != nil:
+		blk, _ := pem.Decode(req.CertificateSigningRequest)
+		if blk == nil || blk.Type != "CERTIFICATE REQUEST" {
+			return nil, errors.New("certificateSigningRequest is not a PEM certificate request")
+		}
+		csr, err := x509.ParseCertificateRequest(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid certificate request: %v", err)
+		}
+		if err := csr.CheckSignature(); err != nil {
+			return nil, errors.New("the certificate request's signature does not verify")
+		}
+		k, ok := csr.PublicKey.(*ecdsa.PublicKey)
+		if !ok {
+			return nil, errors.New("unsupported public key type")
+		}
+		return k, nil
+	default:
+		p := req.PublicKeyRequest
+		blk, _ := pem.Decode([]byte(p.PublicKey.Content))
+		if blk == nil {
+			return nil, errors.New("publicKey.content is not PEM")
+		}
+		anyKey, err := x509.ParsePKIXPublicKey(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid public key: %v", err)
+		}
+		k, ok := anyKey.(*ecdsa.PublicKey)
+		if !ok {
+			return nil, errors.New("unsupported public key type")
+		}
+		subject, _ := claims["email"].(string)
+		if subject == "" {
+			subject, _ = claims["sub"].(string)
+		}
+		d := sha256.Sum256([]byte(subject))
+		if !ecdsa.VerifyASN1(k, d[:], p.ProofOfPossession) {
+			return nil, errors.New("the proof of possession does not verify")
+		}
+		return k, nil
+	}
+}
+
+func claimString(c map[string]any, name string) string {
+	switch v := c[name].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case float64:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return ""
+}
+
+// issue makes a leaf with an embedded SCT and returns the PEM chain.
+func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error) {
+	for _, n := range []string{"iss", "sub", "repository", "repository_owner", "workflow_ref", "job_workflow_ref", "ref", "sha", "event_name"} {
+		if claimString(c, n) == "" {
+			return nil, fmt.Errorf("token is missing the %s claim", n)
+		}
+	}
+	gh := func(s string) string { return "https://github.com/" + s }
+	repo := claimString(c, "repository")
+	exts := []struct {
+		n   int
+		raw bool
+		v   string
+	}{
+		{1, true, claimString(c, "iss")},
+		{2, true, claimString(c, "event_name")},
+		{3, true, claimString(c, "sha")},
+		{4, true, claimString(c, "workflow")},
+		{5, true, repo},
+		{6, true, claimString(c, "ref")},
+		{8, false, claimString(c, "iss")},
+		{9, false, gh(claimString(c, "job_workflow_ref"))},
+		{10, false, claimString(c, "job_workflow_sha")},
+		{11, false, claimString(c, "runner_environment")},
+		{12, false, gh(repo)},
+		{13, false, claimString(c, "sha")},
+		{14, false, claimString(c, "ref")},
+		{15, false, claimString(c, "repository_id")},
+		{16, false, gh(claimString(c, "repository_owner"))},
+		{17, false, claimString(c, "repository_owner_id")},
+		{18, false, gh(claimString(c, "workflow_ref"))},
+		{19, false, claimString(c, "workflow_sha")},
+		{20, false, claimString(c, "event_name")},
+		{21, false, gh(repo + "/actions/runs/" + claimString(c, "run_id") + "/attempts/" + claimString(c, "run_attempt"))},
+		{22, false, claimString(c, "repository_visibility")},
+	}
+	var extra []pkix.Extension
+	for _, e := range exts {
+		if containsInt(f.o.OmitExtensions, e.n) {
+			continue
+		}
+		val := []byte(e.v)
+		if !e.raw {
+			var err error
+			if val, err = asn1.MarshalWithParams(e.v, "utf8"); err != nil {
+				return nil, err
+			}
+		}
+		extra = append(extra, pkix.Extension{Id: append(append(asn1.ObjectIdentifier{}, oidFulcio...), e.n), Value: val})
+	}
+	san, err := parseURL(gh(claimString(c, "job_workflow_ref")))
+	if err != nil {
+		return nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 159))
+	if err != nil {
+		return nil, err
+	}
+	now := f.o.Clock().Truncate(time.Second)
+	tmpl := &x509.Certificate{
+		SerialNumber:   serial,
+		NotBefore:      now,
+		NotAfter:       now.Add(f.o.Lifetime),
+		KeyUsage:       x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+		URIs:           san,
+		SubjectKeyId:   skid(pub),
+		AuthorityKeyId: f.Intermediate.SubjectKeyId,
+	}
+	// 1. The precertificate, with the critical poison extension last.
+	tmpl.ExtraExtensions = append(append([]pkix.Extension{}, extra...), pkix.Extension{Id: oidPoison, Critical: true, Value: []byte{0x05, 0x00}})
+	preDER, err := x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
+	if err != nil {
+		return nil, err
+	}
+	pre, err := x509.ParseCertificate(preDER)
+	if err != nil {
+		return nil, err
+	}
+	tbs, err := dropExtension(pre.RawTBSCertificate, oidPoison)
+	if err != nil {
+		return nil, err
+	}
+	// 2. The SCT over the precertificate's TBS without the poison.
+	sctList, err := f.signSCT(now, tbs)
+	if err != nil {
+		return nil, err
+	}
+	// 3. The final certificate: same fields, the SCT list where the poison was.
+	tmpl.ExtraExtensions[len(tmpl.ExtraExtensions)-1] = pkix.Extension{Id: oidSCTList, Value: sctList}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
+	if err != nil {
+		return nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.issued = append(f.issued, leaf)
+	f.mu.Unlock()
+	return []string{pemCert(der), pemCert(f.Intermediate.Raw), pemCert(f.Root.Raw)}, nil
+}
+
+func (f *Fulcio) signSCT(now time.Time, tbs []byte) ([]byte, error) {
+	ts := uint64(now.UnixMilli())
+	keyHash := sha256.Sum256(f.Intermediate.RawSubjectPublicKeyInfo)
+	msg := []byte{0, 0}
+	msg = binary.BigEndian.AppendUint64(msg, ts)
+	msg = append(msg, 0, 1)
+	msg = append(msg, keyHash[:]...)
+	msg = append(msg, byte(len(tbs)>>16), byte(len(tbs)>>8), byte(len(tbs)))
+	msg = append(msg, tbs...)
+	msg = append(msg, 0, 0) // no extensions
+	d := sha256.Sum256(msg)
+	sig, err := ecdsa.SignASN1(rand.Reader, f.CTKey, d[:])
+	if err != nil {
+		return nil, err
+	}
+	sct := []byte{0}
+	sct = append(sct, f.ctLogID[:]...)
+	sct = binary.BigEndian.AppendUint64(sct, ts)
+	sct = append(sct, 0, 0, 4, 3)
+	sct = binary.BigEndian.AppendUint16(sct, uint16(len(sig)))
+	sct = append(sct, sig...)
+	list := binary.BigEndian.AppendUint16(nil, uint16(len(sct)+2))
+	list = binary.BigEndian.AppendUint16(list, uint16(len(sct)))
+	list = append(list, sct...)
+	return asn1.Marshal(list)
+}
+
+// CTLogID is the fake CT log's ID (SHA-256 of its DER public key).
+func (f *Fulcio) CTLogID() []byte { return append([]byte(nil), f.ctLogID[:]...) }
+
+func skid(pub crypto.PublicKey) []byte {
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	s := sha256.Sum256(der)
+	return s[:20]
+}
+
+func pemCert(der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func containsInt(list []int, n int) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+// dropExtension removes one extension from a DER TBSCertificate.
+func dropExtension(tbs []byte, oid asn1.ObjectIdentifier) ([]byte, error) {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(tbs, &seq); err != nil {
+		return nil, err
+	}
+	var out []byte
+	for rest := seq.Bytes; len(rest) > 0; {
+		var el asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &el); err != nil {
+			return nil, err
+		}
+		if el.Class != asn1.ClassContextSpecific || el.Tag != 3 {
+			out = append(out, el.FullBytes...)
+			continue
+		}
+		var exts []asn1.RawValue
+		if _, err := asn1.Unmarshal(el.Bytes, &exts); err != nil {
+			return nil, err
+		}
+		var kept []byte
+		for _, e := range exts {
+			var id struct {
+				ID   asn1.ObjectIdentifier
+				Rest asn1.RawValue `asn1:"optional"`
+				More asn1.RawValue `asn1:"optional"`
+			}
+			if _, err := asn1.Unmarshal(e.FullBytes, &id); err != nil {
+				return nil, err
+			}
+			if !id.ID.Equal(oid) {
+				kept = append(kept, e.FullBytes...)
+			}
+		}
+		inner, _ := asn1.Marshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: kept})
+		wrapped, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 3, IsCompound: true, Bytes: inner})
+		out = append(out, wrapped...)
+	}
+	return asn1.Marshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: out})
+}
+
