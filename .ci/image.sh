@@ -1,0 +1,365 @@
+#!/usr/bin/env bash
+# .ci/image.sh - build the real Dockerfile with buildah, check the image, and run
+# it the way GitHub's runner runs a Docker action (issue 7).
+#
+#   .ci/image.sh            # from anywhere; builds the repository this script is in
+#
+# What it asserts (each failure exits non-zero with "image: FAIL: ..."):
+#   1. reproducible binary: two `go build` runs (different paths, fresh build
+#      cache) and two image builds (one with --no-cache) give one sha256;
+#   2. the image: at most 10 MB, exactly two files (/pypi-publish and
+#      /etc/ssl/certs/ca-certificates.crt), no User (root), no WorkingDir,
+#      ENTRYPOINT ["/pypi-publish"], a static binary (no PT_INTERP, no dynamic
+#      section);
+#   3. a full publish from the container: hyphenated INPUT_* variables with the
+#      defaults action.yml declares, /github/workspace as workdir, the runner's
+#      /github/* mounts, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY under
+#      /github/file_commands, host network to a fake index on loopback; exit 0,
+#      outputs, summary, and what the index received; then a failing run
+#      (DS-01: no such packages-dir) must exit 1 with one ::error:: line.
+# It ends with "image: ALL OK".
+#
+# No Docker engine and no Docker Hub are needed: the builder image is a local
+# stand-in for golang:<go>-bookworm (debootstrap + this machine's Go toolchain),
+# passed as --build-arg GO_IMAGE=... . The real Dockerfile keeps the official
+# image pinned by digest. Knobs (environment):
+#   IMAGE_WORK=/var/tmp/pypi-publish-image  work dir (cache: rootfs, storage)
+#   IMAGE_FRESH=1        wipe IMAGE_WORK first (cold run)
+#   IMAGE_TIMEOUT=900    seconds for the whole check
+#   MIRROR=http://deb.debian.org/debian  SUITE=bookworm
+# Needs root (apt, containers). Installs what is missing: podman buildah
+# skopeo debootstrap runc psmisc file binutils python3 python3-yaml.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${IMAGE_WORK:-/var/tmp/pypi-publish-image}
+TIMEOUT=${IMAGE_TIMEOUT:-900}
+SUITE=${SUITE:-bookworm}
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+IMG=localhost/pypi-publish:ci
+IMG2=localhost/pypi-publish:ci-rebuild
+MAX_IMAGE_BYTES=$((10 * 1000 * 1000))
+PY=/usr/bin/python3 # Debian's, never a pyenv shim
+
+# The whole check is time-bounded: re-run this script under timeout(1).
+if [ -z "${IMAGE_SH_BOUNDED:-}" ]; then
+  IMAGE_SH_BOUNDED=1 exec timeout --kill-after=30 "$TIMEOUT" "$0" "$@"
+fi
+
+log() { printf '\n==> %s\n' "$*"; }
+die() {
+  printf 'image: FAIL: %s\n' "$*" >&2
+  exit 1
+}
+now() { date +%s.%N; }
+dt() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+declare -A T
+T0=$(now)
+
+# ------------------------------------------------------------------ packages
+need=()
+for p in podman buildah skopeo debootstrap runc psmisc file binutils python3 python3-yaml; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
+if ((${#need[@]})); then
+  log "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}" ||
+    { apt-get -o DPkg::Lock::Timeout=600 update -q && apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}"; } ||
+    die "apt-get install ${need[*]}"
+fi
+command -v go >/dev/null || die "no go on PATH"
+
+mkdir -p "$WORK"
+# One check at a time per work dir (the container store is not shared safely).
+exec 9>"$WORK/.lock"
+flock -w 300 9 || die "another image check holds $WORK/.lock"
+
+if [ "${IMAGE_FRESH:-0}" = 1 ]; then
+  log "IMAGE_FRESH=1: wiping $WORK"
+  # containers/storage keeps mounts below the graph root: unmount deepest first.
+  for _ in 1 2 3; do
+    mounts=$(findmnt -rn -o TARGET | grep -E "^${WORK}/" | sort -ru || true)
+    [ -z "$mounts" ] && break
+    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done <<<"$mounts"
+  done
+  find "$WORK" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
+fi
+mkdir -p "$WORK/cache"
+
+# ------------------------------------------------------------------ private container config
+# This VM: crun fails on hybrid cgroups -> runc; rlimits cannot be raised ->
+# pin nofile to the hard limit and nproc to 32768 (see shared/tools/README.md).
+NOFILE=$(ulimit -Hn)
+cat >"$WORK/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=${NOFILE}:${NOFILE}", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+cat >"$WORK/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "${WORK}/storage"
+runroot = "${WORK}/runroot"
+EOF
+export CONTAINERS_CONF="$WORK/containers.conf" CONTAINERS_STORAGE_CONF="$WORK/storage.conf"
+echo "podman $(podman version -f '{{.Client.Version}}'), buildah $(buildah version | awk '/^Version/{print $2}'), runc $(runc --version | awk 'NR==1{print $3}'), $(go version)"
+
+# ------------------------------------------------------------------ builder stand-in
+GOROOT_SRC=$(go env GOROOT)
+GO_FULL=$(awk 'NR==1{sub(/^go/,"");print}' "$GOROOT_SRC/VERSION") # e.g. 1.26.8
+GO_IMAGE=localhost/golang:${GO_FULL}-${SUITE}
+ROOTFS_TAR="$WORK/cache/rootfs-${SUITE}-minbase.tar"
+if ! podman image exists "$GO_IMAGE"; then
+  t=$(now)
+  if [ ! -s "$ROOTFS_TAR" ]; then
+    log "debootstrap --variant=minbase $SUITE"
+    rm -rf "$WORK/rootfs"
+    debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$WORK/rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+      { tail -20 "$WORK/debootstrap.log"; die "debootstrap (log: $WORK/debootstrap.log)"; }
+    rm -rf "$WORK"/rootfs/var/cache/apt/archives/*.deb "$WORK"/rootfs/var/lib/apt/lists/*
+    tar -C "$WORK/rootfs" --numeric-owner -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+    rm -rf "$WORK/rootfs"
+  fi
+  log "assembling $GO_IMAGE (minbase rootfs + this machine's Go $GO_FULL)"
+  S="$WORK/stage"
+  rm -rf "$S" && mkdir -p "$S"
+  tar -C "$S" --numeric-owner -xf "$ROOTFS_TAR"
+  mkdir -p "$S/go/bin" "$S/go/src" && chmod -R 1777 "$S/go"
+  # Egress here is TLS-intercepted: `go mod download` in the build must trust
+  # the host's bundle. (The bundle never reaches the final image from here:
+  # the final stage copies the builder's bundle, which is this one only in CI.)
+  cp /etc/ssl/certs/ca-certificates.crt "$S/etc/ssl/certs/ca-certificates.crt"
+  tar --numeric-owner -cf - -C "$S" . \
+    -C "$(dirname "$GOROOT_SRC")" --transform "s,^$(basename "$GOROOT_SRC"),usr/local/go,S" "$(basename "$GOROOT_SRC")" |
+    podman import -q \
+      --change 'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change "ENV GOLANG_VERSION=$GO_FULL" --change 'ENV GOTOOLCHAIN=local' --change 'ENV GOPATH=/go' \
+      --change 'WORKDIR /go' - "$GO_IMAGE" >/dev/null
+  rm -rf "$S"
+  T[builder]=$(dt "$t")
+fi
+podman run --rm --network none "$GO_IMAGE" go version
+
+# ------------------------------------------------------------------ 1. reproducible go build
+VERSION=$(git -C "$ROOT" describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS="-s -w -buildid= -X main.version=${VERSION}"
+B="$WORK/bin"
+rm -rf "$B" && mkdir -p "$B"
+gobuild() { # gobuild DIR OUT: the Dockerfile's build, on the host
+  (cd "$1" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=readonly go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
+}
+log "go build #1 (in $ROOT, shared build cache)"
+t=$(now)
+gobuild "$ROOT" "$B/host1" || die "go build #1"
+T[go_build_1]=$(dt "$t")
+log "go build #2 (a copy of the tree elsewhere, empty build cache)"
+t=$(now)
+SRC2="$WORK/src-copy"
+rm -rf "$SRC2" && mkdir -p "$SRC2"
+tar -C "$ROOT" --exclude=./.git --exclude='*/node_modules' -cf - . | tar -C "$SRC2" -xf -
+rm -rf "$WORK/gocache2"
+GOCACHE="$WORK/gocache2" gobuild "$SRC2" "$B/host2" || die "go build #2"
+rm -rf "$WORK/gocache2" "$SRC2"
+T[go_build_2]=$(dt "$t")
+H1=$(sha256sum <"$B/host1" | cut -d' ' -f1)
+H2=$(sha256sum <"$B/host2" | cut -d' ' -f1)
+[ "$H1" = "$H2" ] || die "go build is not reproducible: $H1 != $H2"
+echo "OK: two go builds, one sha256 $H1"
+
+# ------------------------------------------------------------------ 2. image builds
+# buildah's chroot isolation uses the host network (the module proxy).
+BUILD=(buildah bud --layers --isolation chroot --network host
+  --build-arg "GO_IMAGE=$GO_IMAGE" --build-arg "VERSION=$VERSION" --build-arg "TARGETARCH=$(go env GOARCH)" -f "$ROOT/Dockerfile")
+podman image prune -f >/dev/null
+log "image build #1: ${BUILD[*]} -t $IMG $ROOT"
+t=$(now)
+"${BUILD[@]}" -t "$IMG" "$ROOT" >"$WORK/build1.log" 2>&1 || { tail -30 "$WORK/build1.log"; die "image build #1"; }
+T[image_build_1]=$(dt "$t")
+log "image build #2 (--no-cache)"
+t=$(now)
+"${BUILD[@]}" --no-cache -t "$IMG2" "$ROOT" >"$WORK/build2.log" 2>&1 || { tail -30 "$WORK/build2.log"; die "image build #2"; }
+T[image_build_2]=$(dt "$t")
+
+# ------------------------------------------------------------------ 3. inspect the image
+log "inspect $IMG"
+SIZE=$(podman image inspect -f '{{.Size}}' "$IMG")
+USER_CFG=$(podman image inspect -f '{{.Config.User}}' "$IMG")
+WORKDIR_CFG=$(podman image inspect -f '{{.Config.WorkingDir}}' "$IMG")
+EP=$(podman image inspect -f '{{json .Config.Entrypoint}}' "$IMG")
+[ "$SIZE" -le "$MAX_IMAGE_BYTES" ] || die "image is $SIZE bytes, more than $MAX_IMAGE_BYTES"
+[ -z "$USER_CFG" ] || die "image config sets User=$USER_CFG; a Docker action must run as root"
+[ -z "$WORKDIR_CFG" ] || [ "$WORKDIR_CFG" = / ] || die "image config sets WorkingDir=$WORKDIR_CFG"
+[ "$EP" = '["/pypi-publish"]' ] || die "entrypoint is $EP, want [\"/pypi-publish\"]"
+extract() { # extract IMAGE OUTDIR: OCI layout, file list, binary
+  rm -rf "$2" && mkdir -p "$2"
+  skopeo copy -q "containers-storage:$1" "oci:$2/layout:x"
+  "$PY" - "$2/layout" "$2" <<'EOF'
+import json, shutil, sys, tarfile
+d, out = sys.argv[1], sys.argv[2]
+blob = lambda dg: f"{d}/blobs/sha256/{dg.split(':')[1]}"
+idx = json.load(open(f"{d}/index.json"))
+man = json.load(open(blob(idx["manifests"][0]["digest"])))
+files = []
+for layer in man["layers"]:
+    with tarfile.open(blob(layer["digest"])) as t:
+        for m in t.getmembers():
+            if m.isdir():
+                continue
+            if not m.isfile():
+                sys.exit(f"image holds a non-regular file: {m.name}")
+            files.append(f"/{m.name.lstrip('./')} mode={oct(m.mode & 0o7777)} uid={m.uid} size={m.size}")
+            if m.name.lstrip("./") == "pypi-publish":
+                with t.extractfile(m) as src, open(f"{out}/pypi-publish", "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+open(f"{out}/files.txt", "w").write("\n".join(sorted(files)) + "\n")
+EOF
+}
+extract "$IMG" "$WORK/x1" || die "cannot read $IMG"
+extract "$IMG2" "$WORK/x2" || die "cannot read $IMG2"
+sed 's/^/  /' "$WORK/x1/files.txt"
+got=$(cut -d' ' -f1 "$WORK/x1/files.txt" | tr '\n' ' ')
+[ "$got" = "/etc/ssl/certs/ca-certificates.crt /pypi-publish " ] || die "image files are: $got; want exactly the CA bundle and /pypi-publish"
+BIN="$WORK/x1/pypi-publish"
+file -b "$BIN" | grep -q 'statically linked' || die "binary is not static: $(file -b "$BIN")"
+! readelf -lW "$BIN" | grep -q INTERP || die "binary has a PT_INTERP program header"
+readelf -dW "$BIN" | grep -q 'no dynamic section' || die "binary has a dynamic section"
+echo "OK: $(file -b "$BIN" | cut -d, -f1-5)"
+I1=$(sha256sum <"$BIN" | cut -d' ' -f1)
+I2=$(sha256sum <"$WORK/x2/pypi-publish" | cut -d' ' -f1)
+[ "$I1" = "$I2" ] || die "image builds are not reproducible: binary $I1 != $I2"
+[ "$I1" = "$H1" ] || die "image binary $I1 differs from the go build binary $H1"
+echo "OK: image builds #1 and #2 and both go builds give one binary sha256 $I1"
+echo "OK: $SIZE bytes (max $MAX_IMAGE_BYTES), User unset (root), entrypoint $EP"
+
+# ------------------------------------------------------------------ 4. run like the runner
+R="$WORK/run"
+rm -rf "$R" && mkdir -p "$R"/{workspace/dist,file_commands,home,workflow,index}
+cp /usr/share/python-wheels/*.whl "$R/workspace/dist/"
+ls "$R/workspace/dist"/*.whl >/dev/null 2>&1 || die "no wheels in /usr/share/python-wheels (apt install python3-pip-whl)"
+
+log "fake index on loopback"
+INDEX_USER=ci-user
+INDEX_PASSWORD="ci-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+(cd "$ROOT" && go build -o "$B/fakeindex" ./.ci/fakeindex) || die "build .ci/fakeindex"
+"$B/fakeindex" -addr 127.0.0.1:0 -addr-file "$R/index/addr" -uploads "$R/index/uploads.jsonl" \
+  -user "$INDEX_USER" -password "$INDEX_PASSWORD" >"$R/index/log" 2>&1 &
+INDEX_PID=$!
+trap 'kill "$INDEX_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$R/index/addr" ] && break; sleep 0.1; done
+[ -s "$R/index/addr" ] || die "fake index did not start: $(cat "$R/index/log")"
+INDEX_URL="http://$(cat "$R/index/addr")/legacy/"
+echo "index: $INDEX_URL"
+
+# runenv FILE NAME=VALUE...: the runner's environment for the container, with
+# every input action.yml declares (its default when not given), as INPUT_<NAME>
+# with the name upper-cased and hyphens kept.
+runenv() {
+  local out=$1
+  shift
+  "$PY" - "$ROOT/action.yml" "$@" >"$out" <<'EOF'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+given = dict(a.split("=", 1) for a in sys.argv[2:])
+for name, inp in (spec.get("inputs") or {}).items():
+    key = "INPUT_" + name.replace(" ", "_").upper()
+    val = given.pop(key, None)
+    if val is None:
+        d = (inp or {}).get("default")
+        val = "" if d is None else str(d).lower() if isinstance(d, bool) else str(d)
+    print(f"{key}={val}")
+for k, v in given.items():
+    print(f"{k}={v}")
+EOF
+}
+FC=/github/file_commands
+container() { # container ENVFILE: run the image like the runner; prints the exit status
+  local rc=0
+  podman run --rm --name "pypi-publish-ci-$$" --label pypi-publish-ci --workdir /github/workspace --network host \
+    -v "$R/home:/github/home" -v "$R/workflow:/github/workflow" \
+    -v "$R/file_commands:/github/file_commands" -v "$R/workspace:/github/workspace" \
+    --env-file "$1" "$IMG" >"$1.stdout" 2>"$1.stderr" || rc=$?
+  echo "$rc"
+}
+common=(GITHUB_ACTIONS=true CI=true HOME=/github/home GITHUB_WORKSPACE=/github/workspace
+  GITHUB_EVENT_NAME=push GITHUB_EVENT_PATH=/github/workflow/event.json
+  GITHUB_REPOSITORY=pypi-publish/ci-sample GITHUB_REPOSITORY_OWNER=pypi-publish
+  GITHUB_WORKFLOW_REF=pypi-publish/ci-sample/.github/workflows/release.yml@refs/tags/v1.0.0
+  GITHUB_SERVER_URL=https://github.com RUNNER_TEMP=/home/runner/work/_temp
+  "GITHUB_OUTPUT=$FC/set_output_1" "GITHUB_STEP_SUMMARY=$FC/step_summary_1"
+  "GITHUB_ENV=$FC/set_env_1" "GITHUB_PATH=$FC/add_path_1" "GITHUB_STATE=$FC/save_state_1")
+echo '{"ref":"refs/tags/v1.0.0"}' >"$R/workflow/event.json"
+: >"$R/file_commands/set_output_1"; : >"$R/file_commands/step_summary_1"
+: >"$R/file_commands/set_env_1"; : >"$R/file_commands/add_path_1"; : >"$R/file_commands/save_state_1"
+
+log "run #1: publish $(ls "$R/workspace/dist" | tr '\n' ' ')"
+runenv "$R/env1" "${common[@]}" "INPUT_USER=$INDEX_USER" "INPUT_PASSWORD=$INDEX_PASSWORD" "INPUT_REPOSITORY-URL=$INDEX_URL"
+t=$(now)
+rc=$(container "$R/env1")
+T[run_publish]=$(dt "$t")
+sed 's/^/  | /' "$R/env1.stdout" "$R/env1.stderr" | head -60
+[ "$rc" = 0 ] || die "publish run exited $rc, want 0"
+"$PY" - "$R" "$INDEX_PASSWORD" <<'EOF' || die "publish run: wrong outputs, summary or uploads"
+import hashlib, json, os, re, sys
+r, secret = sys.argv[1], sys.argv[2]
+fc = f"{r}/file_commands"
+def fail(msg):
+    sys.exit(f"  {msg}")
+def outputs(path):
+    out, lines, i = {}, open(path).read().split("\n"), 0
+    while i < len(lines):
+        m = re.match(r"^([A-Za-z0-9_-]+)<<(.+)$", lines[i])
+        if m:
+            end = lines.index(m.group(2), i + 1)
+            out[m.group(1)] = "\n".join(lines[i + 1:end]); i = end + 1; continue
+        if "=" in lines[i]:
+            k, v = lines[i].split("=", 1); out[k] = v
+        i += 1
+    return out
+dists = sorted(os.listdir(f"{r}/workspace/dist"))
+want = {d: hashlib.sha256(open(f"{r}/workspace/dist/{d}", "rb").read()).hexdigest() for d in dists}
+o = outputs(f"{fc}/set_output_1")
+for k in ("files", "uploaded-files", "trusted-publishing"):
+    if k not in o: fail(f"GITHUB_OUTPUT has no {k!r}: {sorted(o)}")
+if sorted(json.loads(o["uploaded-files"])) != dists: fail(f"uploaded-files={o['uploaded-files']}, want {dists}")
+files = {f["filename"]: f for f in json.loads(o["files"])}
+for d, h in want.items():
+    if files.get(d, {}).get("status") != "uploaded" or files[d].get("sha256") != h:
+        fail(f"files[{d}] = {files.get(d)}, want status uploaded and sha256 {h}")
+if o["trusted-publishing"] != "false": fail(f"trusted-publishing={o['trusted-publishing']}")
+summary = open(f"{fc}/step_summary_1").read()
+for d in dists:
+    if d not in summary: fail(f"step summary does not name {d}")
+for f in ("set_env_1", "add_path_1"):
+    if os.path.getsize(f"{fc}/{f}"): fail(f"the action wrote {f} (GITHUB_ENV/GITHUB_PATH must stay untouched)")
+got = {}
+for line in open(f"{r}/index/uploads.jsonl"):
+    u = json.loads(line); got[u["filename"]] = u["sha256"]
+if got != want: fail(f"the index received {got}, want {want}")
+for f in ("env1.stdout", "env1.stderr", "file_commands/step_summary_1", "file_commands/set_output_1"):
+    if secret in open(f"{r}/{f}").read(): fail(f"the password appears in {f}")
+print(f"OK: exit 0; {len(dists)} files uploaded with matching sha256; outputs and summary written; GITHUB_ENV/GITHUB_PATH untouched; password never printed")
+EOF
+
+log "run #2: packages-dir that does not exist (DS-01) must fail"
+: >"$R/file_commands/set_output_1"
+runenv "$R/env2" "${common[@]}" "INPUT_USER=$INDEX_USER" "INPUT_PASSWORD=$INDEX_PASSWORD" \
+  "INPUT_REPOSITORY-URL=$INDEX_URL" "INPUT_PACKAGES-DIR=no-such-dir"
+rc=$(container "$R/env2")
+sed 's/^/  | /' "$R/env2.stdout" "$R/env2.stderr" | head -20
+[ "$rc" = 1 ] || die "DS-01 run exited $rc, want 1"
+n=$(cat "$R/env2.stdout" "$R/env2.stderr" | grep -c '^::error' || true)
+[ "$n" = 1 ] || die "DS-01 run printed $n ::error:: lines, want 1"
+echo "OK: exit 1 with one ::error:: line"
+
+# ------------------------------------------------------------------ summary
+log "summary"
+for k in builder go_build_1 go_build_2 image_build_1 image_build_2 run_publish; do
+  [ -n "${T[$k]:-}" ] && printf '  %-16s %6ss\n' "$k" "${T[$k]}"
+done
+printf '  %-16s %s bytes\n' "image size" "$SIZE"
+printf '  %-16s %s\n' "binary sha256" "$I1" "version" "$VERSION" "total" "$(dt "$T0")s"
+echo "image: ALL OK"
