@@ -282,7 +282,10 @@ func Find(entries []string, workdir string) (*Found, error) {
 		listedTotal += len(s.names)
 		for _, n := range s.names {
 			if len(listed) < maxListed {
-				listed = append(listed, filepath.Join(dir, n))
+				if len(dirs) > 1 {
+					n = filepath.Join(dir, n) + n[len(strings.TrimSuffix(n, "/")):]
+				}
+				listed = append(listed, n)
 			}
 		}
 	}

@@ -2,6 +2,11 @@ package dist
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -99,5 +104,292 @@ func TestParseSdistFilename(t *testing.T) {
 				t.Errorf("ParseSdistFilename(%q) = %q, %q, want %q, %q", tc.in, name, version, tc.wantName, tc.wantVersion)
 			}
 		})
+	}
+}
+
+// makeTree creates entries under root. Each spec is "path" (a file), "path/"
+// (a directory), "path -> target" (a symbolic link) or "path|" (a FIFO).
+func makeTree(t *testing.T, root string, specs ...string) {
+	t.Helper()
+	for _, s := range specs {
+		var err error
+		switch {
+		case strings.Contains(s, " -> "):
+			name, target, _ := strings.Cut(s, " -> ")
+			p := filepath.Join(root, name)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			err = os.Symlink(target, p)
+		case strings.HasSuffix(s, "/"):
+			err = os.MkdirAll(filepath.Join(root, s), 0o755)
+		case strings.HasSuffix(s, "|"):
+			p := filepath.Join(root, strings.TrimSuffix(s, "|"))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			err = syscall.Mkfifo(p, 0o644)
+		default:
+			p := filepath.Join(root, s)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			err = os.WriteFile(p, []byte("x"), 0o644)
+		}
+		if err != nil {
+			t.Fatalf("makeTree %q: %v", s, err)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	t.Parallel()
+	type file struct {
+		Path, Kind   string
+		Attestations []string
+	}
+	type result struct {
+		Files                                []file
+		Unrelated, Signatures, Orphans, Dirs []string
+	}
+	cases := []struct {
+		name    string
+		tree    []string
+		entries []string
+		want    result
+	}{
+		{
+			name:    "order_wheels_then_sdists_byte_order",
+			tree:    []string{"dist/b-1.0.tar.gz", "dist/a-1.0.zip", "dist/B-1.0-py3-none-any.whl", "dist/a-1.0-py3-none-any.whl", "dist/a-1.0.tar.gz"},
+			entries: []string{"dist"},
+			want: result{
+				Files: []file{
+					{Path: "dist/B-1.0-py3-none-any.whl", Kind: "wheel"},
+					{Path: "dist/a-1.0-py3-none-any.whl", Kind: "wheel"},
+					{Path: "dist/a-1.0.tar.gz", Kind: "sdist"},
+					{Path: "dist/a-1.0.zip", Kind: "sdist"},
+					{Path: "dist/b-1.0.tar.gz", Kind: "sdist"},
+				},
+				Dirs: []string{"dist"},
+			},
+		},
+		{
+			name:    "trailing_slash_and_spaces",
+			tree:    []string{"my dist/p-1.0.tar.gz"},
+			entries: []string{"  my dist/  "},
+			want:    result{Files: []file{{Path: "my dist/p-1.0.tar.gz", Kind: "sdist"}}, Dirs: []string{"my dist"}},
+		},
+		{
+			name:    "attestations_unrelated_signatures_orphans",
+			tree:    []string{"dist/p-1.0-py3-none-any.whl", "dist/p-1.0-py3-none-any.whl.publish.attestation", "dist/p-1.0-py3-none-any.whl.slsa.attestation", "dist/p-1.0-py3-none-any.whl.asc", "dist/q-1.0.tar.gz.publish.attestation", "dist/p-1.0-py3-none-any.whl.attestation", "dist/notes.txt", "dist/x.sigstore.json", "dist/sub/", "dist/P-1.0.WHL"},
+			entries: []string{"dist"},
+			want: result{
+				Files:      []file{{Path: "dist/p-1.0-py3-none-any.whl", Kind: "wheel", Attestations: []string{"dist/p-1.0-py3-none-any.whl.publish.attestation", "dist/p-1.0-py3-none-any.whl.slsa.attestation"}}},
+				Unrelated:  []string{"dist/P-1.0.WHL", "dist/notes.txt", "dist/x.sigstore.json"},
+				Signatures: []string{"dist/p-1.0-py3-none-any.whl.asc"},
+				Orphans:    []string{"dist/p-1.0-py3-none-any.whl.attestation", "dist/q-1.0.tar.gz.publish.attestation"},
+				Dirs:       []string{"dist"},
+			},
+		},
+		{
+			name:    "several_dirs_and_globs_deduplicated",
+			tree:    []string{"out/a/x-1.0.tar.gz", "out/b/x-1.0-py3-none-any.whl", "out/c.txt", "other/y-2.0.tar.gz"},
+			entries: []string{"out/*", "other", "", "out/a/", "./other"},
+			want: result{
+				Files: []file{
+					{Path: "out/b/x-1.0-py3-none-any.whl", Kind: "wheel"},
+					{Path: "out/a/x-1.0.tar.gz", Kind: "sdist"},
+					{Path: "other/y-2.0.tar.gz", Kind: "sdist"},
+				},
+				Dirs: []string{"out/a", "out/b", "other"},
+			},
+		},
+		{
+			name:    "symlinks_to_files_and_dirs",
+			tree:    []string{"real/p-1.0.tar.gz", "real/w.bin", "dist/p-1.0.tar.gz -> ../real/p-1.0.tar.gz", "dist/q-1.0-py3-none-any.whl -> ../real/w.bin", "link -> dist"},
+			entries: []string{"link"},
+			want: result{
+				Files: []file{
+					{Path: "link/q-1.0-py3-none-any.whl", Kind: "wheel"},
+					{Path: "link/p-1.0.tar.gz", Kind: "sdist"},
+				},
+				Dirs: []string{"link"},
+			},
+		},
+		{
+			name:    "dangling_symlink_not_named_like_a_dist_is_unrelated",
+			tree:    []string{"dist/p-1.0.tar.gz", "dist/README -> nowhere", "dist/pipe|"},
+			entries: []string{"dist"},
+			want: result{
+				Files:     []file{{Path: "dist/p-1.0.tar.gz", Kind: "sdist"}},
+				Unrelated: []string{"dist/README", "dist/pipe"},
+				Dirs:      []string{"dist"},
+			},
+		},
+		{
+			name:    "only_zip_sdists",
+			tree:    []string{"dist/p-1.0.zip"},
+			entries: []string{"dist"},
+			want:    result{Files: []file{{Path: "dist/p-1.0.zip", Kind: "sdist"}}, Dirs: []string{"dist"}},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			makeTree(t, root, tc.tree...)
+			found, err := Find(tc.entries, root)
+			if err != nil {
+				t.Fatalf("Find(%q) error = %v", tc.entries, err)
+			}
+			rel := func(ps []string) []string {
+				var out []string
+				for _, p := range ps {
+					r, err := filepath.Rel(root, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, r)
+				}
+				return out
+			}
+			var got result
+			for _, f := range found.Files {
+				if f.Filename != filepath.Base(f.Path) {
+					t.Errorf("File %s has Filename %q", f.Path, f.Filename)
+				}
+				got.Files = append(got.Files, file{Path: rel([]string{f.Path})[0], Kind: f.Kind.String(), Attestations: rel(f.Attestations)})
+			}
+			got.Unrelated, got.Signatures, got.Orphans, got.Dirs = rel(found.Unrelated), rel(found.Signatures), rel(found.Orphans), rel(found.Dirs)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Find(%q) mismatch (-want +got):\n%s", tc.entries, diff)
+			}
+		})
+	}
+}
+
+func TestFindErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		tree      []string
+		entries   []string
+		wantID    string
+		wantParts []string
+	}{
+		{name: "missing_dir", entries: []string{"dist"}, wantID: "DS-01",
+			wantParts: []string{`"dist" does not exist`, "/dist", "dist in the workspace", "$RUNNER_TEMP", "download-artifact"}},
+		{name: "missing_absolute_outside_workspace", entries: []string{"/nonexistent/runner/temp/dist"}, wantID: "DS-01",
+			wantParts: []string{"/nonexistent/runner/temp/dist", "outside the workspace", "Only the workspace is visible"}},
+		{name: "dangling_dir_symlink", tree: []string{"dist -> gone"}, entries: []string{"dist"}, wantID: "DS-01",
+			wantParts: []string{"dangling symbolic link", "gone"}},
+		{name: "dir_symlink_loop", tree: []string{"dist -> dist2", "dist2 -> dist"}, entries: []string{"dist"}, wantID: "DS-01",
+			wantParts: []string{"symbolic link loop"}},
+		{name: "not_a_dir", tree: []string{"dist"}, entries: []string{"dist"}, wantID: "DS-02",
+			wantParts: []string{"not a directory", "Point packages-dir"}},
+		{name: "empty_dir", tree: []string{"dist/"}, entries: []string{"dist"}, wantID: "DS-03",
+			wantParts: []string{"*.whl, *.tar.gz, *.zip", "it is empty", "Build the distributions first"}},
+		{name: "only_unrelated", tree: []string{"dist/a.txt", "dist/b.egg", "dist/c/"}, entries: []string{"dist"}, wantID: "DS-03",
+			wantParts: []string{"a.txt", "b.egg", "c/"}},
+		{name: "lookalike_dirs_from_download_artifact", tree: []string{"dist/p-1.0-py3-none-any.whl/p-1.0-py3-none-any.whl", "dist/p-1.0.tar.gz/p-1.0.tar.gz"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"2 entries", "p-1.0-py3-none-any.whl (a directory)", "p-1.0.tar.gz (a directory)", "merge-multiple: true"}},
+		{name: "lookalike_among_good_files", tree: []string{"dist/good-1.0.tar.gz", "dist/bad-1.0-py3-none-any.whl/"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"1 entry", "bad-1.0-py3-none-any.whl (a directory)"}},
+		{name: "dangling_symlink_dist", tree: []string{"dist/p-1.0.tar.gz -> /nonexistent/p-1.0.tar.gz"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"dangling symbolic link to /nonexistent/p-1.0.tar.gz"}},
+		{name: "symlink_loop_dist", tree: []string{"dist/p-1.0.tar.gz -> p-1.0.tar.gz"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"symbolic link loop"}},
+		{name: "fifo_dist", tree: []string{"dist/p-1.0.tar.gz|"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"a named pipe"}},
+		{name: "nested_artifact_folders", tree: []string{"dist/artifact-a/p-1.0-py3-none-any.whl", "dist/artifact-b/p-1.0.tar.gz", "dist/artifact-b/p-1.0-cp312-cp312-win_amd64.whl", "dist/empty/"}, entries: []string{"dist"}, wantID: "DS-04",
+			wantParts: []string{"artifact-a/ (1 distribution)", "artifact-b/ (2 distributions)", "merge-multiple: true", "dist/*/"}},
+		{name: "glob_matches_nothing", entries: []string{"build/*/dist"}, wantID: "IN-04",
+			wantParts: []string{`"build/*/dist"`, "matches no directory"}},
+		{name: "glob_matches_only_files", tree: []string{"out/a.whl", "out/b.whl"}, entries: []string{"out/*.whl"}, wantID: "IN-04",
+			wantParts: []string{"out/a.whl", "none of them a directory"}},
+		{name: "bad_glob", entries: []string{"dist/[a"}, wantID: "IN-04",
+			wantParts: []string{"not a valid glob pattern"}},
+		{name: "no_entries", entries: []string{"", "  "}, wantID: "IN-04",
+			wantParts: []string{"names no directory"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			makeTree(t, root, tc.tree...)
+			_, err := Find(tc.entries, root)
+			var fe *FindError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Find(%q) error = %v, want a *FindError", tc.entries, err)
+			}
+			if fe.ID != tc.wantID {
+				t.Errorf("Find(%q) error ID = %s, want %s (%v)", tc.entries, fe.ID, tc.wantID, err)
+			}
+			for _, part := range tc.wantParts {
+				if !strings.Contains(err.Error(), part) {
+					t.Errorf("Find(%q) error = %q, want it to contain %q", tc.entries, err, part)
+				}
+			}
+		})
+	}
+}
+
+// TestFindListsAtMost20: DS-03 lists 20 entries and counts the rest.
+func TestFindListsAtMost20(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	for i := range 25 {
+		makeTree(t, root, fmt.Sprintf("dist/file%02d.txt", i))
+	}
+	_, err := Find([]string{"dist"}, root)
+	var fe *FindError
+	if !errors.As(err, &fe) || fe.ID != "DS-03" {
+		t.Fatalf("Find() error = %v, want DS-03", err)
+	}
+	if len(fe.Paths) != 20 || fe.More != 5 || !strings.Contains(err.Error(), "and 5 more") {
+		t.Errorf("Find() listed %d entries and %d more (%q), want 20 and 5", len(fe.Paths), fe.More, err)
+	}
+}
+
+// TestFindManyFiles: a packages dir with 10,000 distributions.
+func TestFindManyFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creating 10,000 files takes seconds on slow disks")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	dir := filepath.Join(root, "dist")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10000 {
+		name := fmt.Sprintf("pkg%05d-1.0-py3-none-any.whl", i)
+		if i%2 == 1 {
+			name = fmt.Sprintf("pkg%05d-1.0.tar.gz", i)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := Find([]string{"dist"}, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Files) != 10000 {
+		t.Fatalf("Find() found %d files, want 10000", len(found.Files))
+	}
+	if got := found.Files[0].Filename; got != "pkg00000-1.0-py3-none-any.whl" {
+		t.Errorf("Find().Files[0] = %s, want the first wheel", got)
+	}
+	if got := found.Files[5000].Filename; got != "pkg00001-1.0.tar.gz" {
+		t.Errorf("Find().Files[5000] = %s, want the first sdist", got)
+	}
+}
+
+// TestFindAbsoluteEntry: absolute entries ignore workdir.
+func TestFindAbsoluteEntry(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	makeTree(t, root, "abs/p-1.0.tar.gz")
+	found, err := Find([]string{filepath.Join(root, "abs")}, "/nonexistent-workspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Files) != 1 {
+		t.Errorf("Find(absolute) found %d files, want 1", len(found.Files))
 	}
 }

@@ -367,7 +367,7 @@ func readTarGz(file *os.File, size int64, d *Distribution) ([]byte, error) {
 		}
 		metaName = hdr.Name
 		switch {
-		case hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA:
+		case hdr.Typeflag != tar.TypeReg: // the reader reports old-style regular files as TypeReg too
 			metaErr = newReadError(ErrNoMetadata, nil, "%s is not a regular file", hdr.Name)
 		case hdr.Size > MaxMetadataSize:
 			return nil, newReadError(ErrTooLarge, nil, "%s is %d bytes, more than the %d MiB this action reads", hdr.Name, hdr.Size, MaxMetadataSize>>20)
