@@ -1,0 +1,121 @@
+package oracle
+
+import (
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/pypi-publish/pypi-publish/attest"
+	"github.com/pypi-publish/pypi-publish/attest/attesttest"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
+	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/verify"
+)
+
+// sigstoreGoVerify is Oracle A: sigstore-go's verifier with a transparency
+// log entry, an SCT and an observer timestamp (the SET's integrated time)
+// required, the artifact digest, and the GitHub workflow identity.
+func sigstoreGoVerify(att []byte, rootJSON []byte, sha256hex, repo, workflowRef string) error {
+	bj, err := attest.ToBundle(att)
+	if err != nil {
+		return err
+	}
+	var b bundle.Bundle
+	if err := b.UnmarshalJSON(bj); err != nil {
+		return fmt.Errorf("bundle: %w", err)
+	}
+	tr, err := root.NewTrustedRootFromJSON(rootJSON)
+	if err != nil {
+		return fmt.Errorf("trusted root: %w", err)
+	}
+	v, err := verify.NewVerifier(tr,
+		verify.WithTransparencyLog(1),
+		verify.WithSignedCertificateTimestamps(1),
+		verify.WithObserverTimestamps(1))
+	if err != nil {
+		return err
+	}
+	san, err := verify.NewSANMatcher("", "^"+regexp.QuoteMeta("https://github.com/"+repo+"/.github/workflows/")+".+@.+$")
+	if err != nil {
+		return err
+	}
+	iss, err := verify.NewIssuerMatcher(attest.GitHubIssuer, "")
+	if err != nil {
+		return err
+	}
+	id, err := verify.NewCertificateIdentity(san, iss, certificate.Extensions{
+		SourceRepositoryURI: "https://github.com/" + repo,
+		BuildConfigURI:      "https://github.com/" + workflowRef,
+	})
+	if err != nil {
+		return err
+	}
+	digest, err := hex.DecodeString(sha256hex)
+	if err != nil {
+		return err
+	}
+	_, err = v.Verify(&b, verify.NewPolicy(verify.WithArtifactDigest("sha256", digest), verify.WithCertificateIdentity(id)))
+	return err
+}
+
+func TestSigstoreGo_accepts_our_attestation(t *testing.T) {
+	t.Parallel()
+	env, att := signed(t)
+	if err := sigstoreGoVerify(att, env.RootJSON, wheelSHA, env.Identity.Repository, env.Identity.WorkflowRef); err != nil {
+		t.Errorf("sigstore-go Verify() = %v, want nil", err)
+	}
+}
+
+func TestSigstoreGo_accepts_production_fixture(t *testing.T) {
+	t.Parallel()
+	att := testdata(t, prodFile+".publish.attestation")
+	rootJSON := testdataRoot(t)
+	if err := sigstoreGoVerify(att, rootJSON, prodSHA256, prodRepo, prodRef); err != nil {
+		t.Errorf("sigstore-go Verify() = %v, want nil", err)
+	}
+	if err := sigstoreGoVerify(att, rootJSON, prodSHA256, "someone/else", prodRef); err == nil {
+		t.Error("sigstore-go Verify(other repository) = nil, want an error")
+	}
+}
+
+func TestSigstoreGo_rejects_tampered(t *testing.T) {
+	t.Parallel()
+	env, att := signed(t)
+	for _, tc := range tamperCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			digest, repo := wheelSHA, env.Identity.Repository
+			if tc.digest != "" {
+				digest = tc.digest
+			}
+			if tc.repo != "" {
+				repo = tc.repo
+			}
+			bad := tc.att(t, att)
+			if err := sigstoreGoVerify(bad, env.RootJSON, digest, repo, env.Identity.WorkflowRef); err == nil {
+				t.Error("sigstore-go Verify() = nil, want an error")
+			}
+			// Oracle B (our verifier) must agree.
+			if err := attest.Verify(bad, wheelName, digest, attest.Identity{Repository: repo, WorkflowRef: env.Identity.WorkflowRef}, env.Root); err == nil {
+				t.Error("attest.Verify() = nil, want an error")
+			}
+		})
+	}
+}
+
+// A foreign trust root (another fake Sigstore) must not verify.
+func TestSigstoreGo_rejects_foreign_root(t *testing.T) {
+	t.Parallel()
+	env, att := signed(t)
+	other := attesttest.NewEnv(t, attesttest.EnvOptions{})
+	if err := sigstoreGoVerify(att, other.RootJSON, wheelSHA, env.Identity.Repository, env.Identity.WorkflowRef); err == nil {
+		t.Error("sigstore-go Verify(foreign root) = nil, want an error")
+	}
+}
+
+func testdataRoot(t *testing.T) []byte {
+	t.Helper()
+	return testdata(t, "../trusted_root.production.json")
+}
