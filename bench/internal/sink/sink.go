@@ -276,7 +276,9 @@ func (s *Sink) readForm(body io.Reader, boundary string) (*upload, error) {
 	if boundary == "" || len(boundary) > 70 {
 		return up, errors.New("missing or invalid multipart boundary")
 	}
-	br := bufio.NewReaderSize(body, bufSize)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(body)
+	defer func() { br.Reset(nil); readers.Put(br) }()
 	dash := []byte("--" + boundary)
 	delim := []byte("\r\n--" + boundary)
 	// The preamble (normally empty) ends at the first dash-boundary.
@@ -370,6 +372,13 @@ func (s *Sink) contentWriter(up *upload) (io.Writer, func() error, error) {
 
 var errTooLarge = errors.New("part too large")
 
+// readers and buffers are pooled: a fresh 1 MiB per request would cost
+// more than parsing a small upload.
+var (
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bufSize) }}
+	buffers = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+)
+
 // copyUntil copies from br to w up to the first occurrence of delim and
 // consumes delim. limit < 0 means no limit.
 func copyUntil(br *bufio.Reader, delim []byte, w io.Writer, limit int64) error {
@@ -411,7 +420,9 @@ func copyUntil(br *bufio.Reader, delim []byte, w io.Writer, limit int64) error {
 
 // drain reads r to its end with a large buffer.
 func drain(r io.Reader) error {
-	buf := make([]byte, bufSize)
+	bp := buffers.Get().(*[]byte)
+	defer buffers.Put(bp)
+	buf := *bp
 	for {
 		_, err := r.Read(buf)
 		if errors.Is(err, io.EOF) {
