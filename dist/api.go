@@ -1,16 +1,18 @@
 package dist
 
-import "errors"
-
 // This file fixes the package's API for the rest of the project. The bodies
 // are filled in by the files that own each part (find.go, read.go, check.go).
 
 // File is a distribution candidate found by Find, not read yet.
 type File struct {
+	// Path is the directory as found (workdir joined with the entry, or
+	// the glob match) joined with Filename; symbolic links are not
+	// resolved.
 	Path     string
 	Filename string
 	Kind     Kind
-	// Attestations lists "<Filename>.<type>.attestation" files next to it.
+	// Attestations lists the paths of "<Filename>.<type>.attestation"
+	// files next to it, in name order.
 	Attestations []string
 }
 
@@ -19,7 +21,8 @@ type Found struct {
 	// Files are the distributions in upload order: wheels first, then
 	// sdists, each sorted by file name (byte order).
 	Files []File
-	// Unrelated are other regular files (DS-06), by path.
+	// Unrelated are other entries that are not directories (DS-06),
+	// FIFOs and dangling symbolic links included, by path.
 	Unrelated []string
 	// Signatures are *.asc files (DS-07), by path.
 	Signatures []string
@@ -28,9 +31,6 @@ type Found struct {
 	// Dirs are the directories that were scanned.
 	Dirs []string
 }
-
-// ErrNotImplemented is returned by stubs during development.
-var ErrNotImplemented = errors.New("not implemented")
 
 // Severity ranks a preflight Problem.
 type Severity int

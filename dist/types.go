@@ -39,8 +39,11 @@ type Digests struct {
 	Blake2b256 string
 }
 
-// Header is one metadata header line as it appears in METADATA or PKG-INFO,
-// with continuation lines unfolded.
+// Header is one metadata header as it appears in METADATA or PKG-INFO. Value
+// is what packaging.metadata.parse_email (and so twine and PyPI) reads: the
+// text after the colon without its leading spaces and tabs, continuation
+// lines kept verbatim with their line breaks and indentation, the final line
+// break removed. See ParseMetadata.
 type Header struct {
 	Name  string // as written, e.g. "Requires-Dist"
 	Value string
@@ -85,7 +88,8 @@ func (m *Metadata) All(name string) []string {
 }
 
 // Description returns the long description: the Description header if
-// present, else the body.
+// present (verbatim, folding included), else the body. packaging treats a
+// file with both as malformed; the preflight checks report that.
 func (m *Metadata) Description() string {
 	if v, ok := m.Get("Description"); ok {
 		return v
