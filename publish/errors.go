@@ -183,7 +183,7 @@ func checkResponse(resp *http.Response, method string, u *url.URL, pypi bool) er
 		URL:        redactURL(u),
 		Message:    extractMessage(resp, b),
 		Body:       truncate(string(b), maxExcerpt),
-		Location:   resp.Header.Get("Location"),
+		Location:   resolveLocation(u, resp.Header.Get("Location")),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		pypi:       pypi,
 	}
@@ -322,7 +322,7 @@ func htmlMessage(code int, s string) string {
 	for _, re := range []*regexp.Regexp{titleRe, h1Re} {
 		if m := re.FindStringSubmatch(s); m != nil {
 			t := stripStatus(code, cleanHTML(m[1]))
-			if t != "" && t != std && t != strconv.Itoa(code) {
+			if t != "" && t != std && t != strconv.Itoa(code) && !strings.HasSuffix(t, strconv.Itoa(code)+" "+std) {
 				return t
 			}
 		}
@@ -377,6 +377,21 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return min(d, maxRetryAfter)
 	}
 	return 0
+}
+
+// resolveLocation makes a Location header absolute (without user
+// information) against the request URL.
+func resolveLocation(base *url.URL, loc string) string {
+	if loc == "" {
+		return ""
+	}
+	l, err := url.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	abs := base.ResolveReference(l)
+	abs.User = nil
+	return abs.String()
 }
 
 func isTrailingSlashFix(u, location string) bool {

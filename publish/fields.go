@@ -91,7 +91,12 @@ var metadataFields = []header{
 //   - keywords is split on "," and joined with ", " as twine 7 does; twine 4
 //     sends the header as written.
 //   - license_file is dropped when Metadata-Version is below 2.4, as twine
-//     does (setuptools wrote it under 2.1, where Warehouse refuses it).
+//     does (setuptools wrote it under 2.1, where Warehouse refuses it). The
+//     same goes for the other fields newer than the declared version that
+//     build backends are known to write early (license_expression: 2.4,
+//     hatchling 1.x writes it under 2.1; dynamic: 2.2; import_name and
+//     import_namespace: 2.5): Warehouse (packaging) refuses the whole upload
+//     with "<field> introduced in metadata version X, not Y" otherwise.
 func Fields(d *dist.Distribution, o UploadOptions) []Field {
 	var out []Field
 	add := func(name, value string) { out = append(out, Field{name, value}) }
@@ -99,11 +104,12 @@ func Fields(d *dist.Distribution, o UploadOptions) []Field {
 	if m == nil {
 		m = &dist.Metadata{}
 	}
-	dropLicenseFile := metadataVersionBelow(m.Value("Metadata-Version"), 2, 4)
+	mv := m.Value("Metadata-Version")
 	for _, h := range metadataFields {
-		switch {
-		case h.field == "license_file" && dropLicenseFile:
+		if v, ok := introducedIn[h.field]; ok && metadataVersionBelow(mv, v[0], v[1]) {
 			continue
+		}
+		switch {
 		case h.multi:
 			for _, v := range m.All(h.name) {
 				add(h.field, v)
@@ -144,6 +150,16 @@ func Fields(d *dist.Distribution, o UploadOptions) []Field {
 	add(":action", "file_upload")
 	add("protocol_version", "1")
 	return out
+}
+
+// introducedIn gives the Metadata-Version that introduced a field, for the
+// fields Fields drops from older metadata.
+var introducedIn = map[string][2]int{
+	"license_file":       {2, 4},
+	"license_expression": {2, 4},
+	"dynamic":            {2, 2},
+	"import_name":        {2, 5},
+	"import_namespace":   {2, 5},
 }
 
 // SafeName returns twine's safe_name of a project name: every run of
