@@ -218,8 +218,19 @@ func Find(entries []string, workdir string) (*Found, error) {
 			p = filepath.Join(workdir, p)
 		}
 		p = filepath.Clean(p)
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			// An existing directory is taken literally, even when its
+			// name holds glob characters such as "[".
+			addDir(p, fi)
+			continue
+		}
 		if hasMeta(entry) {
-			matches, err := filepath.Glob(p)
+			pattern := filepath.Clean(entry)
+			if !filepath.IsAbs(pattern) {
+				// The workspace path is literal, not a pattern.
+				pattern = filepath.Join(escapeGlob(workdir), pattern)
+			}
+			matches, err := filepath.Glob(pattern)
 			if err != nil {
 				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p,
 					Message: fmt.Sprintf("packages-dir entry %q is not a valid glob pattern", entry),
@@ -241,6 +252,8 @@ func Find(entries []string, workdir string) (*Found, error) {
 				msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
 				if len(others) > 0 {
 					msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
+				} else {
+					msg += "; it expanded to nothing"
 				}
 				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
 					Hint: workspaceHint(workdir)}
@@ -317,6 +330,21 @@ func Find(entries []string, workdir string) (*Found, error) {
 // hasMeta reports whether entry holds glob metacharacters.
 func hasMeta(entry string) bool { return strings.ContainsAny(entry, "*?[") }
 
+// escapeGlob quotes the glob metacharacters of a literal path.
+func escapeGlob(p string) string {
+	if !strings.ContainsAny(p, "*?[\\") {
+		return p
+	}
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune("*?[\\", r) && filepath.Separator != '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // limitList shortens a list of paths for a message.
 func limitList(paths []string) []string {
 	if len(paths) <= maxListed {
@@ -358,9 +386,9 @@ func missingDirError(entry, p, workdir string, err error) *FindError {
 	}
 	msg := fmt.Sprintf("packages-dir %q does not exist (resolved to %s", entry, p)
 	if rel, rerr := filepath.Rel(workdir, p); workdir != "" && rerr == nil && filepath.IsLocal(rel) {
-		msg += ", " + rel + " in the workspace"
+		msg += "; in the workspace: " + rel
 	} else if workdir != "" {
-		msg += ", outside the workspace " + workdir
+		msg += ", which is outside the workspace " + workdir
 	}
 	msg += ")"
 	return &FindError{ID: "DS-01", Entry: entry, Path: p, Message: msg, Hint: workspaceHint(workdir)}
@@ -462,12 +490,22 @@ func attestationOwner(name string, byName map[string]int) (int, bool) {
 // lookalikeError builds DS-04 for entries named like distributions that are
 // not regular files.
 func lookalikeError(paths []string) *FindError {
+	var hints []string
+	all := strings.Join(paths, "\n")
+	if strings.Contains(all, "(a directory)") {
+		hints = append(hints, "A directory named like a distribution is usually what actions/download-artifact makes for each artifact: "+
+			"download with merge-multiple: true (or a pattern and one path:) so the files land directly in packages-dir")
+	}
+	if strings.Contains(all, "symbolic link") {
+		hints = append(hints, "Point each symbolic link at an existing regular file, or replace it with the file")
+	}
+	if len(hints) == 0 {
+		hints = append(hints, "Replace each of them with the distribution file itself")
+	}
 	return &FindError{ID: "DS-04", Path: paths[0], Paths: paths,
 		Message: fmt.Sprintf("%d entr%s named like a distribution %s not a regular file: %s",
 			len(paths), plural(len(paths), "y", "ies"), plural(len(paths), "is", "are"), strings.Join(paths, "; ")),
-		Hint: "A directory named like a distribution is usually what actions/download-artifact makes for each artifact: " +
-			"download with merge-multiple: true (or a pattern and one path:) so the files land directly in packages-dir. " +
-			"Replace dangling or looping symbolic links with the files themselves"}
+		Hint: strings.Join(hints, ". ")}
 }
 
 // nestedDists returns subdirectories (one level down) of dirs that hold

@@ -272,7 +272,7 @@ func TestFindErrors(t *testing.T) {
 		wantParts []string
 	}{
 		{name: "missing_dir", entries: []string{"dist"}, wantID: "DS-01",
-			wantParts: []string{`"dist" does not exist`, "/dist", "dist in the workspace", "$RUNNER_TEMP", "download-artifact"}},
+			wantParts: []string{`"dist" does not exist`, "/dist", "in the workspace: dist", "$RUNNER_TEMP", "download-artifact"}},
 		{name: "missing_absolute_outside_workspace", entries: []string{"/nonexistent/runner/temp/dist"}, wantID: "DS-01",
 			wantParts: []string{"/nonexistent/runner/temp/dist", "outside the workspace", "Only the workspace is visible"}},
 		{name: "dangling_dir_symlink", tree: []string{"dist -> gone"}, entries: []string{"dist"}, wantID: "DS-01",
@@ -391,5 +391,33 @@ func TestFindAbsoluteEntry(t *testing.T) {
 	}
 	if len(found.Files) != 1 {
 		t.Errorf("Find(absolute) found %d files, want 1", len(found.Files))
+	}
+}
+
+// TestFindGlobCharsInPaths: glob characters in the workspace path are
+// literal, and an existing directory named with them is taken as is.
+func TestFindGlobCharsInPaths(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join(t.TempDir(), "ws[1]*")
+	makeTree(t, root, "out/a/p-1.0.tar.gz", "build[x86]/q-1.0.tar.gz")
+	cases := []struct {
+		name  string
+		entry string
+		want  string
+	}{
+		{name: "glob_under_glob_like_workdir", entry: "out/*", want: "p-1.0.tar.gz"},
+		{name: "literal_dir_with_brackets", entry: "build[x86]", want: "q-1.0.tar.gz"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			found, err := Find([]string{tc.entry}, root)
+			if err != nil {
+				t.Fatalf("Find(%q) error = %v", tc.entry, err)
+			}
+			if len(found.Files) != 1 || found.Files[0].Filename != tc.want {
+				t.Errorf("Find(%q) = %+v, want %s", tc.entry, found.Files, tc.want)
+			}
+		})
 	}
 }

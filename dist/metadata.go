@@ -2,7 +2,6 @@ package dist
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,14 +39,14 @@ const MaxMetadataSize = 16 << 20
 // not required here (Read requires it). It never panics.
 func ParseMetadata(b []byte) (*Metadata, error) {
 	if len(b) > MaxMetadataSize {
-		return nil, fmt.Errorf("metadata is %d bytes, more than the %d MiB this action reads: %w", len(b), MaxMetadataSize>>20, ErrTooLarge)
+		return nil, newReadError(ErrTooLarge, nil, "metadata is %d bytes, more than the %d MiB this action reads", len(b), MaxMetadataSize>>20)
 	}
 	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
-		return nil, fmt.Errorf("metadata starts with a UTF-8 byte order mark, which Python's email parser does not skip (it would read no headers at all): %w", ErrInvalidMetadata)
+		return nil, newReadError(ErrInvalidMetadata, nil, "metadata starts with a UTF-8 byte order mark, which Python's email parser does not skip (it would read no headers at all)")
 	}
 	if !utf8.Valid(b) {
 		line, col := badUTF8(b)
-		return nil, fmt.Errorf("metadata is not valid UTF-8 (line %d, byte %d); packaging rejects such fields: %w", line, col, ErrInvalidMetadata)
+		return nil, newReadError(ErrInvalidMetadata, nil, "metadata is not valid UTF-8 (line %d, byte %d); twine and PyPI read it as UTF-8 and reject it", line, col)
 	}
 	s := string(b)
 	m := &Metadata{}

@@ -346,7 +346,7 @@ func readTarGz(file *os.File, size int64, d *Distribution) ([]byte, error) {
 		}
 		if err != nil {
 			if errors.Is(err, errExpansion) {
-				return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d bytes (%d times its size); this looks like a decompression bomb", limit, tarExpansionRatio)
+				return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d MiB (over %d times its size); this looks like a decompression bomb", limit>>20, tarExpansionRatio)
 			}
 			return nil, newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive")
 		}
@@ -382,7 +382,7 @@ func readTarGz(file *os.File, size int64, d *Distribution) ([]byte, error) {
 	// verified, then hash the rest of the file.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
 		if errors.Is(err, errExpansion) {
-			return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d bytes (%d times its size); this looks like a decompression bomb", limit, tarExpansionRatio)
+			return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d MiB (over %d times its size); this looks like a decompression bomb", limit>>20, tarExpansionRatio)
 		}
 		return nil, newReadError(ErrInvalidArchive, err, "not a valid gzip file")
 	}
@@ -406,6 +406,8 @@ func readTarGz(file *os.File, size int64, d *Distribution) ([]byte, error) {
 // describeMode names a non-regular file mode for error messages.
 func describeMode(m os.FileMode) string {
 	switch {
+	case m.IsRegular():
+		return "a regular file"
 	case m.IsDir():
 		return "a directory"
 	case m&os.ModeNamedPipe != 0:
