@@ -57,6 +57,23 @@ func (s *Signer) Sign(ctx context.Context, filename, sha256hex string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
+	a, err := s.signStatement(ctx, filename, stmt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := checkStatement(stmt, filename, sha256hex, []string{PublishPredicateType}); err != nil {
+		return nil, fmt.Errorf("failed to build attestation for %s: %w", filename, err)
+	}
+	b, err := a.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode attestation for %s: %w", filename, err)
+	}
+	return b, nil
+}
+
+// signStatement signs and logs any statement and self-checks the result
+// against the trusted root (no identity or statement checks).
+func (s *Signer) signStatement(ctx context.Context, filename string, stmt []byte) (*Attestation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.ensureCertificate(ctx); err != nil {
@@ -71,7 +88,7 @@ func (s *Signer) Sign(ctx context.Context, filename, sha256hex string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	a := Attestation{
+	a := &Attestation{
 		Version: 1,
 		VerificationMaterial: VerificationMaterial{
 			Certificate:         s.leaf.Raw,
@@ -79,17 +96,10 @@ func (s *Signer) Sign(ctx context.Context, filename, sha256hex string) ([]byte, 
 		},
 		Envelope: Envelope{Statement: stmt, Signature: sig},
 	}
-	if _, err := verifyCrypto(&a, s.o.root); err != nil {
+	if _, err := verifyCrypto(a, s.o.root); err != nil {
 		return nil, &Error{ID: "AT-08", Message: "the attestation for " + filename + " does not verify against the trusted root (" + s.o.rekorURL + ")", Hint: hintAT08, Err: err}
 	}
-	if _, err := checkStatement(stmt, filename, sha256hex, []string{PublishPredicateType}); err != nil {
-		return nil, fmt.Errorf("failed to build attestation for %s: %w", filename, err)
-	}
-	b, err := a.Marshal()
-	if err != nil {
-		return nil, fmt.Errorf("failed to encode attestation for %s: %w", filename, err)
-	}
-	return b, nil
+	return a, nil
 }
 
 // ensureCertificate gets a key and certificate, or renews them when the
