@@ -37,11 +37,12 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	srv := publishtest.New(publishtest.WithToken(demoToken))
-	defer srv.Close()
 	if *serve != "" {
+		srv := publishtest.New(publishtest.WithStart(false))
 		return serveDemo(ctx, stdout, *serve, srv)
 	}
+	srv := publishtest.New()
+	defer srv.Close()
 
 	dir, err := os.MkdirTemp("", "pypi-publish-demo-")
 	if err != nil {
@@ -95,7 +96,7 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 	fmt.Fprintf(stdout, "\n----- step summary ($GITHUB_STEP_SUMMARY) -----\n%s\n----- outputs ($GITHUB_OUTPUT) -----\n%s\n", sum, out)
 	fmt.Fprintf(stdout, "----- the index received -----\n")
 	for _, u := range srv.Uploads() {
-		fmt.Fprintf(stdout, "%s  %s  (%d fields)\n", u.Filename, u.SHA256, len(u.Fields))
+		fmt.Fprintf(stdout, "POST %d %s  sha256=%s  %d form fields, user %s\n", u.Status, u.Filename, u.SHA256, len(u.Fields), u.User)
 	}
 	if runErr != nil {
 		return fmt.Errorf("the demo run failed: %w", runErr)
