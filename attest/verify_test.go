@@ -120,8 +120,8 @@ func TestVerify_pypi_rejections(t *testing.T) {
 		{name: "other_entry_kind", att: edit(t, good, func(a *attest.Attestation) {
 			a.VerificationMaterial.TransparencyEntries[0].KindVersion = attest.KindVersion{Kind: "intoto", Version: "0.0.2"}
 		}), id: pypiID, wantCheck: "transparency log", wantText: "unsupported DSSE log entry type"},
-		{name: "certificate_of_another_key", att: edit(t, good, func(a *attest.Attestation) {
-			b, _ := attest.ParseAttestation(signOne(t, env, wheelName, wheelSHA))
+		{name: "certificate_of_another_key", att: edit(t, signOne(t, env, wheelName, wheelSHA), func(a *attest.Attestation) {
+			b, _ := attest.ParseAttestation(good)
 			a.VerificationMaterial.Certificate = b.VerificationMaterial.Certificate
 		}), id: pypiID, wantCheck: "signature"},
 	}

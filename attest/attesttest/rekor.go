@@ -53,6 +53,7 @@ type Rekor struct {
 	byUUID   map[string][]byte // uuid -> response entry JSON
 	byLeaf   map[string]string // leaf hash hex -> uuid
 	failures []int
+	lose     int
 }
 
 // NewRekor starts a fake Rekor; Close stops it.
@@ -104,6 +105,14 @@ func (r *Rekor) Entries() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.leaves)
+}
+
+// LoseNext makes the next n POSTs log their entry but answer 504, as when
+// the answer is lost on the way back; a retry then meets 409 Conflict.
+func (r *Rekor) LoseNext(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lose += n
 }
 
 // FailNext makes the next POSTs fail with the given HTTP statuses.
@@ -257,6 +266,16 @@ func (r *Rekor) create(w http.ResponseWriter, req *http.Request) {
 	}
 	if err != nil {
 		rekorError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	r.mu.Lock()
+	lose := r.lose > 0
+	if lose {
+		r.lose--
+	}
+	r.mu.Unlock()
+	if lose {
+		rekorError(w, http.StatusGatewayTimeout, "injected lost answer")
 		return
 	}
 	writeEntry(w, http.StatusCreated, uuid, entry)
