@@ -23,7 +23,7 @@ func startOK(s string, i, n int) bool {
 	}
 	before, _ := utf8.DecodeLastRuneInString(s[:i])
 	if unicode.IsSpace(before) || strings.ContainsRune("'\"([{<-/:", before) ||
-		unicode.In(before, unicode.Pd, unicode.Po, unicode.Ps, unicode.Pi, unicode.Pf) {
+		(before >= 0x80 && unicode.In(before, unicode.Pd, unicode.Po, unicode.Ps, unicode.Pi, unicode.Pf)) {
 		// Not when enclosed by matching quotes/brackets, e.g. '*' or (*).
 		if pair := map[rune]rune{'\'': '\'', '"': '"', '(': ')', '[': ']', '{': '}', '<': '>'}; pair[before] == after && pair[before] != 0 {
 			return false
@@ -46,8 +46,15 @@ func endOK(s string, i, n int) bool {
 		return true
 	}
 	after, _ := utf8.DecodeRuneInString(s[i+n:])
-	return unicode.IsSpace(after) || strings.ContainsRune("'\")]}>-/:.,;!?\\", after) ||
-		unicode.In(after, unicode.Pd, unicode.Po, unicode.Pe, unicode.Pi, unicode.Pf)
+	return endFollowOK(after)
+}
+
+// endFollowOK reports whether r may follow an inline end-string:
+// whitespace, closing quotes and brackets, "-/:" and ".,;!?\\", or
+// non-ASCII dash, closing, quote and other punctuation.
+func endFollowOK(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("'\")]}>-/:.,;!?\\", r) ||
+		(r >= 0x80 && unicode.In(r, unicode.Pd, unicode.Po, unicode.Pe, unicode.Pi, unicode.Pf))
 }
 
 // escaped reports whether s[i] is preceded by an odd number of backslashes.
@@ -193,7 +200,7 @@ func isRefStart(s string, i int) bool {
 		return true
 	}
 	before, _ := utf8.DecodeLastRuneInString(s[:i])
-	return unicode.IsSpace(before) || strings.ContainsRune("'\"([{<-/:", before) || unicode.In(before, unicode.Pd, unicode.Ps, unicode.Pi)
+	return unicode.IsSpace(before) || strings.ContainsRune("'\"([{<-/:", before) || (before >= 0x80 && unicode.In(before, unicode.Pd, unicode.Ps, unicode.Pi, unicode.Pf, unicode.Po))
 }
 
 // findEnd returns the index of the end-string delim at or after from, or
@@ -205,7 +212,7 @@ func (c *checker) findEnd(s string, from int, delim string, _ bool) int {
 			k++
 			continue
 		}
-		if strings.HasPrefix(s[k:], delim) && endOK(s, k, len(delim)) && !(delim != "``" && escaped(s, k)) {
+		if strings.HasPrefix(s[k:], delim) && c.endAt(s, k, delim) && !(delim != "``" && escaped(s, k)) {
 			if delim == "*" && strings.HasPrefix(s[k:], "**") {
 				// "**" inside emphasis: docutils takes the first "*".
 				return k
@@ -216,12 +223,35 @@ func (c *checker) findEnd(s string, from int, delim string, _ bool) int {
 	return -1
 }
 
-func (c *checker) role(name string, line int) {
-	if !knownRoles[strings.ToLower(name)] {
-		if strings.EqualFold(name, "raw") {
-			c.add(line, Error, "Unknown interpreted text role %q.", name)
-			return
+// endAt reports whether delim at s[k] is a valid end-string; after "`"
+// a reference suffix ("_", "__") or a role suffix (":role:") may follow.
+func (c *checker) endAt(s string, k int, delim string) bool {
+	n := len(delim)
+	if delim == "`" || delim == "|" {
+		switch {
+		case strings.HasPrefix(s[k+1:], "__"):
+			n += 2
+		case strings.HasPrefix(s[k+1:], "_"):
+			n++
+		default:
+			if m := roleSuffixRE.FindString(s[k+1:]); m != "" {
+				n += len(m)
+			}
 		}
+		if k > 0 && unicode.IsSpace(rune(s[k-1])) {
+			return false
+		}
+		if k+n >= len(s) {
+			return true
+		}
+		after, _ := utf8.DecodeRuneInString(s[k+n:])
+		return endFollowOK(after)
+	}
+	return endOK(s, k, n)
+}
+
+func (c *checker) role(name string, line int) {
+	if !knownRoles[strings.ToLower(name)] && !c.roles[strings.ToLower(name)] {
 		c.add(line, Error, "Unknown interpreted text role %q.", name)
 	}
 }

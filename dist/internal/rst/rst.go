@@ -64,6 +64,8 @@ func Check(text string) []Issue {
 		implicit: map[string]bool{},
 		subs:     map[string]bool{},
 		notes:    map[string]bool{},
+		items:    map[[2]int]bool{},
+		roles:    map[string]bool{},
 	}
 	c.run(text)
 	sort.SliceStable(c.issues, func(i, j int) bool { return c.issues[i].Line < c.issues[j].Line })
@@ -90,6 +92,9 @@ type checker struct {
 	anonRefs, anonTargets   int
 	anonLine                int
 	autoNoteRefs, autoNotes int
+	content                 bool // something renders
+	items                   map[[2]int]bool
+	roles                   map[string]bool // defined with the role directive
 }
 
 func (c *checker) add(line int, lvl Level, format string, args ...any) {
@@ -143,8 +148,8 @@ func width(s string) int {
 }
 
 var (
-	bulletRE    = regexp.MustCompile(`^([-*+•‣⁃])( +|$)`)
-	enumRE      = regexp.MustCompile(`^(\(?([0-9]+|[a-zA-Z]|#|[ivxlcdmIVXLCDM]+)[.)])( +|$)`)
+	bulletRE    = regexp.MustCompile(`^([-*+•‣⁃])([ \t]+|$)`)
+	enumRE      = regexp.MustCompile(`^(\(?([0-9]+|[a-zA-Z]|#|[ivxlcdmIVXLCDM]+)[.)])([ \t]+|$)`)
 	fieldRE     = regexp.MustCompile(`^:([^:\s][^:]*):( +|$)`)
 	optionRE    = regexp.MustCompile(`^(-[a-zA-Z0-9]|--[a-zA-Z0-9][a-zA-Z0-9_-]*)([ =][^ ]+)?(, |  |$)`)
 	directiveRE = regexp.MustCompile(`^\.\.\s+([a-zA-Z0-9][-a-zA-Z0-9_.:+]*)\s?::(\s|$)`)
@@ -253,7 +258,19 @@ func (c *checker) run(text string) {
 		} else if m := fieldRE.FindString(body); m != "" {
 			marker = m
 		}
+		if marker != "" && !c.itemStart(i, ind) {
+			marker = ""
+		}
+		// Doctest blocks are literal text up to the next blank line.
+		if marker == "" && len(para) == 0 && strings.HasPrefix(body, ">>>") {
+			c.content = true
+			for i+1 < len(lines) && !blank(lines[i+1]) {
+				i++
+			}
+			continue
+		}
 		if marker != "" {
+			c.content = true
 			flush()
 			c.checkListEnd(i, ind, len(marker))
 			paraStart = i
@@ -276,6 +293,7 @@ func (c *checker) run(text string) {
 		if len(para) == 0 {
 			paraStart = i
 		}
+		c.content = true
 		para = append(para, body)
 		if c.literalAfter(i, body, ind) {
 			flush()
@@ -284,6 +302,41 @@ func (c *checker) run(text string) {
 	}
 	flush()
 	c.resolve()
+	if !c.content {
+		c.add(0, Severe, "No content rendered from RST source.")
+	}
+}
+
+// itemStart reports whether a list marker at line i starts a list item:
+// after a blank line, or continuing a list at the same indentation.
+// Otherwise the line continues the paragraph above.
+func (c *checker) itemStart(i, ind int) bool {
+	key := [2]int{i, ind}
+	if v, ok := c.items[key]; ok {
+		return v
+	}
+	v := c.itemStartUncached(i, ind)
+	c.items[key] = v
+	return v
+}
+
+func (c *checker) itemStartUncached(i, ind int) bool {
+	for j := i - 1; j >= 0; j-- {
+		l := c.lines[j]
+		if blank(l) {
+			return true
+		}
+		li := indentOf(l)
+		if li > ind {
+			continue
+		}
+		if li < ind {
+			return false
+		}
+		b := strings.TrimLeft(l, " \t")
+		return (bulletRE.MatchString(b) || enumRE.MatchString(b) || fieldRE.MatchString(b)) && c.itemStart(j, ind)
+	}
+	return true
 }
 
 // inList reports whether the paragraph starting at line i is a list item.
@@ -339,6 +392,7 @@ func (c *checker) literalAfter(i int, body string, ind int) bool {
 		}
 		l := c.lines[j]
 		if indentOf(l) > ind {
+			c.content = true
 			return true
 		}
 		t := strings.TrimLeft(l, " \t")
@@ -400,6 +454,9 @@ func (c *checker) title(i int) (int, bool) {
 			return 3, true
 		}
 		if width(text) > len(line) {
+			if len(line) < 4 {
+				return 0, false // too short to be a title: ordinary text
+			}
 			c.add(i, Warning, "Title overline too short.")
 		}
 		c.section(i+1, "o"+line[:1], text)
@@ -429,6 +486,7 @@ func (c *checker) title(i int) (int, bool) {
 
 func (c *checker) section(line int, style, text string) {
 	c.implicit[normName(text)] = true
+	c.content = true
 	for k, s := range c.styles {
 		if s == style {
 			if k > c.depth {
@@ -442,6 +500,7 @@ func (c *checker) section(line int, style, text string) {
 	if len(c.styles) > c.depth {
 		c.add(line, Severe, "Title level inconsistent.")
 	}
+	c.content = true
 	c.styles = append(c.styles, style)
 	c.depth = len(c.styles)
 	c.inline(text, line)
@@ -450,6 +509,7 @@ func (c *checker) section(line int, style, text string) {
 // gridTable checks a grid table starting at line i and returns the line
 // after it.
 func (c *checker) gridTable(i, ind int) int {
+	c.content = true
 	top := strings.TrimRight(c.lines[i], " \t")
 	w := len([]rune(top))
 	j := i
@@ -488,6 +548,7 @@ func (c *checker) gridTable(i, ind int) int {
 }
 
 func (c *checker) simpleTable(i, ind int) int {
+	c.content = true
 	j := i
 	borders := 0
 	for ; j < len(c.lines); j++ {
@@ -521,7 +582,11 @@ func (c *checker) explicit(i, ind int) int {
 	// An explicit block must be followed by a blank line when the text
 	// returns to its indentation.
 	if end < len(c.lines) && end > i && !blank(c.lines[end-1]) {
-		c.add(end, Warning, "Explicit markup ends without a blank line; unexpected unindent.")
+		next := strings.TrimLeft(c.lines[end], " \t")
+		isExplicit := (strings.HasPrefix(next, "..") && (next == ".." || next[2] == ' ' || next[2] == '\t')) || anonTgtRE.MatchString(next)
+		if !isExplicit || indentOf(c.lines[end]) != ind {
+			c.add(end, Warning, "Explicit markup ends without a blank line; unexpected unindent.")
+		}
 	}
 	switch {
 	case subDefRE.MatchString(body):
@@ -574,6 +639,7 @@ func (c *checker) target(i int, name, uri string) {
 }
 
 func (c *checker) directive(i int, name string, end, ind int) {
+	c.content = true
 	switch {
 	case name == "raw":
 		c.add(i, Warning, "\"raw\" directive disabled.")
@@ -586,6 +652,17 @@ func (c *checker) directive(i int, name string, end, ind int) {
 		return
 	}
 	if literalDirectives[name] {
+		return
+	}
+	if name == "role" {
+		// ".. role:: name" or ".. role:: name(base)" defines a role.
+		arg := strings.TrimSpace(strings.SplitN(strings.TrimLeft(c.lines[i], " \t"), "::", 2)[1])
+		if j := strings.IndexByte(arg, '('); j >= 0 {
+			arg = arg[:j]
+		}
+		if arg != "" {
+			c.roles[strings.ToLower(arg)] = true
+		}
 		return
 	}
 	switch name {
