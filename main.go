@@ -48,8 +48,18 @@ func main() {
 	}
 }
 
-// realMain dispatches the subcommands. It returns the error to report.
-func realMain(ctx context.Context, action *githubactions.Action, args []string) error {
+// realMain dispatches the subcommands. It returns the error to report. An
+// internal panic becomes an error too: users get one line and the summary,
+// and the stack only when DEBUG is set (action.md §13).
+func realMain(ctx context.Context, action *githubactions.Action, args []string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if os.Getenv("DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "panic: %v\n%s", p, debug.Stack())
+			}
+			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
+		}
+	}()
 	if len(args) > 0 {
 		switch args[0] {
 		case "demo":

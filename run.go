@@ -196,7 +196,7 @@ func (r *runner) run(ctx context.Context) error {
 		r.rep.attest = "skipped: " + reason
 		if mode != authToken || !r.kind.isPyPI() {
 			// For token users on PyPI the nudge already says it (AU-03).
-			a.Noticef("%s", reason)
+			a.Noticef("Attestations are skipped: %s.", reason)
 		}
 	}
 	if !attestOn {
@@ -357,12 +357,12 @@ func (r *runner) attestGate(mode string) (bool, string) {
 		return false, ""
 	case mode != authTrusted && !r.kind.isPyPI():
 		// AT-01
-		return false, "Attestations are skipped: they need trusted publishing, and this run uses " + mode + " against a third-party index."
+		return false, "they need trusted publishing, and this run uses " + mode + " against a third-party index"
 	case mode != authTrusted:
-		return false, "Attestations are skipped: " + r.kind.String() + " accepts them only from trusted publishing, and this run uses " + mode + "."
+		return false, r.kind.String() + " accepts them only from trusted publishing, and this run uses " + mode
 	case !r.kind.isPyPI():
 		// AT-02
-		return false, "Attestations are skipped: only PyPI and TestPyPI accept PEP 740 attestations. Set attestations: false to silence this notice."
+		return false, "only PyPI and TestPyPI accept PEP 740 attestations (set attestations: false to silence this notice)"
 	}
 	return true, ""
 }

@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	if testing.Short() {
 		// The end-to-end tests build and run the binary; -short skips them.
 		os.Exit(m.Run())

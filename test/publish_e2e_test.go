@@ -374,7 +374,7 @@ func TestPublish_severalDirectoriesAndGlobs(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("exit code = %d, want 0", r.Code)
 	}
-	if diff := cmp.Diff([]string{demoSdist, demoWheel}, heldFiles(srv)); diff != "" {
+	if diff := cmp.Diff([]string{demoWheel, demoSdist}, heldFiles(srv)); diff != "" {
 		t.Errorf("index files mismatch (-want +got):\n%s", diff)
 	}
 }
