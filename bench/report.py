@@ -9,7 +9,8 @@ text between the "<!-- results:begin -->" and "<!-- results:end -->" markers of 
 replaced by RESULTS.md (the plot linked from results/plot.png).
 
 Every number is the median over the runs; CPU is user + system time; RSS is GNU time's %M
-(peak resident set size of the largest process), in MiB.
+(peak resident set size of the largest process), in MiB. Wall and CPU come from bench/measure
+(ns / µs resolution), which runs the command under GNU time; raw.tsv keeps GNU time's own line.
 """
 
 import argparse
@@ -55,6 +56,8 @@ class Stat:
 
 
 def fmt_s(x):
+    if x < 0.1:
+        return f"{x * 1000:.1f} ms"
     return f"{x * 1000:.0f} ms" if x < 10 else f"{x:.1f} s"
 
 
@@ -70,7 +73,7 @@ def table(header, rows):
 
 
 def note_failed(s):
-    return f" ({s.failed}/{s.n} runs failed)" if s.failed else ""
+    return f" (exit status not 0 in {s.failed}/{s.n} runs)" if s.failed else ""
 
 
 def compare_rows(stats, scenario, param, label):
@@ -135,7 +138,8 @@ def main():
     md.append(f"Run of {env.get('date', '?')} at commit `{env.get('commit', '?')}`, {env.get('runs', '?')} runs per cell "
               f"(medians). Machine: {env.get('cpu', '?')}, {env.get('memory', '?')}, Linux {env.get('kernel', '?')}. "
               f"{env.get('go', '')}; binary {env.get('binary', '?')}; {env.get('twine', '')}; {env.get('python', '')}. "
-              "CPU = user + sys; RSS = peak resident set (GNU time `%M`), MiB. Files are in the page cache.")
+              "CPU = user + sys; RSS = peak resident set (GNU time `%M`), MiB. Files are in the page cache. "
+              f"Load average (1/5/15 min) at start {env.get('load average at start', '?')}, at end {env.get('load average at end', '?')}.")
     if env.get("quick") == "1":
         md.append("\n**Quick mode** (tiny sizes, smoke check only): the numbers mean nothing.")
 

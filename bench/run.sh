@@ -84,6 +84,7 @@ cleanup() {
   if [[ ${KEEP_WORK:-0} == 1 ]]; then log "work directory kept: $WORK"; else rm -rf -- "$WORK"; fi
 }
 trap cleanup EXIT
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "work directory $WORK, results in $OUT, $RUNS run(s) per measurement"
 
 # ------------------------------------------------------------------ build
@@ -95,7 +96,8 @@ else
   (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$WORK/bin/pypi-publish" .)
   BIN=$WORK/bin/pypi-publish
 fi
-(cd "$ROOT" && go build -o "$WORK/bin/sink" ./bench/sink && go build -o "$WORK/bin/startup" ./bench/startup)
+(cd "$ROOT" && go build -o "$WORK/bin/sink" ./bench/sink && go build -o "$WORK/bin/startup" ./bench/startup &&
+  go build -o "$WORK/bin/measure" ./bench/measure)
 
 # ------------------------------------------------------------------ distributions
 log "building the corpus of real distributions"
@@ -155,17 +157,19 @@ print(s["uploads"] + s["raw"], s["rejected"], s["content_bytes"] + s["body_bytes
 }
 
 RAW=$OUT/raw.tsv
-printf 'scenario\tparam\ttool\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\trc\tuploads\trejected\tbytes\tspan_s\tmax_in_flight\n' >"$RAW"
-# measure SCENARIO PARAM TOOL RUN SINK_URL CMD... : one run under GNU time, one row of raw.tsv
+printf 'scenario\tparam\ttool\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\trc\tgnu_time\tuploads\trejected\tbytes\tspan_s\tmax_in_flight\n' >"$RAW"
+# measure SCENARIO PARAM TOOL RUN SINK_URL CMD... : one run under GNU time (through
+# bench/measure, which adds ns wall and µs CPU resolution), one row of raw.tsv
 measure() {
   local scenario=$1 param=$2 tool=$3 run=$4 url=$5; shift 5
-  local tf=$WORK/time.out rc=0
+  local tf=$WORK/time.out rc
   sink_reset "$url"
-  /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$WORK/last.log" 2>&1 || rc=$?
+  "$WORK/bin/measure" -o "$tf" -- "$@" >"$WORK/last.log" 2>&1 || die "measure failed: $(tail -n 3 "$WORK/last.log")"
   local t s
-  t=$(tail -n 1 "$tf")
+  t=$(cat "$tf")
+  rc=$(cut -f5 "$tf")
   s=$(sink_fields "$url")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$param" "$tool" "$run" "${t// /$'\t'}" "$rc	${s// /$'\t'}" >>"$RAW"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$param" "$tool" "$run" "$t" "${s// /$'\t'}" >>"$RAW"
   if (( rc != 0 )); then
     cp "$WORK/last.log" "$OUT/failed-$scenario-$tool-$param.log"
     log "warning: $tool ($scenario $param) exited $rc; log kept in $OUT/failed-$scenario-$tool-$param.log"
@@ -276,6 +280,8 @@ log "go test -bench (benchtime $BENCHTIME)"
   printf 'runs\t%s\n' "$RUNS"
   printf 'latency\t%s\n' "$LATENCY"
   printf 'quick\t%s\n' "$QUICK"
+  printf 'load average at start\t%s\n' "$LOAD_START"
+  printf 'load average at end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/env.tsv"
 
 README_ARGS=()
