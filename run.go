@@ -299,6 +299,7 @@ func (r *runner) run(ctx context.Context) error {
 		publish.WithCredentials(creds),
 		publish.WithLogf(a.Debugf),
 		publish.WithRetry(r.backoffPolicy()),
+		publish.WithIdleTimeout(r.idleTimeout()),
 	)
 	if err != nil {
 		return &userError{ID: "IN-03", Title: "Invalid repository URL", Msg: err.Error()}
@@ -455,6 +456,17 @@ func (r *runner) backoff() time.Duration {
 		}
 	}
 	return 2 * time.Second
+}
+
+// idleTimeout is how long an upload may make no progress; tests shorten it
+// with PYPI_PUBLISH_IDLE_TIMEOUT.
+func (r *runner) idleTimeout() time.Duration {
+	if v := r.d.getenv("PYPI_PUBLISH_IDLE_TIMEOUT"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			return d
+		}
+	}
+	return publish.DefaultIdleTimeout
 }
 
 func (r *runner) backoffPolicy() publish.Backoff {
