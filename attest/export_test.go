@@ -1,6 +1,9 @@
 package attest
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // SignStatement signs arbitrary statement bytes, for negative tests.
 func SignStatement(ctx context.Context, s *Signer, stmt []byte) ([]byte, error) {
@@ -9,4 +12,14 @@ func SignStatement(ctx context.Context, s *Signer, stmt []byte) ([]byte, error) 
 		return nil, err
 	}
 	return a.Marshal()
+}
+
+// ConvertRekorResponse converts a recorded Rekor 201 answer to a
+// transparency log entry.
+func ConvertRekorResponse(body []byte, etag string) (*TransparencyLogEntry, error) {
+	var m map[string]rekorEntry
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	return toTLE(m[etag])
 }

@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -75,5 +76,29 @@ func TestVerify_email_identity_rejected(t *testing.T) {
 	leaf := mustCert(t, a.VerificationMaterial.Certificate)
 	if err := checkPolicy(leaf, Identity{Repository: "CMB-S4/spt3g_software", Workflow: "release.yml"}, false); CheckOf(err) != "identity" {
 		t.Errorf("checkPolicy() = %v, want an identity error", err)
+	}
+}
+
+// The attestation inside the provenance object PyPI serves verifies too.
+func TestVerify_provenance_fixture(t *testing.T) {
+	t.Parallel()
+	var prov struct {
+		Bundles []struct {
+			Publisher struct {
+				Kind, Repository, Workflow string
+			} `json:"publisher"`
+			Attestations []json.RawMessage `json:"attestations"`
+		} `json:"attestation_bundles"`
+	}
+	if err := json.Unmarshal(readTestdata(t, prodFile+".provenance"), &prov); err != nil {
+		t.Fatal(err)
+	}
+	if len(prov.Bundles) != 1 || len(prov.Bundles[0].Attestations) != 1 {
+		t.Fatalf("provenance has %d bundles, want 1 with 1 attestation", len(prov.Bundles))
+	}
+	p := prov.Bundles[0].Publisher
+	id := Identity{Repository: p.Repository, Workflow: p.Workflow}
+	if err := Verify(prov.Bundles[0].Attestations[0], prodFile, prodSHA256, id, nil); err != nil {
+		t.Errorf("Verify(provenance attestation, %+v) = %v", id, err)
 	}
 }
