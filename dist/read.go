@@ -120,32 +120,50 @@ func read(f File, filename string) (*Distribution, error) {
 		Kind:         kind,
 		Attestations: f.Attestations,
 	}
-	var meta []byte
-	switch {
-	case strings.HasSuffix(filename, tarGzExt):
-		meta, err = readTarGz(file, fi.Size(), d)
-	default:
+	if err := decode(file, fi.Size(), d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// archiveFile is what decode reads: an *os.File, or a *bytes.Reader in the
+// fuzz tests.
+type archiveFile interface {
+	io.Reader
+	io.ReaderAt
+}
+
+// decode fills d's Size, Digests, Archive, MetadataPath and Metadata from
+// file, read from its start; d.Filename and d.Kind must be set.
+func decode(file archiveFile, size int64, d *Distribution) error {
+	var (
+		meta []byte
+		err  error
+	)
+	if strings.HasSuffix(d.Filename, tarGzExt) {
+		meta, err = readTarGz(file, size, d)
+	} else {
 		// .whl and .zip. A name with another suffix but Kind set is
 		// read as a zip too; the preflight reports the name.
 		meta, err = readZip(file, d)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m, err := ParseMetadata(meta)
 	if err != nil {
-		return nil, fmt.Errorf("failed to parse %s: %w", d.MetadataPath, err)
+		return fmt.Errorf("failed to parse %s: %w", d.MetadataPath, err)
 	}
 	if _, ok := m.Get("Metadata-Version"); !ok {
-		return nil, newReadError(ErrNoMetadata, nil, "%s has no Metadata-Version header", d.MetadataPath)
+		return newReadError(ErrNoMetadata, nil, "%s has no Metadata-Version header", d.MetadataPath)
 	}
 	d.Metadata = m
-	return d, nil
+	return nil
 }
 
 // readZip hashes file in one pass, then reads the central directory and the
 // metadata member (wheel METADATA or zip sdist PKG-INFO).
-func readZip(file *os.File, d *Distribution) ([]byte, error) {
+func readZip(file archiveFile, d *Distribution) ([]byte, error) {
 	h := newHasher()
 	if _, err := io.Copy(h, file); err != nil {
 		return nil, err
@@ -308,7 +326,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // readTarGz streams file once: every byte read is hashed, the gzip stream is
 // decompressed and the tar members are listed; PKG-INFO is kept when seen.
-func readTarGz(file *os.File, size int64, d *Distribution) ([]byte, error) {
+func readTarGz(file io.Reader, size int64, d *Distribution) ([]byte, error) {
 	h := newHasher()
 	src := bufio.NewReaderSize(io.TeeReader(file, h), 64<<10)
 	limit := max(int64(minTarExpansion), min(size, 1<<50)*tarExpansionRatio)
