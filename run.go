@@ -251,8 +251,8 @@ func (r *runner) run(ctx context.Context) error {
 			oidc.WithIDToken(r.idToken),
 			oidc.WithMask(a.AddMask),
 			oidc.WithLogf(a.Debugf),
-			oidc.WithRetry(oidc.Backoff(r.backoff())),
-			oidc.WithProjects(projectNames(dists)),
+			oidc.WithRetry(oidc.Backoff{Retries: 3, Initial: r.backoff(), Max: r.backoffPolicy().Max}),
+			oidc.WithProjects(projectNames(dists)...),
 		)
 		if err != nil {
 			return err
