@@ -64,7 +64,11 @@ func New(repoURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to configure upload client: %w", err)
 	}
-	return &Client{url: u, raw: u.String(), pypi: isPyPIHost(u.Hostname()), o: o, hc: withoutRedirects(o.httpClient)}, nil
+	pypi := isPyPIHost(u.Hostname())
+	if o.pypi != nil {
+		pypi = *o.pypi
+	}
+	return &Client{url: u, raw: u.String(), pypi: pypi, o: o, hc: withoutRedirects(o.httpClient)}, nil
 }
 
 // URL returns the repository URL without user information.

@@ -101,6 +101,7 @@ type options struct {
 	idleTimeout    time.Duration
 	requestTimeout time.Duration
 	// sleep waits d or until ctx is done; replaced in tests.
+	pypi   *bool
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
 }
@@ -191,6 +192,14 @@ func WithIdleTimeout(d time.Duration) Option {
 // default is DefaultRequestTimeout; 0 disables it. Uploads ignore it.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(o *options) { o.requestTimeout = d }
+}
+
+// WithPyPIRules sets whether the repository follows PyPI's rules, where a
+// 409 answer is a project-name conflict, never an existing file (UP-21).
+// The default decides by host: upload.pypi.org, pypi.org and test.pypi.org
+// (action.md §5.1). Tests and the demo against a PyPI-like fake set true.
+func WithPyPIRules(pypi bool) Option {
+	return func(o *options) { o.pypi = &pypi }
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
