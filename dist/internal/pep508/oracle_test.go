@@ -141,7 +141,7 @@ func (g gen) requirement() string {
 	}
 	switch g.r.IntN(6) {
 	case 0:
-		b.WriteString(g.pick(" @ ", "@", " @") + g.pick("https://example.com/x.whl", "git+https://github.com/o/r.git@v1", "file:///tmp/x", "") )
+		b.WriteString(g.pick(" @ ", "@", " @") + g.pick("https://example.com/x.whl", "git+https://github.com/o/r.git@v1", "file:///tmp/x", ""))
 		if g.r.IntN(2) == 0 {
 			b.WriteString(g.pick(" ; ", ";", "; ") + g.markerExpr(0))
 		}
