@@ -83,6 +83,8 @@ type runner struct {
 	kind IndexKind
 	rep  *report
 	mu   sync.Mutex // serialises log blocks written from upload goroutines
+	// started records when each file's upload began, for the log.
+	started map[string]time.Time
 }
 
 // run is the whole flow of the action (action.md §6). It writes outputs and
@@ -326,12 +328,6 @@ func (r *runner) run(ctx context.Context) error {
 	for _, o := range outcomes {
 		r.rep.setStatus(o.Dist, string(o.Status), o.Note)
 		switch o.Status {
-		case publish.StatusUploaded:
-			if url := r.rep.releaseURL(o.Dist); url != "" {
-				a.Infof("Uploaded %s: %s", o.Dist.Filename, url)
-			} else {
-				a.Infof("Uploaded %s", o.Dist.Filename)
-			}
 		case publish.StatusSkippedIdentical:
 			a.Noticef("%s is already on the index with the same SHA-256; not uploaded again.", o.Dist.Filename)
 		}
@@ -684,27 +680,54 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 	return nil
 }
 
-// onEvent logs upload progress (UP-01, UP-20).
+// onEvent logs upload progress (UP-01, UP-20): one group per file with its
+// size, time, throughput and the index's answer.
 func (r *runner) onEvent(ev publish.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch ev.Kind {
-	case "retry":
+	case publish.EventStart:
+		if r.started == nil {
+			r.started = map[string]time.Time{}
+		}
+		r.started[ev.File] = time.Now()
+		if r.cfg.Concurrency > 1 {
+			r.a.Infof("%s", ev.Message)
+		}
+	case publish.EventRetry:
 		r.a.WithFieldsMap(map[string]string{"title": "Retrying " + ev.File}).
-			Warningf("Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt, ev.Attempts, ev.File, ev.Err)
-	case "warning":
-		r.a.WithFieldsMap(map[string]string{"title": ev.File}).Warningf("%s", ev.Message)
-	case "skip":
+			Warningf("Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
+	case publish.EventWarning:
+		r.a.WithFieldsMap(map[string]string{"title": "Check " + ev.File}).Warningf("%s", ev.Message)
+	case publish.EventSkip:
 		r.a.Noticef("%s", ev.Message)
-	case "done":
+	case publish.EventDone:
+		rw := r.rep.byName[ev.File]
 		r.a.Group("Uploaded " + ev.File)
-		r.a.Infof("%s", ev.Message)
+		if rw != nil {
+			elapsed := time.Since(r.started[ev.File])
+			r.a.Infof("size %s, %s, %s", humanSize(rw.Size), elapsed.Round(time.Millisecond), throughput(rw.Size, elapsed))
+		}
+		r.a.Infof("index answer: %s", ev.Message)
+		if rw != nil && rw.version != "" {
+			if u := r.rep.kind.base(); u != "" {
+				r.a.Infof("release: %s/project/%s/%s/", u, dist.NormalizeName(r.rep.names[ev.File]), rw.version)
+			}
+		}
 		r.a.EndGroup()
 	default:
 		if ev.Message != "" {
 			r.a.Infof("%s", ev.Message)
 		}
 	}
+}
+
+// throughput formats bytes per second.
+func throughput(n int64, d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return humanSize(int64(float64(n)/d.Seconds())) + "/s"
 }
 
 // rel returns paths relative to the workspace.

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"sort"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -41,7 +45,8 @@ type report struct {
 	workdir  string
 	rows     []*row
 	byName   map[string]*row
-	problems string // Markdown table of preflight problems
+	names    map[string]string // project name by file name
+	problems string            // Markdown table of preflight problems
 	sections []section
 	failure  *userError
 }
@@ -49,7 +54,7 @@ type report struct {
 type section struct{ title, body string }
 
 func newReport(cfg Config) *report {
-	return &report{cfg: cfg, byName: map[string]*row{}, indexURL: cfg.RepositoryURL}
+	return &report{cfg: cfg, byName: map[string]*row{}, names: map[string]string{}, indexURL: cfg.RepositoryURL}
 }
 
 func (r *report) addFile(f dist.File, d *dist.Distribution, status, note string) {
@@ -58,6 +63,7 @@ func (r *report) addFile(f dist.File, d *dist.Distribution, status, note string)
 		rw.Size = d.Size
 		rw.SHA256 = d.Digests.SHA256
 		rw.version = d.Version()
+		r.names[f.Filename] = d.Name()
 	}
 	r.rows = append(r.rows, rw)
 	r.byName[f.Filename] = rw
@@ -115,16 +121,43 @@ func (rn *runner) finish() {
 	a := rn.a
 	if rn.d.getenv("GITHUB_OUTPUT") == "" {
 		a.Debugf("GITHUB_OUTPUT is not set; outputs are not written") // IN-06
-	} else {
-		for k, v := range r.outputs() {
-			a.SetOutput(k, v)
-		}
+	} else if err := writeOutputs(rn.d.getenv("GITHUB_OUTPUT"), r.outputs()); err != nil {
+		a.WithFieldsMap(map[string]string{"title": "Outputs not written"}).Warningf("Could not write the step outputs: %v", err)
 	}
 	if rn.d.getenv("GITHUB_STEP_SUMMARY") == "" {
 		a.Debugf("GITHUB_STEP_SUMMARY is not set; no step summary is written") // IN-06
 	} else {
 		a.AddStepSummary(r.markdown())
 	}
+}
+
+// writeOutputs appends outputs to the GITHUB_OUTPUT file, in name order,
+// each in the "name<<DELIMITER" form with a random delimiter, so no value can
+// end its block early (action.md §4.1).
+func writeOutputs(path string, outs map[string]string) error {
+	names := make([]string, 0, len(outs))
+	for k := range outs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		var rnd [12]byte
+		if _, err := rand.Read(rnd[:]); err != nil {
+			return fmt.Errorf("failed to make a delimiter: %w", err)
+		}
+		delim := "ghadelimiter_" + hex.EncodeToString(rnd[:])
+		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", k, delim, outs[k], delim)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("failed to open GITHUB_OUTPUT: %w", err)
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return fmt.Errorf("failed to write GITHUB_OUTPUT: %w", err)
+	}
+	return f.Close()
 }
 
 // outputs returns the step outputs (action.md §4.1).
