@@ -1,0 +1,144 @@
+package publish
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/publish/publishtest"
+)
+
+func TestIndexFiles(t *testing.T) {
+	t.Parallel()
+	s := publishtest.New()
+	defer s.Close()
+	a := s.Seed("Demo.Pkg", "1.0", "demo_pkg-1.0.tar.gz", []byte("a"))
+	b := s.Seed("demo_pkg", "1.0", "demo_pkg-1.0-py3-none-any.whl", []byte("b"))
+	idx, err := NewIndex(s.SimpleURL(), fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RemoteFile{{b.Filename, b.SHA256}, {a.Filename, a.SHA256}}
+	for _, name := range []string{"demo-pkg", "Demo_Pkg", "demo.pkg"} {
+		got, err := idx.Files(t.Context(), name)
+		if err != nil {
+			t.Fatalf("Files(%q) error = %v", name, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Files(%q) mismatch (-want +got):\n%s", name, diff)
+		}
+	}
+	got, err := idx.Files(t.Context(), "unknown")
+	if err != nil || len(got) != 0 {
+		t.Errorf("Files(unknown) = %v, %v; want nothing, no error (404)", got, err)
+	}
+	if _, err := idx.Files(t.Context(), "---"); err == nil {
+		t.Error("Files(---): err = nil, want an error")
+	}
+}
+
+func TestIndexPages(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    []RemoteFile
+		wantErr bool
+	}{
+		{"pep503_html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte(`<html><body><a href="../../packages/p-1.0.tar.gz#sha256=ABCD">p-1.0.tar.gz</a><br/><a href='x/p-1.0-py3-none-any.whl#md5=12'>p-1.0-py3-none-any.whl</a></body></html>`))
+		}, []RemoteFile{{"p-1.0.tar.gz", "abcd"}, {"p-1.0-py3-none-any.whl", ""}}, false},
+		{"same_host_redirect_followed", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/simple/p/" {
+				http.Redirect(w, r, "/other/p/", http.StatusMovedPermanently)
+				return
+			}
+			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+			w.Write([]byte(`{"meta":{"api-version":"1.4"},"files":[{"filename":"p-1.tar.gz","hashes":{"sha256":"ff"}}]}`))
+		}, []RemoteFile{{"p-1.tar.gz", "ff"}}, false},
+		{"unsupported_api_version", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+			w.Write([]byte(`{"meta":{"api-version":"2.0"},"files":[]}`))
+		}, nil, true},
+		{"garbage_json", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+			w.Write([]byte(`{"meta":`))
+		}, nil, true},
+		{"forbidden_not_retried", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "no", http.StatusForbidden)
+		}, nil, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				if r.Header.Get("Accept") != simpleAccept {
+					t.Errorf("Accept = %q, want %q", r.Header.Get("Accept"), simpleAccept)
+				}
+				tc.handler(w, r)
+			}))
+			defer srv.Close()
+			idx, err := NewIndex(srv.URL+"/simple", fastRetry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := idx.Files(t.Context(), "p")
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Files() error = %v, wantErr %v", err, tc.wantErr)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Files() mismatch (-want +got):\n%s", diff)
+			}
+			if tc.wantErr && calls.Load() > 1 {
+				t.Errorf("%d requests for a permanent error, want 1", calls.Load())
+			}
+		})
+	}
+}
+
+func TestIndexRetries(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	idx, err := NewIndex(srv.URL+"/simple/", fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := idx.Files(t.Context(), "p"); err != nil || got != nil {
+		t.Errorf("Files() = %v, %v; want nil, nil after retries", got, err)
+	}
+	if calls.Load() != 3 {
+		t.Errorf("%d requests, want 3", calls.Load())
+	}
+}
+
+func TestSimpleURLFor(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
+		"https://UPLOAD.PYPI.ORG/legacy/": "https://pypi.org/simple/",
+		"https://test.pypi.org/legacy/":   "https://test.pypi.org/simple/",
+		"https://mypypi.org.example.com/": "",
+		"https://devpi.example.org/root/": "",
+		"http://127.0.0.1:8080/legacy/":   "",
+		"%%%":                             "",
+	}
+	for in, want := range cases {
+		if got := SimpleURLFor(in); got != want {
+			t.Errorf("SimpleURLFor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
