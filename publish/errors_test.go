@@ -145,7 +145,9 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	t.Parallel()
-	e := func(code int, msg string) error { return fmt.Errorf("failed to upload f: %w", &Error{StatusCode: code, Message: msg, pypi: true}) }
+	e := func(code int, msg string) error {
+		return fmt.Errorf("failed to upload f: %w", &Error{StatusCode: code, Message: msg, pypi: true})
+	}
 	cases := []struct {
 		name string
 		err  error

@@ -189,7 +189,7 @@ func TestPublishSettlesAnswers(t *testing.T) {
 	cases := []struct {
 		name     string
 		mode     publishtest.Mode
-		pypi     bool // client applies PyPI rules
+		pypi     bool   // client applies PyPI rules
 		seed     []byte // bytes already on the server for the wheel
 		fault    *publishtest.Fault
 		deleted  bool

@@ -92,7 +92,9 @@ func Slow(d time.Duration) Fault { return Fault{Kind: SlowHeaders, Delay: d} }
 func TruncatedAnswer() Fault { return Fault{Kind: Truncated} }
 
 // RedirectTo answers 308 with Location loc.
-func RedirectTo(loc string) Fault { return Fault{Kind: Redirect, Status: http.StatusPermanentRedirect, Location: loc} }
+func RedirectTo(loc string) Fault {
+	return Fault{Kind: Redirect, Status: http.StatusPermanentRedirect, Location: loc}
+}
 
 // Garbage answers code with a broken JSON body.
 func Garbage(code int) Fault { return Fault{Kind: GarbageJSON, Status: code} }
