@@ -1,0 +1,128 @@
+package oidc
+
+import (
+	"errors"
+	"strings"
+)
+
+// Situation IDs from action.md §12.2 ("Trusted publishing").
+const (
+	IDMissingPermission = "TP-01" // id-token: write missing
+	IDForkPullRequest   = "TP-02" // pull request from a fork
+	IDPullRequestTarget = "TP-03" // pull_request_target on PyPI/TestPyPI
+	IDEnterprise        = "TP-04" // GHES / ghe.com issuer on PyPI/TestPyPI
+	IDReusableWorkflow  = "TP-05" // warning only
+	IDAudienceForbidden = "TP-06" // audience 403
+	IDAudienceNotFound  = "TP-07" // audience 404
+	IDAudience          = "TP-08" // audience other failure, or not on GitHub Actions
+	IDGitHubToken       = "TP-09" // GitHub OIDC token request failed
+	IDMintRefused       = "TP-10" // mint 422 with errors
+	IDMintNotJSON       = "TP-11" // mint response not JSON
+	IDMintNoToken       = "TP-12" // mint 2xx JSON without token
+	IDMintStatus        = "TP-13" // mint non-2xx JSON without errors
+	IDReuseToken        = "TP-14" // invalid-reuse-token after the retry
+)
+
+// Links used in hints and details.
+const (
+	DocsURL            = "https://docs.pypi.org/trusted-publishers/"
+	TroubleshootingURL = "https://docs.pypi.org/trusted-publishers/troubleshooting/"
+	ReusableURL        = "https://docs.pypi.org/trusted-publishers/troubleshooting/#reusable-workflows-on-github"
+	PermissionsURL     = "https://docs.github.com/en/actions/deployment/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings"
+	StatusURL          = "https://status.python.org/"
+	GitHubIssuer       = "https://token.actions.githubusercontent.com"
+)
+
+// ErrNotConfigured matches (with errors.Is) an [*Error] that means trusted
+// publishing is not set up for this job: the id-token permission is missing
+// (TP-01), the run is a fork pull request (TP-02), or no trusted publisher on
+// the index matches this workflow (TP-10 with code invalid-publisher or
+// invalid-pending-publisher).
+var ErrNotConfigured = errors.New("trusted publishing is not configured")
+
+// Error is a trusted-publishing failure, ready to show to a user.
+//
+// ID is the situation from action.md §12.2 (TP-01 … TP-14). Message is one
+// line, meant for a single ::error:: annotation. Hint says how to fix it, in
+// one or a few sentences. Details is Markdown for a step-summary section: the
+// same facts in full (server reasons, claims, publisher form values, links).
+// Codes holds the server's error codes for TP-10/TP-14, in order. None of the
+// texts ever contains the GitHub JWT, the request token or a minted token.
+type Error struct {
+	ID      string
+	Message string
+	Hint    string
+	Details string
+	Codes   []string
+	// Err is the underlying cause, if any (a transport error, the caller's
+	// IDToken error). It is already summarised in Message.
+	Err error
+}
+
+// Error returns "<ID>: <Message>".
+func (e *Error) Error() string {
+	return e.ID + ": " + e.Message
+}
+
+// Unwrap returns the underlying cause, or nil.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is [ErrNotConfigured] and e is one of the
+// situations it stands for.
+func (e *Error) Is(target error) bool {
+	if target != ErrNotConfigured {
+		return false
+	}
+	switch e.ID {
+	case IDMissingPermission, IDForkPullRequest:
+		return true
+	case IDMintRefused:
+		for _, c := range e.Codes {
+			if c == "invalid-publisher" || c == "invalid-pending-publisher" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mdEscape makes s safe inside a Markdown table cell or a line of text: it
+// escapes the characters that would start formatting, and flattens line
+// breaks.
+func mdEscape(s string) string {
+	r := strings.NewReplacer(
+		"\\", "\\\\", "|", "\\|", "`", "\\`", "*", "\\*", "_", "\\_",
+		"<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
+		"\r\n", " ", "\n", " ", "\r", " ",
+	)
+	return r.Replace(s)
+}
+
+// mdCode renders s as inline code, choosing a fence that s does not contain.
+func mdCode(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// oneLine flattens s to a single line and shortens it to at most n bytes
+// (on a rune boundary), marking a cut with "…".
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

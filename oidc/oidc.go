@@ -1,0 +1,789 @@
+package oidc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Token is a minted PyPI API token.
+type Token struct {
+	// Value is the token ("pypi-…"), used as the password with user
+	// "__token__". It has been passed to the Mask option.
+	Value string
+	// Expires is when the index says the token expires; now + 15 minutes
+	// when the response does not say.
+	Expires time.Time
+	// Claims are the decoded claims of the GitHub token that was exchanged
+	// (diagnostics only).
+	Claims Claims
+}
+
+// String never reveals the token.
+func (t *Token) String() string { return "oidc.Token{Value: <redacted>}" }
+
+// GoString never reveals the token.
+func (t *Token) GoString() string { return t.String() }
+
+// fallbackLifetime is PyPI's token lifetime, used when the mint response has
+// no "expires" (pypi-protocol.md §13.3).
+const fallbackLifetime = 900 * time.Second
+
+// remintBefore is how long before expiry Source re-mints (TP-16).
+const remintBefore = 3 * time.Minute
+
+// maxBody bounds every response body read by this package.
+const maxBody = 1 << 20
+
+// Exchanger exchanges GitHub OIDC tokens for PyPI API tokens on one index.
+// It is safe for concurrent use.
+type Exchanger struct {
+	o        *options
+	client   *http.Client
+	base     string // scheme://host[:port]
+	host     string // host[:port], for messages
+	linkBase string // "https://pypi.org", "https://test.pypi.org" or ""
+
+	mu       sync.Mutex
+	aud      string // cached audience
+	warnedRW bool   // TP-05 emitted
+}
+
+// New returns an Exchanger for the index whose upload URL is repoURL (for
+// example "https://upload.pypi.org/legacy/"). The OIDC endpoints are on the
+// URL's scheme, host and port. repoURL must be https, or http to a loopback
+// host (for test indexes). [WithIDToken] is required. New does no I/O.
+func New(repoURL string, opts ...Option) (*Exchanger, error) {
+	o, err := makeOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(repoURL)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse repository URL: %w", err)
+	}
+	switch {
+	case u.Host == "":
+		return nil, fmt.Errorf("failed to use repository URL %q: it has no host", repoURL)
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http":
+		return nil, fmt.Errorf("failed to use repository URL %q: plain http is only allowed for loopback hosts", repoURL)
+	default:
+		return nil, fmt.Errorf("failed to use repository URL %q: scheme must be https", repoURL)
+	}
+	client := *o.client
+	// The JWT and the minted token must only go to the index host.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	e := &Exchanger{
+		o:      o,
+		client: &client,
+		base:   u.Scheme + "://" + u.Host,
+		host:   u.Host,
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "upload.pypi.org", "pypi.org":
+		e.linkBase = "https://pypi.org"
+	case "test.pypi.org":
+		e.linkBase = "https://test.pypi.org"
+	}
+	return e, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// pypi reports whether the index is PyPI or TestPyPI.
+func (e *Exchanger) pypi() bool { return e.linkBase != "" }
+
+// indexName names the index in messages.
+func (e *Exchanger) indexName() string {
+	switch e.linkBase {
+	case "https://pypi.org":
+		return "PyPI"
+	case "https://test.pypi.org":
+		return "TestPyPI"
+	}
+	return "the index at " + e.host
+}
+
+// Mint runs one exchange: audience (cached after the first success), a fresh
+// GitHub token, then mint-token. Transport errors, 5xx and 429 are retried
+// per [WithRetry], each mint attempt with a fresh GitHub token; a mint
+// refused with invalid-reuse-token is retried once (TP-14). The minted
+// token is passed to the Mask option before anything else happens with it.
+// Errors are [*Error]. When ctx is cancelled, Mint stops waiting and
+// returns an error wrapping ctx.Err().
+func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
+	aud, err := e.audience(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.o.logf("Requesting a GitHub OIDC token for audience %q", aud)
+	reuseRetried := false
+	attempt := 0 // transient-failure retries used
+	for {
+		jwt, err := e.o.idToken(ctx, aud)
+		if err != nil {
+			return nil, githubTokenError(err)
+		}
+		jwt = strings.TrimSpace(jwt)
+		if jwt == "" {
+			return nil, githubTokenError(errors.New("the token response had no token"))
+		}
+		claims, cerr := DecodeClaims(jwt)
+		if cerr != nil {
+			e.o.logf("Could not decode the GitHub token's claims for diagnostics: %v", cerr)
+			claims = Claims{}
+		}
+		if err := e.checkIssuer(claims); err != nil {
+			return nil, err
+		}
+		e.warnReusable(claims)
+
+		wasReuse := reuseRetried
+		tok, retry, err := e.mintOnce(ctx, jwt, claims, attempt, &reuseRetried)
+		if err == nil {
+			return tok, nil
+		}
+		if !retry || ctx.Err() != nil {
+			return nil, err
+		}
+		if reuseRetried && !wasReuse {
+			continue // TP-14: one immediate retry with a fresh JWT
+		}
+		if err := e.sleep(ctx, attempt); err != nil {
+			return nil, err
+		}
+		attempt++
+	}
+}
+
+// checkIssuer refuses, before minting, a token PyPI is known to reject: one
+// not issued by github.com (TP-04). Other indexes decide for themselves.
+func (e *Exchanger) checkIssuer(c Claims) error {
+	iss := c.String("iss")
+	if !e.pypi() || iss == Missing || iss == GitHubIssuer {
+		return nil
+	}
+	return &Error{
+		ID: IDEnterprise,
+		Message: fmt.Sprintf("%s does not accept trusted publishing from GitHub Enterprise: this token was issued by %s, "+
+			"but only %s is trusted.", e.indexName(), oneLine(iss, 200), GitHubIssuer),
+		Hint: "Use an API token instead: create a project-scoped token on PyPI, store it as a secret and pass it as `password`.",
+		Details: section(IDEnterprise, "GitHub Enterprise is not supported by PyPI trusted publishing",
+			fmt.Sprintf("The GitHub token was issued by %s. %s accepts OIDC tokens only from github.com "+
+				"(issuer `%s`; pypi/warehouse#18970).", mdCode(oneLine(iss, 200)), e.indexName(), GitHubIssuer),
+			"Create an API token scoped to the project, store it as a repository secret and pass it with "+
+				"`password: ${{ secrets.PYPI_API_TOKEN }}`."),
+	}
+}
+
+// warnReusable emits the TP-05 warning once.
+func (e *Exchanger) warnReusable(c Claims) {
+	w, ok := ReusableWorkflow(c)
+	if !ok {
+		return
+	}
+	e.mu.Lock()
+	done := e.warnedRW
+	e.warnedRW = true
+	e.mu.Unlock()
+	if !done {
+		e.o.warnf("%s", w)
+	}
+}
+
+// sleep waits before retry number attempt, or returns when ctx is done.
+func (e *Exchanger) sleep(ctx context.Context, attempt int) error {
+	d := e.o.backoff.delay(attempt)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("failed to wait for a retry: %w", ctx.Err())
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryable reports whether an HTTP status is worth retrying.
+func retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}
+
+// response is a fully read HTTP response.
+type response struct {
+	status int
+	text   string // status line text, e.g. "503 Service Unavailable"
+	body   []byte
+}
+
+// do sends one request and reads the whole (bounded) response.
+func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*response, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("failed to build request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", e.o.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read response: %w", err)
+	}
+	if len(b) > maxBody {
+		return nil, fmt.Errorf("failed to read response: body is larger than %d bytes", maxBody)
+	}
+	text := resp.Status
+	if text == "" {
+		text = strconv.Itoa(resp.StatusCode)
+	}
+	return &response{status: resp.StatusCode, text: text, body: b}, nil
+}
+
+// transportError explains a failed request without the URL's query (there
+// is none here, but keep the habit) and with the cause.
+func transportError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "timed out: " + oneLine(err.Error(), 300)
+	}
+	return oneLine(err.Error(), 300)
+}
+
+// audience returns the index's OIDC audience, cached after the first
+// success.
+func (e *Exchanger) audience(ctx context.Context) (string, error) {
+	e.mu.Lock()
+	aud := e.aud
+	e.mu.Unlock()
+	if aud != "" {
+		return aud, nil
+	}
+	u := e.base + "/_/oidc/audience"
+	for attempt := 0; ; attempt++ {
+		aud, retry, err := e.audienceOnce(ctx, u)
+		if err == nil {
+			e.mu.Lock()
+			e.aud = aud
+			e.mu.Unlock()
+			return aud, nil
+		}
+		if !retry || attempt >= e.o.backoff.Retries || ctx.Err() != nil {
+			return "", err
+		}
+		e.o.logf("The audience request to %s failed (%s); retrying (attempt %d of %d)",
+			e.host, oneLine(err.(*Error).Message, 200), attempt+2, e.o.backoff.Retries+1)
+		if err := e.sleep(ctx, attempt); err != nil {
+			return "", err
+		}
+	}
+}
+
+func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, retry bool, err error) {
+	resp, err := e.do(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", ctx.Err() == nil, &Error{
+			ID:      IDAudience,
+			Message: fmt.Sprintf("Could not reach %s to start trusted publishing: %s.", e.host, transportError(err)),
+			Hint:    fmt.Sprintf("Check that this runner can reach %s (proxy, firewall, egress policy). The request was retried.", e.host),
+			Details: section(IDAudience, "Index unreachable",
+				fmt.Sprintf("The request for the OIDC audience (`GET %s`) failed: %s", mdCode(u), mdCode(transportError(err))),
+				fmt.Sprintf("Allow outbound HTTPS from the runner to `%s`; transient failures are retried automatically, so a re-run usually helps.", e.host)),
+			Err: err,
+		}
+	}
+	msg := jsonMessage(resp.body)
+	switch {
+	case resp.status == http.StatusForbidden:
+		m := fmt.Sprintf("%s has trusted publishing disabled (403 from %s)", e.indexName(), u)
+		if msg != "" {
+			m += ": " + oneLine(msg, 200)
+		}
+		return "", false, &Error{
+			ID:      IDAudienceForbidden,
+			Message: m + ".",
+			Hint:    "Try again later, or publish with an API token in `password`.",
+			Details: section(IDAudienceForbidden, "Trusted publishing disabled on the index",
+				fmt.Sprintf("`GET %s` answered 403. The index supports trusted publishing but has it switched off right now.%s", u, quoteMD(msg)),
+				"Wait and re-run (PyPI status: "+StatusURL+"), or publish with an API token in `password`."),
+		}
+	case resp.status == http.StatusNotFound:
+		return "", false, &Error{
+			ID:      IDAudienceNotFound,
+			Message: fmt.Sprintf("%s does not offer trusted publishing (404 from %s).", e.indexName(), u),
+			Hint:    "Publish with an API token or password for this index, or check that `repository-url` points at the right index.",
+			Details: section(IDAudienceNotFound, "The index does not support trusted publishing",
+				fmt.Sprintf("`GET %s` answered 404, so this index does not advertise trusted publishing. "+
+					"The action tried it because `password` is empty.", u),
+				"Set `password` (and `user` if the index needs one) to credentials for this index, or fix `repository-url`."),
+		}
+	case resp.status < 200 || resp.status > 299:
+		excerpt := bodyExcerpt(resp.body)
+		return "", retryable(resp.status), &Error{
+			ID:      IDAudience,
+			Message: fmt.Sprintf("The audience request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
+			Hint:    "This is usually an outage of the index; it was retried. Wait a few minutes and re-run.",
+			Details: section(IDAudience, "Unexpected answer from the index",
+				fmt.Sprintf("`GET %s` answered %s.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+				"Wait and re-run; check "+StatusURL+" for PyPI/TestPyPI."),
+		}
+	}
+	var a struct {
+		Audience *string `json:"audience"`
+	}
+	if err := json.Unmarshal(resp.body, &a); err != nil || a.Audience == nil || *a.Audience == "" {
+		what := "not JSON"
+		if err == nil {
+			what = "JSON without an \"audience\" string"
+		}
+		return "", false, &Error{
+			ID:      IDAudience,
+			Message: fmt.Sprintf("The audience answer from %s is %s (%s).", e.host, what, resp.text),
+			Hint:    "The index may be misconfigured or in maintenance; re-run later. Check that `repository-url` is the index's upload URL.",
+			Details: section(IDAudience, "Unusable audience answer",
+				fmt.Sprintf("`GET %s` answered %s with a body that is %s.%s", u, mdCode(resp.text), what, quoteMD(bodyExcerpt(resp.body))),
+				"Re-run later; if it persists, check `repository-url`."),
+		}
+	}
+	return *a.Audience, false, nil
+}
+
+// githubTokenError wraps a failure of the caller's IDToken function (TP-09).
+func githubTokenError(err error) *Error {
+	cause := oneLine(err.Error(), 400)
+	return &Error{
+		ID:      IDGitHubToken,
+		Message: "Could not get an OIDC token from GitHub: " + cause,
+		Hint:    "This is usually a transient problem on GitHub's side: re-run the job. If it persists, check that the job has `permissions: id-token: write`.",
+		Details: section(IDGitHubToken, "GitHub OIDC token request failed",
+			"Requesting the identity token from GitHub's token service failed: "+mdCode(cause),
+			"Re-run the job. GitHub's status: https://www.githubstatus.com/"),
+		Err: err,
+	}
+}
+
+// mintResponse is the JSON of /_/oidc/mint-token.
+type mintResponse struct {
+	Success *bool        `json:"success"`
+	Token   *string      `json:"token"`
+	Expires *json.Number `json:"expires"`
+	Message *string      `json:"message"`
+	Errors  []struct {
+		Code        string `json:"code"`
+		Description string `json:"description"`
+	} `json:"errors"`
+}
+
+// mintOnce posts one JWT. retry says whether another attempt (with a fresh
+// JWT) makes sense.
+func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, attempt int, reuseRetried *bool) (tok *Token, retry bool, err error) {
+	scrub := scrubber(jwt)
+	u := e.base + "/_/oidc/mint-token"
+	body, err := json.Marshal(map[string]string{"token": jwt})
+	if err != nil {
+		return nil, false, fmt.Errorf("failed to encode mint request: %w", err)
+	}
+	more := attempt < e.o.backoff.Retries
+	resp, err := e.do(ctx, http.MethodPost, u, body)
+	if err != nil {
+		cause := scrub(transportError(err))
+		if more && ctx.Err() == nil {
+			e.o.logf("The mint request to %s failed (%s); retrying with a fresh GitHub token (attempt %d of %d)",
+				e.host, cause, attempt+2, e.o.backoff.Retries+1)
+		}
+		return nil, more, &Error{
+			ID:      IDAudience,
+			Message: fmt.Sprintf("Could not reach %s to mint a token: %s.", e.host, cause),
+			Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
+			Details: section(IDAudience, "Index unreachable while minting",
+				fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),
+				"Re-run the job; allow outbound HTTPS to `"+e.host+"`."),
+			Err: errors.New(cause),
+		}
+	}
+	if retryable(resp.status) && more {
+		e.o.logf("The mint request to %s answered %s; retrying with a fresh GitHub token (attempt %d of %d)",
+			e.host, resp.text, attempt+2, e.o.backoff.Retries+1)
+		return nil, true, &Error{ID: IDMintStatus, Message: "the index answered " + resp.text}
+	}
+
+	var mr mintResponse
+	dec := json.NewDecoder(bytes.NewReader(resp.body))
+	dec.UseNumber()
+	if err := dec.Decode(&mr); err != nil {
+		return nil, false, &Error{
+			ID:      IDMintNotJSON,
+			Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
+			Hint:    "This points to an outage or maintenance on the index: wait a few minutes and re-run.",
+			Details: section(IDMintNotJSON, "Unexpected answer while minting",
+				fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
+				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+		}
+	}
+	if resp.status >= 200 && resp.status <= 299 {
+		if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {
+			return nil, false, &Error{
+				ID:      IDMintNoToken,
+				Message: fmt.Sprintf("The token request to %s got an invalid response: %s without a usable \"token\".", e.host, resp.text),
+				Hint:    "This points to a problem on the index: wait a few minutes and re-run.",
+				Details: section(IDMintNoToken, "Invalid mint response",
+					fmt.Sprintf("`POST %s` answered %s, but the JSON has no usable `token` field.", u, mdCode(resp.text)),
+					"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+			}
+		}
+		value := *mr.Token
+		// Mask first: nothing about the token may be logged before this.
+		e.o.mask(value)
+		now := e.o.now()
+		expires := now.Add(fallbackLifetime)
+		if mr.Expires != nil {
+			if n, err := mr.Expires.Int64(); err == nil && n > 0 {
+				expires = time.Unix(n, 0)
+			} else if f, err := mr.Expires.Float64(); err == nil && f > 0 {
+				expires = time.Unix(int64(f), 0)
+			}
+		}
+		e.o.logf("Minted a PyPI API token on %s; it expires at %s (in %s)",
+			e.host, expires.UTC().Format(time.RFC3339), expires.Sub(now).Round(time.Second))
+		return &Token{Value: value, Expires: expires, Claims: claims}, false, nil
+	}
+	if len(mr.Errors) == 0 {
+		excerpt := scrub(bodyExcerpt(resp.body))
+		return nil, false, &Error{
+			ID:      IDMintStatus,
+			Message: fmt.Sprintf("The token request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
+			Hint:    "The index answered without reasons, which points to an outage or maintenance: wait a few minutes and re-run.",
+			Details: section(IDMintStatus, "Token request failed without reasons",
+				fmt.Sprintf("`POST %s` answered %s with no `errors` list.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+		}
+	}
+	codes := make([]string, 0, len(mr.Errors))
+	reuse := false
+	for _, er := range mr.Errors {
+		codes = append(codes, er.Code)
+		if er.Code == "invalid-reuse-token" {
+			reuse = true
+		}
+	}
+	if reuse && !*reuseRetried {
+		*reuseRetried = true
+		e.o.logf("The index says this GitHub token was already used (invalid-reuse-token); trying once more with a fresh one")
+		// Does not count against the transport retries.
+		return nil, true, &Error{ID: IDReuseToken, Message: "invalid-reuse-token"}
+	}
+	return nil, false, e.refused(resp, mr, codes, claims, scrub, reuse)
+}
+
+// refused builds the TP-10 (or TP-14) error for a mint answered with errors.
+func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, claims Claims, scrub func(string) string, reuse bool) *Error {
+	id := IDMintRefused
+	if reuse {
+		id = IDReuseToken
+	}
+	reasons := make([]string, 0, len(mr.Errors))
+	for _, er := range mr.Errors {
+		reasons = append(reasons, fmt.Sprintf("`%s`: %s", er.Code, scrub(er.Description)))
+	}
+	msg := fmt.Sprintf("%s refused to mint a token (%s): %s", e.indexName(), resp.text, oneLine(reasons[0], 400))
+	if len(reasons) > 1 {
+		msg += fmt.Sprintf(" (and %d more reasons, see the step summary)", len(reasons)-1)
+	}
+	pub := PublisherFor(claims)
+	hint := e.codeHint(mr.Errors[0].Code, mr.Errors[0].Description, pub)
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Trusted publishing: token request refused (%s)\n\n", id)
+	fmt.Fprintf(&b, "%s answered %s to the token request, with these reasons:\n\n", e.indexName(), mdCode(resp.text))
+	for _, er := range mr.Errors {
+		fmt.Fprintf(&b, "* %s: %s\n", mdCode(er.Code), mdEscape(oneLine(scrub(er.Description), 1000)))
+	}
+	b.WriteString("\n**What to do:**\n\n")
+	seen := map[string]bool{}
+	for _, er := range mr.Errors {
+		if seen[er.Code] {
+			continue
+		}
+		seen[er.Code] = true
+		fmt.Fprintf(&b, "* %s: %s\n", mdCode(er.Code), e.codeHint(er.Code, er.Description, pub))
+	}
+	b.WriteString("\n#### Claims of this run's GitHub token\n\n")
+	b.WriteString("These are for diagnostics only; the token itself is never printed.\n\n")
+	b.WriteString(claimsTable(claims))
+	b.WriteString("\n#### Trusted publisher values that match this run\n\n")
+	b.WriteString("On the project's **Publishing** settings page, a GitHub publisher for this run has:\n\n")
+	b.WriteString("| PyPI form field | Value |\n|---|---|\n")
+	fmt.Fprintf(&b, "| Owner | %s |\n", cellOrUnknown(pub.Owner))
+	fmt.Fprintf(&b, "| Repository name | %s |\n", cellOrUnknown(pub.Repository))
+	fmt.Fprintf(&b, "| Workflow name | %s |\n", cellOrUnknown(pub.Workflow))
+	env := "(none: leave it empty, or name the environment the job uses)"
+	if pub.Environment != "" {
+		env = mdCode(pub.Environment)
+	}
+	fmt.Fprintf(&b, "| Environment name | %s |\n", env)
+	if e.linkBase != "" && len(e.o.projects) > 0 {
+		b.WriteString("\nSettings pages (for a logged-in owner of the project), pre-filled with these values:\n\n")
+		for _, p := range e.o.projects {
+			fmt.Fprintf(&b, "* %s: %s\n", mdCode(p), pub.SettingsURL(e.linkBase, p))
+		}
+		fmt.Fprintf(&b, "\nIf the project does not exist yet, add a *pending* publisher with the exact project name at %s/manage/account/publishing/\n", e.linkBase)
+	}
+	if _, ok := ReusableWorkflow(claims); ok {
+		b.WriteString("\n")
+		b.WriteString(reusableDetails(claims))
+	}
+	fmt.Fprintf(&b, "\nTroubleshooting guide: %s\n", TroubleshootingURL)
+	e.o.logf("Token request refused by %s: %s", e.host, strings.Join(reasons, "; "))
+	for _, l := range claimsLines(claims) {
+		e.o.logf("  claim %s", l)
+	}
+	return &Error{ID: id, Message: msg, Hint: hint, Details: b.String(), Codes: codes}
+}
+
+// codeHint is the per-code hint of action.md §12.2 (TP-10 table).
+func (e *Exchanger) codeHint(code, description string, pub Publisher) string {
+	switch code {
+	case "invalid-publisher":
+		env := "none"
+		if pub.Environment != "" {
+			env = strconv.Quote(pub.Environment)
+		}
+		return fmt.Sprintf("No trusted publisher on %s matches this workflow. Compare the project's publisher with the values of this run: "+
+			"owner %q, repository %q, workflow %q, environment %s. A publisher that names an environment needs a job that uses it; "+
+			"in a reusable workflow the workflow is the called file; a new project needs a pending publisher with exactly its name.",
+			e.indexName(), orUnknown(pub.Owner), orUnknown(pub.Repository), orUnknown(pub.Workflow), env)
+	case "invalid-pending-publisher":
+		return "A pending publisher matched, but the project already exists: add the publisher on the existing project's Publishing settings page instead."
+	case "invalid-reuse-token":
+		return "The index saw this GitHub token before, even after a retry with a fresh one. This should not happen: please report it."
+	case "invalid-token":
+		return "The index could not verify the GitHub token (signature, issuer, audience or validity time). Re-run the job; if it keeps failing, report it."
+	case "invalid-payload":
+		if strings.Contains(description, "unknown trusted publishing issuer") {
+			return "The index does not trust this token's issuer; PyPI accepts only github.com, not GitHub Enterprise. Use an API token in `password`."
+		}
+		return "The index rejected the request itself; act on its description above (for a new project, the name may not be allowed)."
+	case "not-enabled":
+		return "Trusted publishing is switched off on the index for now. Re-run later (" + StatusURL + "), or use an API token."
+	}
+	return "See " + TroubleshootingURL
+}
+
+// Burn revokes a minted token early through POST /_/oidc/burn-token
+// (pypi/warehouse branch ww/oidc-burn, not yet on its main branch). It is
+// best effort: the index answers 202 whatever happens, and an index without
+// the endpoint answers 404. The returned error is for a debug line only and
+// must not fail the job. It never contains the token. No retries.
+func (e *Exchanger) Burn(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	body, err := json.Marshal(map[string]string{"token": token})
+	if err != nil {
+		return fmt.Errorf("failed to encode burn request: %w", err)
+	}
+	scrub := scrubber(token)
+	resp, err := e.do(ctx, http.MethodPost, e.base+"/_/oidc/burn-token", body)
+	if err != nil {
+		return fmt.Errorf("failed to burn token on %s: %s", e.host, scrub(transportError(err)))
+	}
+	switch {
+	case resp.status == http.StatusAccepted || resp.status == http.StatusOK:
+		e.o.logf("Asked %s to revoke the minted token (%s)", e.host, resp.text)
+		return nil
+	case resp.status == http.StatusNotFound || resp.status == http.StatusMethodNotAllowed:
+		return fmt.Errorf("failed to burn token on %s: the index does not offer /_/oidc/burn-token (%s)", e.host, resp.text)
+	}
+	return fmt.Errorf("failed to burn token on %s: %s%s", e.host, resp.text, colonIf(scrub(bodyExcerpt(resp.body))))
+}
+
+// Source supplies upload credentials from minted tokens and re-mints them
+// before they expire. It implements publish.Credentials and
+// publish.Refresher. It is safe for concurrent use.
+type Source struct {
+	e      *Exchanger
+	mu     sync.Mutex
+	tok    *Token
+	minted []string // every token handed out, for BurnAll
+}
+
+// Source returns a Source that starts with t (which may be nil: the first
+// Credentials call then mints).
+func (e *Exchanger) Source(t *Token) *Source {
+	s := &Source{e: e, tok: t}
+	if t != nil {
+		s.minted = append(s.minted, t.Value)
+	}
+	return s
+}
+
+// Credentials returns "__token__" and a token with at least 3 minutes left,
+// re-minting with a fresh GitHub token first when needed (TP-16). Errors
+// are [*Error] from Mint.
+func (s *Source) Credentials(ctx context.Context) (user, password string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok != nil {
+		left := s.tok.Expires.Sub(s.e.o.now())
+		if left >= remintBefore {
+			return "__token__", s.tok.Value, nil
+		}
+		s.e.o.logf("The PyPI token expires in %d seconds; minting a new one", int(left.Seconds()))
+	}
+	if err := s.remint(ctx); err != nil {
+		return "", "", err
+	}
+	return "__token__", s.tok.Value, nil
+}
+
+// Refresh mints a new token unconditionally (the caller got "403 Invalid API
+// Token: token is expired", UP-09).
+func (s *Source) Refresh(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.e.o.logf("Minting a new PyPI token because the index reported the current one as expired")
+	return s.remint(ctx)
+}
+
+func (s *Source) remint(ctx context.Context) error {
+	t, err := s.e.Mint(ctx)
+	if err != nil {
+		return err
+	}
+	s.tok = t
+	s.minted = append(s.minted, t.Value)
+	return nil
+}
+
+// Token returns the current token, or nil before the first mint.
+func (s *Source) Token() *Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tok
+}
+
+// BurnAll asks the index to revoke every token this Source handed out (see
+// [Exchanger.Burn]); best effort, for a debug line only.
+func (s *Source) BurnAll(ctx context.Context) error {
+	s.mu.Lock()
+	toks := append([]string(nil), s.minted...)
+	s.mu.Unlock()
+	var errs []error
+	for _, t := range toks {
+		if err := s.e.Burn(ctx, t); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// scrubber returns a function that removes secret (and its dot-separated
+// parts, for a JWT) from text a server sent back.
+func scrubber(secret string) func(string) string {
+	var olds []string
+	if secret != "" {
+		olds = append(olds, secret)
+		for _, p := range strings.Split(secret, ".") {
+			if len(p) >= 16 {
+				olds = append(olds, p)
+			}
+		}
+	}
+	return func(s string) string {
+		for _, o := range olds {
+			s = strings.ReplaceAll(s, o, "[redacted]")
+		}
+		return s
+	}
+}
+
+// jsonMessage returns the "message" string of a JSON body, or "".
+func jsonMessage(b []byte) string {
+	var m struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	return m.Message
+}
+
+// bodyExcerpt returns the start of a body as one line.
+func bodyExcerpt(b []byte) string {
+	return oneLine(strings.ToValidUTF8(string(b), "?"), 300)
+}
+
+func colonIf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ": " + s
+}
+
+// quoteMD renders a server text as a Markdown quote line, or "".
+func quoteMD(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "\n\n> " + mdEscape(oneLine(s, 1000))
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown)"
+	}
+	return s
+}
+
+func cellOrUnknown(s string) string {
+	if s == "" {
+		return "(unknown: the claim is missing)"
+	}
+	return mdCode(s)
+}
+
+// printable reports whether s has no spaces or control characters (a token
+// with a line break could not be masked safely).
+func printable(s string) bool {
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,175 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Backoff controls retries of the audience and mint requests (action.md
+// §12.3): Retries more attempts after the first, waiting Initial, then twice
+// as long each time up to Max, each wait jittered down by up to half.
+// A zero Backoff means no retries.
+type Backoff struct {
+	Retries int
+	Initial time.Duration
+	Max     time.Duration
+}
+
+// DefaultBackoff is 3 retries, waiting 2 s, 4 s, 8 s (jittered), capped at 30 s.
+var DefaultBackoff = Backoff{Retries: 3, Initial: 2 * time.Second, Max: 30 * time.Second}
+
+// delay returns the wait before retry number n (0-based).
+func (b Backoff) delay(n int) time.Duration {
+	d := b.Initial
+	for i := 0; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	if b.Max > 0 && d > b.Max {
+		d = b.Max
+	}
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// Option configures an [Exchanger]. A nil Option is ignored.
+type Option func(*options)
+
+type options struct {
+	client    *http.Client
+	idToken   func(ctx context.Context, audience string) (string, error)
+	logf      func(format string, args ...any)
+	warnf     func(format string, args ...any)
+	mask      func(secret string)
+	now       func() time.Time
+	backoff   Backoff
+	userAgent string
+	projects  []string
+}
+
+// WithHTTPClient sets the client for the audience, mint and burn requests.
+// The default is a client with a 30 s total timeout on a clone of
+// http.DefaultTransport with 10 s connect and TLS-handshake timeouts
+// (action.md §12.3). A nil client keeps the default.
+func WithHTTPClient(c *http.Client) Option {
+	return func(o *options) {
+		if c != nil {
+			o.client = c
+		}
+	}
+}
+
+// WithIDToken sets the function that fetches a GitHub Actions OIDC token
+// (a JWT) for an audience; main passes go-githubactions' GetIDToken. It is
+// called once per exchange attempt, because each JWT is single-use. It is
+// required: [New] fails without it. Its errors become TP-09.
+func WithIDToken(f func(ctx context.Context, audience string) (string, error)) Option {
+	return func(o *options) { o.idToken = f }
+}
+
+// WithLogf sets the destination of progress and debug lines (retries, the
+// minted token's expiry, re-mints). The default discards them. No line ever
+// contains a secret.
+func WithLogf(f func(format string, args ...any)) Option {
+	return func(o *options) { o.logf = f }
+}
+
+// WithWarnf sets the destination of non-fatal warnings, currently the
+// reusable-workflow warning (TP-05), emitted once per [Exchanger] before the
+// first mint. The default discards them; the caller can also call
+// [ReusableWorkflow] on [Token.Claims].
+func WithWarnf(f func(format string, args ...any)) Option {
+	return func(o *options) { o.warnf = f }
+}
+
+// WithMask sets the function that registers a secret for masking (main
+// prints "::add-mask::<secret>"). Mint calls it with every minted token
+// before logging anything about it or returning. The default does nothing.
+func WithMask(f func(secret string)) Option {
+	return func(o *options) { o.mask = f }
+}
+
+// WithClock sets the clock used for token expiry. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// WithRetry sets the retry policy for the audience and mint requests. The
+// default is [DefaultBackoff]; tests pass waits of about 1 ms.
+func WithRetry(b Backoff) Option {
+	return func(o *options) { o.backoff = b }
+}
+
+// WithUserAgent sets the User-Agent header. The default is "pypi-publish".
+func WithUserAgent(ua string) Option {
+	return func(o *options) { o.userAgent = ua }
+}
+
+// WithProjects names the normalized (PEP 503) project names being
+// published. When set, a refused mint's Details link each project's
+// trusted-publisher settings page on PyPI/TestPyPI, pre-filled with the
+// values of this run. The default is none.
+func WithProjects(names ...string) Option {
+	return func(o *options) { o.projects = append([]string(nil), names...) }
+}
+
+func makeOptions(opts []Option) (*options, error) {
+	o := &options{
+		logf:      func(string, ...any) {},
+		warnf:     func(string, ...any) {},
+		mask:      func(string) {},
+		now:       time.Now,
+		backoff:   DefaultBackoff,
+		userAgent: "pypi-publish",
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(o)
+		}
+	}
+	if o.idToken == nil {
+		return nil, errors.New("failed to create exchanger: WithIDToken is required")
+	}
+	if o.logf == nil {
+		o.logf = func(string, ...any) {}
+	}
+	if o.warnf == nil {
+		o.warnf = func(string, ...any) {}
+	}
+	if o.mask == nil {
+		o.mask = func(string) {}
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.backoff.Retries < 0 {
+		o.backoff.Retries = 0
+	}
+	if o.client == nil {
+		o.client = defaultClient()
+	}
+	return o, nil
+}
+
+// defaultClient builds the client described in WithHTTPClient.
+func defaultClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Bound connection set-up so a blackholed host fails in seconds, not
+	// minutes (upstream issue #181: silent hangs).
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 30 * time.Second
+	return &http.Client{
+		Transport: t,
+		// The OIDC requests are small: a short total timeout is safe.
+		Timeout: 30 * time.Second,
+		// Never follow redirects: the JWT must only go to the index host.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
