@@ -272,7 +272,12 @@ func sdistZipMetadataMember(files []*zip.File) (*zip.File, error) {
 	if len(files) == 0 {
 		return nil, newReadError(ErrNoMetadata, nil, "the archive is empty")
 	}
-	top := topDir(files[0].Name)
+	top := ""
+	for _, zf := range files {
+		if top = topDir(zf.Name); top != "" {
+			break
+		}
+	}
 	want := top + "/PKG-INFO"
 	var found *zip.File
 	for _, zf := range files {
@@ -282,6 +287,9 @@ func sdistZipMetadataMember(files []*zip.File) (*zip.File, error) {
 		}
 	}
 	if found == nil {
+		if err := noTopFolder(files[0].Name, !files[0].Mode().IsDir()); err != nil {
+			return nil, err
+		}
 		return nil, newReadError(ErrNoMetadata, nil, "no %s in the archive", want)
 	}
 	if !found.Mode().IsRegular() || strings.HasSuffix(found.Name, "/") {
@@ -377,8 +385,8 @@ func readTarGz(file io.Reader, size int64, d *Distribution) ([]byte, error) {
 			TypeFlag: hdr.Typeflag,
 			Dir:      hdr.Typeflag == tar.TypeDir,
 		})
-		if len(a.Members) == 1 {
-			top = topDir(hdr.Name)
+		if top == "" {
+			top = topDir(hdr.Name) // the first member that names one
 		}
 		if metaName != "" || cleanMember(hdr.Name) != top+"/PKG-INFO" {
 			continue
@@ -409,8 +417,11 @@ func readTarGz(file io.Reader, size int64, d *Distribution) ([]byte, error) {
 	}
 	d.Archive = a
 	if metaName == "" {
-		if top == "" {
+		if len(a.Members) == 0 {
 			return nil, newReadError(ErrNoMetadata, nil, "the archive is empty")
+		}
+		if err := noTopFolder(a.Members[0].Name, !a.Members[0].Dir); err != nil {
+			return nil, err
 		}
 		return nil, newReadError(ErrNoMetadata, nil, "no %s/PKG-INFO in the archive", top)
 	}
@@ -440,4 +451,13 @@ func describeMode(m os.FileMode) string {
 		return "an irregular file"
 	}
 	return "not a regular file"
+}
+
+// noTopFolder returns the error for an sdist whose first member is a file
+// outside any folder, or nil.
+func noTopFolder(first string, isFile bool) error {
+	if isFile && !strings.Contains(cleanMember(first), "/") {
+		return newReadError(ErrNoMetadata, nil, "no PKG-INFO found: the archive's first member, %q, is not in a folder; an sdist keeps everything, PKG-INFO included, in one <name>-<version>/ folder", first)
+	}
+	return nil
 }

@@ -63,6 +63,11 @@ func TestRead(t *testing.T) {
 			wantMembers: []string{"slip/__init__.py", "slip-1.0.dist-info/METADATA", "slip-1.0.dist-info/WHEEL", "../../evil.sh", "/etc/evil", "slip-1.0.dist-info/RECORD"},
 		},
 		{
+			file: "dotroot-1.0.tar.gz", wantName: "dotroot", wantVersion: "1.0", wantMV: "2.4",
+			wantMetaPath: "./dotroot-1.0/PKG-INFO", wantFormat: "tar.gz",
+			wantMembers: []string{"./", "./dotroot-1.0/", "./dotroot-1.0/PKG-INFO"},
+		},
+		{
 			file: "dotslash-1.0.tar.gz", wantName: "dotslash", wantVersion: "1.0", wantMV: "2.4",
 			wantMetaPath: "./dotslash-1.0/PKG-INFO", wantFormat: "tar.gz",
 			wantMembers: []string{"./dotslash-1.0/", "./dotslash-1.0/PKG-INFO"},
@@ -154,6 +159,7 @@ func TestReadErrors(t *testing.T) {
 		{file: "notgzip-1.0.tar.gz", wantErr: ErrInvalidArchive, wantMsg: "gzip"},
 		{file: "linkinfo-1.0.tar.gz", wantErr: ErrNoMetadata, wantMsg: "linkinfo-1.0/PKG-INFO is not a regular file"},
 		{file: "noinfo-1.0.tar.gz", wantErr: ErrNoMetadata, wantMsg: "no noinfo-1.0/PKG-INFO"},
+		{file: "rootinfo-1.0.tar.gz", wantErr: ErrNoMetadata, wantMsg: `first member, "PKG-INFO", is not in a folder`},
 		{file: "tarbomb-1.0.tar.gz", wantErr: ErrTooLarge, wantMsg: "decompression bomb"},
 	}
 	for _, tc := range cases {

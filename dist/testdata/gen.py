@@ -189,6 +189,18 @@ def main():
                 ti.size, ti.mtime = 300 << 20, MTIME
                 tf.addfile(ti, Zeros(300 << 20))
 
+    # PKG-INFO at the top level, with no <name>-<version>/ folder.
+    write_targz("rootinfo-1.0.tar.gz", [
+        ("PKG-INFO", metadata("rootinfo", "1.0"), tarfile.REGTYPE, None),
+        ("setup.py", "", tarfile.REGTYPE, None),
+    ])
+    # What "tar -czf x.tar.gz ." makes: a "./" member first.
+    write_targz("dotroot-1.0.tar.gz", [
+        ("./", None, tarfile.DIRTYPE, None),
+        ("./dotroot-1.0", None, tarfile.DIRTYPE, None),
+        ("./dotroot-1.0/PKG-INFO", metadata("dotroot", "1.0"), tarfile.REGTYPE, None),
+    ])
+
     # Metadata texts for ParseMetadata, one per Metadata-Version.
     for mv in ["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.0"]:
         with open(os.path.join(META, f"metadata-{mv}.txt"), "w", encoding="utf-8", newline="") as f:
