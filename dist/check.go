@@ -117,6 +117,7 @@ func humanSize(n int64) string {
 func checkOneSdistPerRelease(dists []*Distribution, target Target) []Problem {
 	type key struct{ name, version string }
 	groups := map[key][]string{}
+	shown := map[key]string{}
 	var order []key
 	for _, d := range dists {
 		if d == nil || d.Kind != Sdist || d.Metadata == nil {
@@ -124,11 +125,16 @@ func checkOneSdistPerRelease(dists []*Distribution, target Target) []Problem {
 		}
 		v := d.Version()
 		if pv, err := pep440.Parse(v); err == nil {
+			// Releases are looked up by canonical version: 1.0 == 1.0.0.
+			for len(pv.Release) > 1 && pv.Release[len(pv.Release)-1] == "0" {
+				pv.Release = pv.Release[:len(pv.Release)-1]
+			}
 			v = pv.String()
 		}
 		k := key{NormalizeName(d.Name()), v}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
+			shown[k] = d.Version()
 		}
 		groups[k] = append(groups[k], d.Filename)
 	}
@@ -147,7 +153,7 @@ func checkOneSdistPerRelease(dists []*Distribution, target Target) []Problem {
 			out = append(out, Problem{
 				File: f, ID: "DS-08", Rule: "one-sdist-per-release", Severity: sev,
 				Message: fmt.Sprintf("%d sdists for %s %s in this batch (%s); PyPI: Only one sdist may be uploaded per release.",
-					len(files), k.name, k.version, strings.Join(files, ", ")),
+					len(files), k.name, shown[k], strings.Join(files, ", ")),
 				Fix: "keep one sdist per version (the .tar.gz)",
 			})
 		}

@@ -25,6 +25,9 @@ func (c *preflight) checkArchive() {
 		return
 	}
 	lower := strings.ToLower(c.d.Filename)
+	if !strings.HasSuffix(lower, ".whl") && !strings.HasSuffix(lower, ".tar.gz") && !strings.HasSuffix(lower, ".zip") {
+		return // unknown format, reported by checkFilenameChars
+	}
 	wantZip := c.d.Kind == Wheel || strings.HasSuffix(lower, ".zip")
 	switch {
 	case wantZip && a.Format != "zip":
