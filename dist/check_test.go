@@ -327,7 +327,11 @@ func TestCheckMessages(t *testing.T) {
 		{"deprecated", wheel(okWheel, with(baseMeta(), "Classifier", "Natural Language :: Ukranian")), "classifier-deprecated",
 			"The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead."},
 		{"direct", wheel(okWheel, with(baseMeta(), "Requires-Dist", "x @ https://e.com/x.whl")), "direct-reference", "Can't have direct dependency: x @ https://e.com/x.whl."},
-		{"record", func() *Distribution { d := wheel(okWheel, baseMeta()); d.Archive.Members = d.Archive.Members[:3]; return d }(), "wheel-member-record",
+		{"record", func() *Distribution {
+			d := wheel(okWheel, baseMeta())
+			d.Archive.Members = d.Archive.Members[:3]
+			return d
+		}(), "wheel-member-record",
 			"Wheel 'demo_pkg-1.0-py3-none-any.whl' does not contain the required RECORD file: demo_pkg-1.0.dist-info/RECORD"},
 		{"pkg_info", sdist(okSdist, baseMeta(), "demo_pkg-1.0/setup.py"), "sdist-pkg-info", "Invalid distribution file. PKG-INFO not found at demo_pkg-1.0/setup.py/PKG-INFO"},
 		{"license_file", sdist(okSdist, with(with(baseMeta(), "Metadata-Version", "2.4"), "License-File", "COPYING")), "license-file-missing",
