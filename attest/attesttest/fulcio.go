@@ -56,10 +56,9 @@ type Fulcio struct {
 
 // Fulcio and CT OIDs.
 var (
-	oidFulcio      = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}
-	oidPoison      = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 3}
-	oidSCTList     = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
-	oidBasicConstr = asn1.ObjectIdentifier{2, 5, 29, 19}
+	oidFulcio  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}
+	oidPoison  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 3}
+	oidSCTList = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
 )
 
 // NewFulcio starts a fake Fulcio; Close stops it.
@@ -492,4 +491,3 @@ func dropExtension(tbs []byte, oid asn1.ObjectIdentifier) ([]byte, error) {
 	}
 	return asn1.Marshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: out})
 }
-

@@ -433,4 +433,3 @@ func path(m uint64, leaves [][]byte) [][]byte {
 	}
 	return append(path(m-k, leaves[k:]), mth(leaves[:k]))
 }
-
