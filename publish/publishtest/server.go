@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -40,6 +39,14 @@ const (
 	MsgUnknownProtocol = "Unknown protocol version."
 	MsgTrailingSlash   = "An upload was attempted to /legacy but the expected upload URL is /legacy/ (with a trailing slash)"
 )
+
+// Refusal is an error whose text is sent to the client verbatim, e.g.
+// Refusal(MsgTokenExpired) from a WithAuth check. Server messages keep
+// Warehouse's capitalization and punctuation, so they are not ordinary Go
+// error strings.
+type Refusal string
+
+func (r Refusal) Error() string { return string(r) }
 
 // Option configures a Server.
 type Option func(*Server)
@@ -188,7 +195,7 @@ func New(opts ...Option) *Server {
 		} else {
 			s.auth = func(_, password string) error {
 				if !strings.HasPrefix(password, "pypi-") {
-					return errors.New(MsgInvalidAuth)
+					return Refusal(MsgInvalidAuth)
 				}
 				return nil
 			}

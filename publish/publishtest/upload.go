@@ -233,7 +233,7 @@ func credentials(r *http.Request) (user, pass string, ok bool) {
 func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*form, error) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, errors.New(MsgNoFile)
+		return nil, Refusal(MsgNoFile)
 	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	f := &form{values: map[string][]string{}}
@@ -244,7 +244,7 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*form, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("Invalid multipart body: %v", err)
+			return nil, Refusal(fmt.Sprintf("Invalid multipart body: %v", err))
 		}
 		name := p.FormName()
 		_, dparams, _ := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
@@ -252,7 +252,7 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*form, error) {
 		switch {
 		case name == "content" && isFile:
 			if f.content != nil {
-				return nil, errors.New("'content' has invalid data")
+				return nil, Refusal("'content' has invalid data")
 			}
 			c, err := s.readContent(w, r, p, dparams["filename"], f)
 			if err != nil {
@@ -269,11 +269,11 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*form, error) {
 		default:
 			b, err := io.ReadAll(io.LimitReader(p, maxTextBytes-text+1))
 			if err != nil {
-				return nil, fmt.Errorf("Invalid multipart body: %v", err)
+				return nil, Refusal(fmt.Sprintf("Invalid multipart body: %v", err))
 			}
 			text += int64(len(b))
 			if text > maxTextBytes {
-				return nil, errors.New("Form fields too large.")
+				return nil, Refusal("Form fields too large.")
 			}
 			f.fields = append(f.fields, Field{name, string(b)})
 			f.values[name] = append(f.values[name], string(b))
@@ -308,7 +308,7 @@ func (s *Server) readContent(w http.ResponseWriter, r *http.Request, p *multipar
 	}
 	n, err := io.Copy(dst, p)
 	if err != nil {
-		return nil, fmt.Errorf("Invalid multipart body: %v", err)
+		return nil, Refusal(fmt.Sprintf("Invalid multipart body: %v", err))
 	}
 	c.size = n
 	c.sha, c.blake, c.md = hex.EncodeToString(hs.Sum(nil)), hex.EncodeToString(hb.Sum(nil)), hex.EncodeToString(hm.Sum(nil))
