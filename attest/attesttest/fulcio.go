@@ -306,6 +306,10 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 	}
 	gh := func(s string) string { return "https://github.com/" + s }
 	repo := claimString(c, "repository")
+	runURI := ""
+	if id, at := claimString(c, "run_id"), claimString(c, "run_attempt"); id != "" && at != "" {
+		runURI = gh(repo + "/actions/runs/" + id + "/attempts/" + at)
+	}
 	exts := []struct {
 		n   int
 		raw bool
@@ -330,12 +334,12 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		{18, false, gh(claimString(c, "workflow_ref"))},
 		{19, false, claimString(c, "workflow_sha")},
 		{20, false, claimString(c, "event_name")},
-		{21, false, gh(repo + "/actions/runs/" + claimString(c, "run_id") + "/attempts/" + claimString(c, "run_attempt"))},
+		{21, false, runURI},
 		{22, false, claimString(c, "repository_visibility")},
 	}
 	var extra []pkix.Extension
 	for _, e := range exts {
-		if containsInt(f.o.OmitExtensions, e.n) {
+		if containsInt(f.o.OmitExtensions, e.n) || e.v == "" || e.v == gh("") {
 			continue
 		}
 		val := []byte(e.v)

@@ -138,53 +138,69 @@ func (i *Issuer) IDToken(ctx context.Context, audience string) (string, error) {
 // Verify checks a token's RS256 signature, issuer, audience "sigstore"
 // and validity, and returns its claims.
 func (i *Issuer) Verify(token string) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, errors.New("token is not a JWT")
+	return VerifyRS256(&i.key.PublicKey, i.now)(token)
+}
+
+// VerifyRS256 returns a FulcioOptions.VerifyToken function for GitHub-style
+// tokens signed with pub (RS256): issuer GitHubIssuer, audience
+// "sigstore", exp and nbf checked against now (nil means time.Now). Use it
+// with the oidc package's fake token service (oidctest.Key()).
+func VerifyRS256(pub *rsa.PublicKey, now func() time.Time) func(token string) (map[string]any, error) {
+	if now == nil {
+		now = time.Now
 	}
-	var hdr struct {
-		Alg string `json:"alg"`
+	return func(token string) (map[string]any, error) {
+		parts := strings.Split(token, ".")
+		if len(parts) != 3 {
+			return nil, errors.New("token is not a JWT")
+		}
+		var hdr struct {
+			Alg string `json:"alg"`
+		}
+		hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+		if err != nil || json.Unmarshal(hb, &hdr) != nil || hdr.Alg != "RS256" {
+			return nil, errors.New("token header is not RS256")
+		}
+		sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+		if err != nil {
+			return nil, errors.New("token signature is not base64url")
+		}
+		d := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, d[:], sig); err != nil {
+			return nil, errors.New("token signature does not verify")
+		}
+		bb, err := base64.RawURLEncoding.DecodeString(parts[1])
+		if err != nil {
+			return nil, errors.New("token payload is not base64url")
+		}
+		var c map[string]any
+		dec := json.NewDecoder(strings.NewReader(string(bb)))
+		dec.UseNumber()
+		if err := dec.Decode(&c); err != nil {
+			return nil, errors.New("token payload is not JSON")
+		}
+		if c["iss"] != GitHubIssuer {
+			return nil, fmt.Errorf("token issuer %v is not %s", c["iss"], GitHubIssuer)
+		}
+		if c["aud"] != "sigstore" {
+			return nil, fmt.Errorf("token audience %v is not sigstore", c["aud"])
+		}
+		expN, ok1 := c["exp"].(json.Number)
+		exp, err1 := expN.Int64()
+		if !ok1 || err1 != nil {
+			return nil, errors.New("token has no exp")
+		}
+		t := now().Unix()
+		if t >= exp {
+			return nil, errors.New("token is expired")
+		}
+		if nbfN, ok := c["nbf"].(json.Number); ok {
+			if nbf, err := nbfN.Int64(); err != nil || t < nbf-60 {
+				return nil, errors.New("token is not yet valid")
+			}
+		}
+		return c, nil
 	}
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(hb, &hdr) != nil || hdr.Alg != "RS256" {
-		return nil, errors.New("token header is not RS256")
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return nil, errors.New("token signature is not base64url")
-	}
-	d := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(&i.key.PublicKey, crypto.SHA256, d[:], sig); err != nil {
-		return nil, errors.New("token signature does not verify")
-	}
-	bb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, errors.New("token payload is not base64url")
-	}
-	var c map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(bb)))
-	dec.UseNumber()
-	if err := dec.Decode(&c); err != nil {
-		return nil, errors.New("token payload is not JSON")
-	}
-	if c["iss"] != GitHubIssuer {
-		return nil, fmt.Errorf("token issuer %v is not %s", c["iss"], GitHubIssuer)
-	}
-	if c["aud"] != "sigstore" {
-		return nil, fmt.Errorf("token audience %v is not sigstore", c["aud"])
-	}
-	expN, ok1 := c["exp"].(json.Number)
-	nbfN, ok2 := c["nbf"].(json.Number)
-	exp, err1 := expN.Int64()
-	nbf, err2 := nbfN.Int64()
-	if !ok1 || !ok2 || err1 != nil || err2 != nil {
-		return nil, errors.New("token has no exp or nbf")
-	}
-	now := i.now().Unix()
-	if now >= exp || now < nbf-60 {
-		return nil, errors.New("token is expired or not yet valid")
-	}
-	return c, nil
 }
 
 func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
