@@ -71,7 +71,6 @@ var (
 	roleSuffixRE = regexp.MustCompile(`^:([a-zA-Z0-9](?:[-_+:.]?[a-zA-Z0-9])*):`)
 	simpleRefRE  = regexp.MustCompile(`^[a-zA-Z0-9](?:[-_.:+]?[a-zA-Z0-9])*`)
 	embeddedRE   = regexp.MustCompile(`(?s)^(.*?)\s*<([^<>]+)>$`)
-	uriRE        = regexp.MustCompile(`(?i)^(?:[a-z][a-z0-9+.-]*:|www\.)`)
 )
 
 // inline scans one paragraph for inline markup problems.
@@ -302,5 +301,3 @@ func (c *checker) resolve() {
 		c.issues = append(c.issues, Issue{Line: 1, Level: Error, Message: "Too many autonumbered footnote references: only as many footnotes as references are allowed."})
 	}
 }
-
-var _ = uriRE

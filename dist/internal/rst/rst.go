@@ -95,6 +95,7 @@ type checker struct {
 	content                 bool // something renders
 	items                   map[[2]int]bool
 	roles                   map[string]bool // defined with the role directive
+	quotedEnd               int             // line after a quoted literal block
 }
 
 func (c *checker) add(line int, lvl Level, format string, args ...any) {
@@ -151,7 +152,6 @@ var (
 	bulletRE    = regexp.MustCompile(`^([-*+•‣⁃])([ \t]+|$)`)
 	enumRE      = regexp.MustCompile(`^(\(?([0-9]+|[a-zA-Z]|#|[ivxlcdmIVXLCDM]+)[.)])([ \t]+|$)`)
 	fieldRE     = regexp.MustCompile(`^:([^:\s][^:]*):( +|$)`)
-	optionRE    = regexp.MustCompile(`^(-[a-zA-Z0-9]|--[a-zA-Z0-9][a-zA-Z0-9_-]*)([ =][^ ]+)?(, |  |$)`)
 	directiveRE = regexp.MustCompile(`^\.\.\s+([a-zA-Z0-9][-a-zA-Z0-9_.:+]*)\s?::(\s|$)`)
 	subDefRE    = regexp.MustCompile(`^\.\.\s+\|([^|]+)\|\s+([a-zA-Z0-9][-a-zA-Z0-9_.:+]*)\s?::(\s|$)`)
 	targetRE    = regexp.MustCompile("^\\.\\.\\s+_(`[^`]+`|[^:\\\\]+|(?:[^:\\\\]|\\\\.)+):(\\s+(.*)|$)")
@@ -281,6 +281,9 @@ func (c *checker) run(text string) {
 			if c.literalAfter(i, rest, ind) {
 				flush()
 				i = c.skipIndented(i+1, ind)
+			} else if c.quotedEnd > i {
+				flush()
+				i = c.quotedEnd - 1
 			}
 			continue
 		}
@@ -298,6 +301,9 @@ func (c *checker) run(text string) {
 		if c.literalAfter(i, body, ind) {
 			flush()
 			i = c.skipIndented(i+1, ind)
+		} else if c.quotedEnd > i {
+			flush()
+			i = c.quotedEnd - 1
 		}
 	}
 	flush()
@@ -397,13 +403,14 @@ func (c *checker) literalAfter(i int, body string, ind int) bool {
 		}
 		t := strings.TrimLeft(l, " \t")
 		if indentOf(l) == ind && t != "" && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", rune(t[0])) {
-			// Quoted literal block: consume lines starting with that char.
-			q := t[0]
+			// A quoted literal block: lines starting with the same
+			// punctuation character; its text is not markup.
 			k := j
-			for k < len(c.lines) && !blank(c.lines[k]) && strings.HasPrefix(strings.TrimLeft(c.lines[k], " \t"), string(q)) {
+			for k < len(c.lines) && !blank(c.lines[k]) && strings.HasPrefix(strings.TrimLeft(c.lines[k], " \t"), t[:1]) {
 				k++
 			}
-			_ = k
+			c.quotedEnd = k
+			c.content = true
 			return false
 		}
 		c.add(j, Warning, "Literal block expected; none found.")
