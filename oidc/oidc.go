@@ -181,17 +181,30 @@ func (e *Exchanger) checkIssuer(c Claims) error {
 	if !e.pypi() || iss == Missing || iss == GitHubIssuer {
 		return nil
 	}
+	return e.enterpriseError(iss)
+}
+
+// enterpriseError is TP-04 for a token issued by iss.
+func (e *Exchanger) enterpriseError(iss string) *Error {
 	return &Error{
 		ID: IDEnterprise,
 		Message: fmt.Sprintf("%s does not accept trusted publishing from GitHub Enterprise: this token was issued by %s, "+
-			"but only %s is trusted.", e.indexName(), oneLine(iss, 200), GitHubIssuer),
-		Hint: "Use an API token instead: create a project-scoped token on PyPI, store it as a secret and pass it as `password`.",
+			"but only %s is trusted.", capFirst(e.indexName()), oneLine(iss, 200), GitHubIssuer),
+		Hint: "Use an API token instead: create a project-scoped token on the index, store it as a secret and pass it as `password`.",
 		Details: section(IDEnterprise, "GitHub Enterprise is not supported by PyPI trusted publishing",
 			fmt.Sprintf("The GitHub token was issued by %s. %s accepts OIDC tokens only from github.com "+
-				"(issuer `%s`; pypi/warehouse#18970).", mdCode(oneLine(iss, 200)), e.indexName(), GitHubIssuer),
+				"(issuer `%s`; pypi/warehouse#18970).", mdCode(oneLine(iss, 200)), capFirst(e.indexName()), GitHubIssuer),
 			"Create an API token scoped to the project, store it as a repository secret and pass it with "+
 				"`password: ${{ secrets.PYPI_API_TOKEN }}`."),
 	}
+}
+
+// capFirst upper-cases the first letter of s (ASCII).
+func capFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // warnReusable emits the TP-05 warning once.
@@ -330,7 +343,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 	msg := jsonMessage(resp.body)
 	switch {
 	case resp.status == http.StatusForbidden:
-		m := fmt.Sprintf("%s has trusted publishing disabled (403 from %s)", e.indexName(), u)
+		m := fmt.Sprintf("%s has trusted publishing disabled (403 from %s)", capFirst(e.indexName()), u)
 		if msg != "" {
 			m += ": " + oneLine(msg, 200)
 		}
@@ -345,7 +358,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 	case resp.status == http.StatusNotFound:
 		return "", false, &Error{
 			ID:      IDAudienceNotFound,
-			Message: fmt.Sprintf("%s does not offer trusted publishing (404 from %s).", e.indexName(), u),
+			Message: fmt.Sprintf("%s does not offer trusted publishing (404 from %s).", capFirst(e.indexName()), u),
 			Hint:    "Publish with an API token or password for this index, or check that `repository-url` points at the right index.",
 			Details: section(IDAudienceNotFound, "The index does not support trusted publishing",
 				fmt.Sprintf("`GET %s` answered 404, so this index does not advertise trusted publishing. "+
@@ -520,7 +533,7 @@ func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, cla
 	for _, er := range mr.Errors {
 		reasons = append(reasons, fmt.Sprintf("`%s`: %s", er.Code, scrub(er.Description)))
 	}
-	msg := fmt.Sprintf("%s refused to mint a token (%s): %s", e.indexName(), resp.text, oneLine(reasons[0], 400))
+	msg := fmt.Sprintf("%s refused to mint a token (%s): %s", capFirst(e.indexName()), resp.text, oneLine(reasons[0], 400))
 	if len(reasons) > 1 {
 		msg += fmt.Sprintf(" (and %d more reasons, see the step summary)", len(reasons)-1)
 	}
@@ -529,7 +542,7 @@ func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, cla
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Trusted publishing: token request refused (%s)\n\n", id)
-	fmt.Fprintf(&b, "%s answered %s to the token request, with these reasons:\n\n", e.indexName(), mdCode(resp.text))
+	fmt.Fprintf(&b, "%s answered %s to the token request, with these reasons:\n\n", capFirst(e.indexName()), mdCode(resp.text))
 	for _, er := range mr.Errors {
 		fmt.Fprintf(&b, "* %s: %s\n", mdCode(er.Code), mdEscape(oneLine(scrub(er.Description), 1000)))
 	}
@@ -572,7 +585,20 @@ func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, cla
 	for _, l := range claimsLines(claims) {
 		e.o.logf("  claim %s", l)
 	}
-	return &Error{ID: id, Message: msg, Hint: hint, Details: b.String(), Codes: codes}
+	out := &Error{ID: id, Message: msg, Hint: hint, Details: b.String(), Codes: codes}
+	// An index that does not know the issuer of a non-github.com token:
+	// this is the GitHub Enterprise case (TP-04), whatever the index.
+	if iss := claims.String("iss"); iss != Missing && iss != GitHubIssuer {
+		for _, er := range mr.Errors {
+			if er.Code == "invalid-payload" && strings.Contains(er.Description, "unknown trusted publishing issuer") {
+				ent := e.enterpriseError(iss)
+				ent.Details += "\n" + out.Details
+				ent.Codes = codes
+				return ent
+			}
+		}
+	}
+	return out
 }
 
 // codeHint is the per-code hint of action.md §12.2 (TP-10 table).
