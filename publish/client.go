@@ -263,10 +263,8 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 		}
 		return 0, "", done.Load(), err
 	}
+	// The idle timer keeps running while the (small) answer is read.
 	defer resp.Body.Close()
-	if idle != nil {
-		idle.Stop()
-	}
 	if err := checkResponse(resp, http.MethodPost, c.url, c.pypi); err != nil {
 		return resp.StatusCode, "", true, err
 	}
