@@ -133,7 +133,7 @@ func FuzzRead(f *testing.F) {
 		for _, name := range []string{"fuzz-1.0-py3-none-any.whl", "fuzz-1.0.tar.gz", "fuzz-1.0.zip"} {
 			k, _ := kindOf(name)
 			d := &Distribution{Filename: name, Kind: k}
-			if err := decode(bytes.NewReader(b), int64(len(b)), d); err != nil {
+			if err := decode(bytes.NewReader(b), int64(len(b)), d, MaxMembers); err != nil {
 				if err.Error() == "" {
 					t.Errorf("decode(%s) returned an empty error", name)
 				}

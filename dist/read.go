@@ -120,7 +120,7 @@ func read(f File, filename string) (*Distribution, error) {
 		Kind:         kind,
 		Attestations: f.Attestations,
 	}
-	if err := decode(file, fi.Size(), d); err != nil {
+	if err := decode(file, fi.Size(), d, MaxMembers); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -134,18 +134,19 @@ type archiveFile interface {
 }
 
 // decode fills d's Size, Digests, Archive, MetadataPath and Metadata from
-// file, read from its start; d.Filename and d.Kind must be set.
-func decode(file archiveFile, size int64, d *Distribution) error {
+// file, read from its start; d.Filename and d.Kind must be set. maxMembers
+// is MaxMembers except in tests.
+func decode(file archiveFile, size int64, d *Distribution, maxMembers int) error {
 	var (
 		meta []byte
 		err  error
 	)
 	if strings.HasSuffix(d.Filename, tarGzExt) {
-		meta, err = readTarGz(file, size, d)
+		meta, err = readTarGz(file, size, d, maxMembers)
 	} else {
 		// .whl and .zip. A name with another suffix but Kind set is
 		// read as a zip too; the preflight reports the name.
-		meta, err = readZip(file, d)
+		meta, err = readZip(file, d, maxMembers)
 	}
 	if err != nil {
 		return err
@@ -163,7 +164,7 @@ func decode(file archiveFile, size int64, d *Distribution) error {
 
 // readZip hashes file in one pass, then reads the central directory and the
 // metadata member (wheel METADATA or zip sdist PKG-INFO).
-func readZip(file archiveFile, d *Distribution) ([]byte, error) {
+func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) {
 	h := newHasher()
 	if _, err := io.Copy(h, file); err != nil {
 		return nil, err
@@ -178,8 +179,8 @@ func readZip(file archiveFile, d *Distribution) ([]byte, error) {
 	if err != nil {
 		return nil, newReadError(ErrInvalidArchive, err, "not a valid zip archive")
 	}
-	if len(zr.File) > MaxMembers {
-		return nil, newReadError(ErrTooLarge, nil, "the archive has %d members, more than the %d this action reads", len(zr.File), MaxMembers)
+	if len(zr.File) > maxMembers {
+		return nil, newReadError(ErrTooLarge, nil, "the archive has %d members, more than the %d this action reads", len(zr.File), maxMembers)
 	}
 	a := &Archive{Format: "zip", Members: make([]Member, 0, len(zr.File))}
 	for _, zf := range zr.File {
@@ -334,7 +335,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // readTarGz streams file once: every byte read is hashed, the gzip stream is
 // decompressed and the tar members are listed; PKG-INFO is kept when seen.
-func readTarGz(file io.Reader, size int64, d *Distribution) ([]byte, error) {
+func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]byte, error) {
 	h := newHasher()
 	src := bufio.NewReaderSize(io.TeeReader(file, h), 64<<10)
 	limit := max(int64(minTarExpansion), min(size, 1<<50)*tarExpansionRatio)
@@ -376,8 +377,8 @@ func readTarGz(file io.Reader, size int64, d *Distribution) ([]byte, error) {
 			}
 			return nil, newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive")
 		}
-		if len(a.Members) >= MaxMembers {
-			return nil, newReadError(ErrTooLarge, nil, "the archive has more than %d members, the most this action reads", MaxMembers)
+		if len(a.Members) >= maxMembers {
+			return nil, newReadError(ErrTooLarge, nil, "the archive has more than %d members, the most this action reads", maxMembers)
 		}
 		a.Members = append(a.Members, Member{
 			Name:     hdr.Name,

@@ -1,9 +1,12 @@
 package dist
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,13 +218,13 @@ func TestReadZipClaimsGigabytes(t *testing.T) {
 	}
 }
 
-// TestReadZipUnderstatesSize: a METADATA that claims a few bytes but inflates
-// to much more is stopped at the declared size.
+// TestReadZipUnderstatesSize: a METADATA that claims 100 bytes but inflates
+// to 1 MiB is stopped at the declared size.
 func TestReadZipUnderstatesSize(t *testing.T) {
 	t.Parallel()
 	var payload bytes.Buffer
 	payload.WriteString("Metadata-Version: 2.1\nName: x\n\n")
-	payload.Write(make([]byte, 32<<20))
+	payload.Write(make([]byte, 1<<20))
 	// Compress honestly, then rewrite the declared size.
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -258,21 +261,55 @@ func TestReadZipUnderstatesSize(t *testing.T) {
 	}
 }
 
+// TestReadTooManyMembers checks the member bound with a small limit (the
+// real one, MaxMembers, is 500,000) on a zip and on a .tar.gz.
 func TestReadTooManyMembers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a zip with MaxMembers+1 entries")
-	}
 	t.Parallel()
-	f := writeZip(t, "many-1.0-py3-none-any.whl", func(w *zip.Writer) {
-		for i := 0; i <= MaxMembers; i++ {
-			if _, err := w.CreateRaw(&zip.FileHeader{Name: "d/", Method: zip.Store}); err != nil {
-				t.Fatal(err)
+	const limit = 10
+	cases := []struct {
+		name    string
+		members int
+		wantErr error
+	}{
+		{name: "at_the_limit", members: limit},
+		{name: "over_the_limit", members: limit + 1, wantErr: ErrTooLarge},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// A wheel: METADATA plus members-1 directories.
+			var zbuf bytes.Buffer
+			zw := zip.NewWriter(&zbuf)
+			w, _ := zw.Create("many-1.0.dist-info/METADATA")
+			w.Write([]byte("Metadata-Version: 2.1\nName: many\n"))
+			for i := 1; i < tc.members; i++ {
+				zw.Create(fmt.Sprintf("d%d/", i))
 			}
-		}
-	})
-	_, err := Read(f)
-	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("Read() error = %v, want ErrTooLarge", err)
+			zw.Close()
+			// An sdist: PKG-INFO plus members-1 files.
+			var tbuf bytes.Buffer
+			gw := gzip.NewWriter(&tbuf)
+			tw := tar.NewWriter(gw)
+			meta := []byte("Metadata-Version: 2.1\nName: many\n")
+			tw.WriteHeader(&tar.Header{Name: "many-1.0/PKG-INFO", Size: int64(len(meta)), Mode: 0o644, Typeflag: tar.TypeReg})
+			tw.Write(meta)
+			for i := 1; i < tc.members; i++ {
+				tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("many-1.0/f%d", i), Mode: 0o644, Typeflag: tar.TypeReg})
+			}
+			tw.Close()
+			gw.Close()
+			for name, b := range map[string][]byte{"many-1.0-py3-none-any.whl": zbuf.Bytes(), "many-1.0.tar.gz": tbuf.Bytes()} {
+				k, _ := kindOf(name)
+				d := &Distribution{Filename: name, Kind: k}
+				err := decode(bytes.NewReader(b), int64(len(b)), d, limit)
+				if !errors.Is(err, tc.wantErr) || (err != nil) != (tc.wantErr != nil) {
+					t.Errorf("decode(%s with %d members, limit %d) error = %v, want %v", name, tc.members, limit, err, tc.wantErr)
+				}
+				if err == nil && len(d.Archive.Members) != tc.members {
+					t.Errorf("decode(%s) listed %d members, want %d", name, len(d.Archive.Members), tc.members)
+				}
+			}
+		})
 	}
 }
 
