@@ -29,3 +29,31 @@ func ExampleParseSdistFilename() {
 	// Output:
 	// zebra_cake 2.0.0rc1 <nil>
 }
+
+func ExampleFind() {
+	found, err := dist.Find([]string{"testdata/dists/"}, ".")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(found.Files[0].Filename, found.Files[0].Kind)
+	// Output:
+	// Demo.Pkg-1.0.0-py3-none-any.whl wheel
+}
+
+func ExampleRead() {
+	d, err := dist.Read(dist.File{Path: "testdata/dists/demo_pkg-1.0.0.tar.gz", Filename: "demo_pkg-1.0.0.tar.gz", Kind: dist.Sdist})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Name(), d.Version(), d.MetadataPath)
+	fmt.Println(d.Metadata.All("Requires-Dist"))
+
+	_, err = dist.Read(dist.File{Path: "testdata/dists/nometa2-1.0-py3-none-any.whl", Filename: "nometa2-1.0-py3-none-any.whl", Kind: dist.Wheel})
+	fmt.Println(err)
+	// Output:
+	// demo-pkg 1.0.0 demo_pkg-1.0.0/PKG-INFO
+	// [requests>=2; extra == 'http']
+	// failed to read nometa2-1.0-py3-none-any.whl: no nometa2-1.0.dist-info/METADATA (nor any other *.dist-info/METADATA) in the wheel
+}
