@@ -126,8 +126,12 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 			if err != nil {
 				return nil, err
 			}
-			if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
-				return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
+			// PyPI checks the identity against the trusted publisher; when
+			// the workflow is known, catch a mismatch before uploading.
+			if id.Repository != "" && id.workflow() != "" {
+				if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
+					return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
+				}
 			}
 			if err := os.WriteFile(pub, b, 0o644); err != nil {
 				return nil, &Error{ID: "AT-09", Message: "failed to write attestation file " + pub, Hint: hintAT09, Err: err}

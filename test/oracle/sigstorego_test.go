@@ -1,10 +1,12 @@
 package oracle
 
 import (
+	"context"
 	"encoding/hex"
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/attest/attesttest"
@@ -118,4 +120,27 @@ func TestSigstoreGo_rejects_foreign_root(t *testing.T) {
 func testdataRoot(t *testing.T) []byte {
 	t.Helper()
 	return testdata(t, "../trusted_root.production.json")
+}
+
+// Attestations made across certificate renewals (1-minute certificates,
+// upstream #415) verify with sigstore-go, each within its own leaf.
+func TestSigstoreGo_accepts_renewed_certificates(t *testing.T) {
+	t.Parallel()
+	clock := attesttest.NewManualClock(time.Now())
+	env := attesttest.NewEnv(t, attesttest.EnvOptions{Clock: clock.Now, CertLifetime: time.Minute})
+	s := env.Signer(t)
+	for i := range 5 {
+		name := fmt.Sprintf("hello_pkg-1.0.%d-py3-none-any.whl", i)
+		att, err := s.Sign(context.Background(), name, wheelSHA)
+		if err != nil {
+			t.Fatalf("Sign(%s) error = %v", name, err)
+		}
+		if err := sigstoreGoVerify(att, env.RootJSON, wheelSHA, env.Identity.Repository, env.Identity.WorkflowRef); err != nil {
+			t.Errorf("sigstore-go Verify(%s) = %v", name, err)
+		}
+		clock.Advance(50 * time.Second)
+	}
+	if got := len(env.Fulcio.Issued()); got != 5 {
+		t.Errorf("Fulcio issued %d certificates, want 5", got)
+	}
 }
