@@ -153,6 +153,13 @@ func (c *preflight) checkWheelFilename() {
 		c.add(SeverityError, "VA-05", "wheel-filename", "", msg, "rebuild the wheel; its file name must follow the wheel file name specification")
 		return
 	}
+	// PyPI stores METADATA next to the file as "<filename>.metadata"; a
+	// name over the file system's 255-byte limit fails there.
+	if len(f)+len(".metadata") > 255 {
+		c.add(c.policy(), "VA-05", "wheel-filename-length", "",
+			fmt.Sprintf("Filename is too long: '%s'", f),
+			"shorten the wheel's file name (fewer or shorter tags, a shorter local or build segment)")
+	}
 	for _, p := range w.platforms {
 		if !validPlatformTag(p) {
 			c.add(c.policy(), "VA-06", "platform-tag", "",

@@ -191,6 +191,8 @@ func TestCheckRules(t *testing.T) {
 		{name: "va05_version_equal_as_versions", dists: []*Distribution{wheel("demo_pkg-1.0.0-py3-none-any.whl", baseMeta())}},
 		{name: "va05_bad_filename", dists: []*Distribution{wheel("demo_pkg-1.0-py3-none.whl", baseMeta())},
 			want: []finding{{"demo_pkg-1.0-py3-none.whl", "VA-05", "wheel-filename", E}}},
+		{name: "va05_filename_too_long", dists: []*Distribution{wheel("demo_pkg-1.0-py3-none-"+strings.Repeat("manylinux_2_17_x86_64.", 11)+"any.whl", baseMeta())},
+			want: []finding{{"demo_pkg-1.0-py3-none-" + strings.Repeat("manylinux_2_17_x86_64.", 11) + "any.whl", "VA-05", "wheel-filename-length", E}}},
 		// VA-06 platform tags
 		{name: "va06_linux_tag", dists: []*Distribution{wheel("demo_pkg-1.0-cp312-cp312-linux_x86_64.whl", baseMeta())},
 			want: []finding{{"demo_pkg-1.0-cp312-cp312-linux_x86_64.whl", "VA-06", "platform-tag", E}}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -179,6 +180,7 @@ func TestDifferentialPackaging(t *testing.T) {
 		b := g.pick(a, g.version(), a+".0", a+".post1", a+"a1", a+"+1", a+".dev0", strings.ToUpper(a))
 		batch["compare"] = append(batch["compare"], a+"|"+b)
 	}
+	batch["requirement"] = append(batch["requirement"], realRequirements(t)...)
 	res := oracle(t, batch)
 	kinds := make([]string, 0, len(batch))
 	for k := range batch {
@@ -202,6 +204,23 @@ func TestDifferentialPackaging(t *testing.T) {
 		}
 		t.Logf("%s: %d inputs, %d valid per packaging, %d mismatches", kind, len(batch[kind]), valid, mismatches)
 	}
+}
+
+// realRequirements returns the Requires-Dist values of the Python packages
+// installed on the machine that made testdata (testdata/requires-dist.txt).
+func realRequirements(t testing.TB) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "requires-dist.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func ours(kind, s string) (bool, string) {

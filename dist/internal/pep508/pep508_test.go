@@ -1,6 +1,7 @@
 package pep508
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,8 +86,17 @@ var seeds = []string{
 	"python_version not in '3.8 3.9'",
 }
 
+func TestRealRequirements(t *testing.T) {
+	t.Parallel()
+	for _, s := range realRequirements(t) {
+		if _, err := ParseRequirement(s); err != nil {
+			t.Errorf("ParseRequirement(%q) failed: %v", s, err)
+		}
+	}
+}
+
 func FuzzRequirement(f *testing.F) {
-	for _, s := range seeds {
+	for _, s := range append(seeds, realRequirements(f)...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -117,6 +127,11 @@ func FuzzSpecifier(f *testing.F) {
 func FuzzMarker(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
+	}
+	for _, s := range realRequirements(f) {
+		if _, m, ok := strings.Cut(s, ";"); ok {
+			f.Add(m)
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = ParseMarker(s)
