@@ -2,6 +2,8 @@ package publish
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -197,16 +199,17 @@ func max2(a, b time.Duration) time.Duration {
 // isTransport reports whether err is a network-level failure worth
 // retrying; local failures (the file, the credentials) are not.
 func isTransport(err error) bool {
-	var le *localError
+	var le *permanentError
 	return !errors.As(err, &le)
 }
 
-// localError marks failures on this side: opening the file, a file that
-// changed, the credentials.
-type localError struct{ err error }
+// permanentError marks failures that retrying cannot fix: opening the file,
+// a file that changed, the credentials, a certificate the system does not
+// trust (uv does not retry those either).
+type permanentError struct{ err error }
 
-func (e *localError) Error() string { return e.err.Error() }
-func (e *localError) Unwrap() error { return e.err }
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
 
 // attempt makes one POST. sent reports that the whole body was handed to
 // the connection.
@@ -215,12 +218,12 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	if c.o.creds != nil {
 		user, pass, err = c.o.creds.Credentials(ctx)
 		if err != nil {
-			return 0, "", false, &localError{fmt.Errorf("failed to get credentials: %w", err)}
+			return 0, "", false, &permanentError{fmt.Errorf("failed to get credentials: %w", err)}
 		}
 	}
 	rc, err := b.open()
 	if err != nil {
-		return 0, "", false, &localError{err}
+		return 0, "", false, &permanentError{err}
 	}
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -236,7 +239,7 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, c.raw, wrap(rc))
 	if err != nil {
 		rc.Close()
-		return 0, "", false, &localError{err}
+		return 0, "", false, &permanentError{err}
 	}
 	req.ContentLength = b.Len()
 	req.GetBody = func() (io.ReadCloser, error) {
@@ -257,9 +260,9 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 		if errors.Is(context.Cause(reqCtx), errIdle) && ctx.Err() == nil {
 			err = fmt.Errorf("%w (%v)", errIdle, c.o.idleTimeout)
 		}
-		var le *localError
-		if errors.Is(err, errSizeChanged) && !errors.As(err, &le) {
-			err = &localError{err}
+		var le *permanentError
+		if (errors.Is(err, errSizeChanged) || isCertificateError(err)) && !errors.As(err, &le) {
+			err = &permanentError{err}
 		}
 		return 0, "", done.Load(), err
 	}
@@ -270,6 +273,17 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	}
 	text, _ := readLimited(resp.Body, maxExcerpt)
 	return resp.StatusCode, strings.TrimSpace(string(text)), true, nil
+}
+
+// isCertificateError reports TLS certificate verification failures.
+func isCertificateError(err error) bool {
+	var (
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		hn x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
 // progressReader pushes the idle deadline back whenever the connection

@@ -440,3 +440,16 @@ func TestInsecureCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestUploadDoesNotRetryUntrustedCertificate(t *testing.T) {
+	t.Parallel()
+	s := publishtest.New(publishtest.WithTLS())
+	defer s.Close()
+	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", "x")
+	c := newTestClient(t, s.UploadURL()) // the default client does not trust the test CA
+	var events []Event
+	_, err := c.upload(t.Context(), d, UploadOptions{}, hooks{event: func(e Event) { events = append(events, e) }})
+	if err == nil || len(events) != 0 {
+		t.Errorf("upload() = %v with %d retries, want a certificate error and no retry", err, len(events))
+	}
+}

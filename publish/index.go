@@ -139,7 +139,7 @@ func (i *Index) get(ctx context.Context, u *url.URL) ([]RemoteFile, error) {
 		// Follow same-host redirects only (e.g. Warehouse's 301 to the
 		// normalized name), a few times.
 		if hops >= maxRedirects || !sameHost(i.root, next) {
-			return nil, &localError{fmt.Errorf("GET %s: redirected to %s, not followed", redactURL(u), redactURL(next))}
+			return nil, &permanentError{fmt.Errorf("GET %s: redirected to %s, not followed", redactURL(u), redactURL(next))}
 		}
 		u = next
 	}
@@ -148,19 +148,22 @@ func (i *Index) get(ctx context.Context, u *url.URL) ([]RemoteFile, error) {
 func (i *Index) getOnce(ctx context.Context, u *url.URL) ([]RemoteFile, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, nil, &localError{err}
+		return nil, nil, &permanentError{err}
 	}
 	req.Header.Set("Accept", simpleAccept)
 	req.Header.Set("User-Agent", i.o.userAgent)
 	if i.o.creds != nil && sameHost(i.root, u) {
 		user, pass, err := i.o.creds.Credentials(ctx)
 		if err != nil {
-			return nil, nil, &localError{fmt.Errorf("failed to get credentials: %w", err)}
+			return nil, nil, &permanentError{fmt.Errorf("failed to get credentials: %w", err)}
 		}
 		req.SetBasicAuth(user, pass)
 	}
 	resp, err := i.hc.Do(req)
 	if err != nil {
+		if isCertificateError(err) {
+			return nil, nil, &permanentError{err}
+		}
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
@@ -170,26 +173,26 @@ func (i *Index) getOnce(ctx context.Context, u *url.URL) ([]RemoteFile, *url.URL
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		loc, err := u.Parse(resp.Header.Get("Location"))
 		if err != nil || resp.Header.Get("Location") == "" {
-			return nil, nil, &localError{fmt.Errorf("GET %s: %d without a usable Location", redactURL(u), resp.StatusCode)}
+			return nil, nil, &permanentError{fmt.Errorf("GET %s: %d without a usable Location", redactURL(u), resp.StatusCode)}
 		}
 		return nil, loc, nil
 	}
 	if err := checkResponse(resp, http.MethodGet, u, false); err != nil {
 		var he *Error
 		if errors.As(err, &he) && !he.Temporary() {
-			return nil, nil, &localError{err}
+			return nil, nil, &permanentError{err}
 		}
 		return nil, nil, err
 	}
 	b, tooBig := readLimited(resp.Body, maxSimplePage)
 	if tooBig {
-		return nil, nil, &localError{fmt.Errorf("GET %s: page larger than %d MiB", redactURL(u), maxSimplePage>>20)}
+		return nil, nil, &permanentError{fmt.Errorf("GET %s: page larger than %d MiB", redactURL(u), maxSimplePage>>20)}
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if strings.HasSuffix(mt, "json") {
 		files, err := parseSimpleJSON(b)
 		if err != nil {
-			return nil, nil, &localError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
+			return nil, nil, &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
 		}
 		return files, nil, nil
 	}
