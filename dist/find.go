@@ -39,11 +39,12 @@ func kindOf(name string) (Kind, bool) {
 }
 
 // ParseWheelFilename splits a wheel file name (base name, no directory) into
-// its parts, following packaging.utils.parse_wheel_filename: the name ends in
-// ".whl" and has 4 or 5 dashes; the name part holds only letters, digits,
-// "_" and "." and no "__"; the optional build tag starts with a digit; no
-// tag is empty. The version is checked only for characters a PEP 440 version
-// may hold; full PEP 440 validation is a preflight rule. Errors wrap
+// its parts, following packaging.utils.parse_wheel_filename (as of
+// packaging 26.3): the name ends in ".whl" and has 4 or 5 dashes; the name
+// part holds only letters, digits, "_" and "." and no "__"; the optional
+// build tag starts with an ASCII digit; no tag is empty and every Python tag
+// is an identifier. The version is checked only for characters a PEP 440
+// version may hold; full PEP 440 validation is a preflight rule. Errors wrap
 // ErrInvalidFilename. It never panics.
 func ParseWheelFilename(name string) (WheelName, error) {
 	invalid := func(why string) (WheelName, error) {
@@ -85,10 +86,24 @@ func ParseWheelFilename(name string) (WheelName, error) {
 			if s == "" {
 				return invalid(fmt.Sprintf("empty tag in %q", t))
 			}
+			if i == 0 && !isIdentifier(s) {
+				return invalid(fmt.Sprintf("invalid Python tag %q (it must be an identifier, such as py3 or cp312)", s))
+			}
 		}
 	}
 	w.Python, w.ABI, w.Platform = sets[0], sets[1], sets[2]
 	return w, nil
+}
+
+// isIdentifier approximates Python's str.isidentifier: a letter or "_",
+// then letters, digits and "_".
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // notNameRune reports runes not allowed in the name part of a wheel file name

@@ -1,10 +1,14 @@
 package dist
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -421,5 +425,89 @@ func TestFindGlobCharsInPaths(t *testing.T) {
 				t.Errorf("Find(%q) = %+v, want %s", tc.entry, found.Files, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseFilenamesMatchPackaging compares ParseWheelFilename and
+// ParseSdistFilename with packaging.utils on the machine's Python (Debian's
+// python3-packaging). Known, intended differences are skipped: we leave PEP
+// 440 validation to the preflight rules, and we already apply the tag rules
+// packaging added in 26.3 (no empty tag, Python tags are identifiers).
+func TestParseFilenamesMatchPackaging(t *testing.T) {
+	t.Parallel()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import packaging.utils").Run(); err != nil {
+		t.Skip("needs /usr/bin/python3 with python3-packaging")
+	}
+	names := []string{
+		"pkg-1.0-py3-none-any.whl", "pkg-1.0-1-py3-none-any.whl", "pkg-1.0-1abc-py2.py3-none-any.whl",
+		"Zebra.Cake_Tools-2.0.0rc1.post2.dev3-py3-none-any.whl", "a-1!2.0+local.1-cp311-cp311-linux_x86_64.whl",
+		"numpy-2.0.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "café-1.0-py3-none-any.whl",
+		"pkg-1.0-py3-none-any.WHL", "pkg-1.0-py3-none.whl", "my-pkg-1.0-1-py3-none-any.whl", "my__pkg-1.0-py3-none-any.whl",
+		"my+pkg-1.0-py3-none-any.whl", "pkg-1.0-x1-py3-none-any.whl", "pkg-1.0-py3.-none-any.whl", "pkg-1.0-3py-none-any.whl",
+		"pkg-1.0-py3-none-.whl", "pkg-1.0-py_3-abi-plat.whl", "pkg-1.0--py3-none-any.whl", "pkg.1-1.0-py3-none-any.whl",
+		"pkg-1.0.tar.gz", "pkg-1.0.zip", "my-cool-pkg-2.0rc1.tar.gz", "Zebra.Cake_Tools-2.0.0rc1.post2.dev3.tar.gz",
+		"pkg.tar.gz", "pkg-1.0.tar.bz2", "pkg-1.0.TAR.GZ", "pkg-1.0-py3-none-any.whl.tar.gz", "pkg_1-v1.0.tar.gz",
+	}
+	in, err := json.Marshal(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join("testdata", "parse_names.py"))
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("parse_names.py: %v", err)
+	}
+	var results []struct {
+		WheelOK   bool     `json:"wheel_ok"`
+		WheelErr  string   `json:"wheel_err"`
+		Name      string   `json:"name"`
+		Build     string   `json:"build"`
+		Tags      []string `json:"tags"`
+		SdistOK   bool     `json:"sdist_ok"`
+		SdistErr  string   `json:"sdist_err"`
+		SdistName string   `json:"sdist_name"`
+	}
+	if err := json.Unmarshal(out, &results); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range names {
+		ref := results[i]
+		w, werr := ParseWheelFilename(name)
+		switch {
+		case strings.HasPrefix(ref.WheelErr, "invalid version"):
+			// packaging checks PEP 440 here; we do not.
+		case ref.WheelOK && werr != nil:
+			if strings.Contains(werr.Error(), "empty tag") || strings.Contains(werr.Error(), "identifier") {
+				continue // packaging 26.3 rules, newer than the machine's packaging
+			}
+			t.Errorf("ParseWheelFilename(%q) error = %v; packaging accepts it", name, werr)
+		case !ref.WheelOK && werr == nil:
+			t.Errorf("ParseWheelFilename(%q) = %+v; packaging rejects it: %s", name, w, ref.WheelErr)
+		case ref.WheelOK:
+			var tags []string
+			for _, p := range w.Python {
+				for _, a := range w.ABI {
+					for _, pl := range w.Platform {
+						tags = append(tags, p+"-"+a+"-"+pl)
+					}
+				}
+			}
+			sort.Strings(tags)
+			got := []string{NormalizeName(w.Name), w.Build}
+			want := []string{ref.Name, ref.Build}
+			if diff := cmp.Diff(append(want, ref.Tags...), append(got, tags...)); diff != "" {
+				t.Errorf("ParseWheelFilename(%q) differs from packaging (-packaging +go):\n%s", name, diff)
+			}
+		}
+		sname, _, serr := ParseSdistFilename(name)
+		switch {
+		case strings.HasPrefix(ref.SdistErr, "invalid version"):
+		case ref.SdistOK != (serr == nil):
+			t.Errorf("ParseSdistFilename(%q) error = %v; packaging ok = %v (%s)", name, serr, ref.SdistOK, ref.SdistErr)
+		case ref.SdistOK && NormalizeName(sname) != ref.SdistName:
+			t.Errorf("ParseSdistFilename(%q) name = %q; packaging: %q", name, sname, ref.SdistName)
+		}
 	}
 }
