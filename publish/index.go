@@ -248,4 +248,12 @@ func parseSimpleHTML(b []byte) []RemoteFile {
 	return out
 }
 
-var _ io.Reader = (*progressReader)(nil)
+// Compile-time interface checks.
+var (
+	_ error         = (*Error)(nil)
+	_ error         = (*ExistsError)(nil)
+	_ error         = (*permanentError)(nil)
+	_ io.ReadCloser = (*progressReader)(nil)
+	_ io.ReadCloser = (*bodyReader)(nil)
+	_ io.Reader     = (*exactReader)(nil)
+)

@@ -313,4 +313,4 @@ func digests(b []byte) (sha, blake, md string) {
 	return hex.EncodeToString(s[:]), hex.EncodeToString(bl[:]), hex.EncodeToString(m[:])
 }
 
-var _ http.Handler = (*http.ServeMux)(nil)
+var _ error = Refusal("")
