@@ -379,6 +379,13 @@ func TestUploadOverHTTP2ReadsJSONCode(t *testing.T) {
 	if !errors.Is(err, ErrFileExists) {
 		t.Errorf("errors.Is(%v, ErrFileExists) = false", err)
 	}
+	// The next attempt is processed: a normal upload over HTTP/2.
+	if res, err := c.Upload(t.Context(), d, UploadOptions{}); err != nil || res.StatusCode != 200 {
+		t.Errorf("Upload() over HTTP/2 = %+v, %v; want 200", res, err)
+	}
+	if ups := s.Uploads(); ups[len(ups)-1].Header.Get("Content-Length") == "" && ups[len(ups)-1].Size == 0 {
+		t.Errorf("upload over HTTP/2 not recorded: %+v", ups[len(ups)-1])
+	}
 }
 
 func TestUploadCancelStopsAtOnce(t *testing.T) {

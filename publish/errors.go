@@ -133,6 +133,8 @@ type ExistsError struct {
 	Server error
 }
 
+// Error names the file, both digests (or the other sdist) and what it means:
+// the index keeps its bytes.
 func (e *ExistsError) Error() string {
 	var s string
 	if e.Remote != "" && e.Remote != e.Filename {
