@@ -2,7 +2,6 @@ package dist
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -310,49 +309,136 @@ func (c *preflight) checkEmails() {
 		if !ok {
 			continue
 		}
-		addr, err := mail.ParseAddress(v)
-		if err != nil || strings.Contains(v, ",") {
-			// Python's parseaddr yields no single address here, and
-			// Warehouse validates nothing in that case.
-			continue
+		addr := parseAddr(v)
+		if addr == "" {
+			continue // no single address: Warehouse validates nothing
 		}
-		if reason := emailProblem(addr.Address); reason != "" {
-			c.metaErr(SeverityError, "email-invalid", f, fmt.Sprintf("%s is not a valid email address: %s", pyRepr(addr.Address), reason))
+		if reason := emailProblem(addr); reason != "" {
+			c.metaErr(SeverityError, "email-invalid", f, fmt.Sprintf("%s is not a valid email address: %s", pyRepr(addr), reason))
 		}
 	}
 }
 
-// specialUseDomains are top-level names email-validator refuses by default.
-var specialUseDomains = map[string]bool{"arpa": true, "invalid": true, "local": true, "localhost": true, "onion": true, "test": true}
-
-var domainLabelRE = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$`)
-
-// emailProblem returns why addr is not a deliverable-looking address, in
-// the spirit of the email-validator checks PyPI runs (syntax only).
-func emailProblem(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at <= 0 || at == len(addr)-1 {
-		return "there must be something before and after the @-sign"
+// parseAddr approximates Python's email.utils.parseaddr (strict mode) as
+// Warehouse uses it: "" when the value holds several addresses; the part
+// in angle brackets when there is one; else the first word (comments in
+// parentheses dropped).
+func parseAddr(v string) string {
+	depth, quoted, angle := 0, false, false
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case quoted:
+			if ch == '"' {
+				quoted = false
+			}
+		case ch == '"':
+			quoted = true
+		case ch == '(':
+			depth++
+			continue
+		case ch == ')' && depth > 0:
+			depth--
+			continue
+		case depth > 0:
+			continue
+		case ch == '<':
+			angle = true
+		case ch == '>':
+			angle = false
+		case ch == ',' && !angle:
+			if strings.TrimSpace(v[i+1:]) != "" && strings.TrimSpace(b.String()) != "" {
+				return ""
+			}
+		}
+		b.WriteByte(ch)
 	}
-	domain := strings.ToLower(addr[at+1:])
+	s := strings.TrimSpace(b.String())
+	var addr string
+	if i := strings.IndexByte(s, '<'); i >= 0 {
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			j = len(s) - i
+		}
+		addr = strings.Join(strings.Fields(s[i+1:i+j]), " ")
+		if strings.HasPrefix(addr, "@") {
+			return "" // a source route, not an address
+		}
+	} else if f := strings.Fields(strings.TrimRight(s, ",")); len(f) > 0 {
+		addr = f[0]
+		if strings.Contains(s, "@") {
+			addr = strings.Join(f, " ")
+		}
+	}
+	// Strict parsing yields nothing for a malformed addr-spec.
+	if strings.Count(addr, "@") > 1 || strings.HasSuffix(addr, "@") {
+		return ""
+	}
+	return addr
+}
+
+// specialUseDomains are top-level names email-validator refuses by default.
+var specialUseDomains = []string{"arpa", "invalid", "local", "localhost", "onion", "test"}
+
+var (
+	domainLabelRE = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$`)
+	localAtomRE   = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\x{80}-\\x{10FFFF}]+$")
+)
+
+// emailProblem returns why addr is not a valid address, following the
+// syntax checks of the email-validator package PyPI uses (no DNS).
+func emailProblem(addr string) string {
+	parts := strings.Split(addr, "@")
+	if len(parts) != 2 {
+		return "The email address is not valid. It must have exactly one @-sign."
+	}
+	local, domain := parts[0], parts[1]
+	switch {
+	case local == "":
+		return "There must be something before the @-sign."
+	case domain == "":
+		return "There must be something after the @-sign."
+	case utf8.RuneCountInString(local) > 64:
+		return "The email address is too long before the @-sign."
+	case len(addr) > 254:
+		return "The email address is too long."
+	}
+	for _, atom := range strings.Split(local, ".") {
+		if atom == "" {
+			return "The email address contains a period in an invalid place before the @-sign."
+		}
+		if !localAtomRE.MatchString(atom) {
+			return "The email address contains invalid characters before the @-sign."
+		}
+	}
 	if !isASCIIString(domain) {
-		return "" // internationalized domains: leave it to the server
+		return "" // internationalized domains: left to the server
+	}
+	if strings.HasSuffix(domain, ".") {
+		return "An email address cannot end with a period."
 	}
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {
-		return "the part after the @-sign is not valid; it should have a period"
+		return fmt.Sprintf("The domain name %s is not valid. It should have a period.", domain)
 	}
 	for _, l := range labels {
-		if !domainLabelRE.MatchString(l) {
-			return fmt.Sprintf("the part after the @-sign is not valid (label %q)", l)
+		if l == "" {
+			return "An email address cannot have two periods in a row."
+		}
+		if len(l) > 63 || !domainLabelRE.MatchString(l) {
+			return fmt.Sprintf("The domain name %s contains invalid characters.", domain)
+		}
+	}
+	lower := strings.ToLower(domain)
+	for _, d := range specialUseDomains {
+		if lower == d || strings.HasSuffix(lower, "."+d) {
+			return fmt.Sprintf("The domain name %s is a special-use or reserved name that cannot be used with email.", domain)
 		}
 	}
 	tld := labels[len(labels)-1]
-	if strings.Trim(tld, "0123456789") == "" {
-		return "the part after the @-sign is not valid; it is not within a valid top-level domain"
-	}
-	if specialUseDomains[tld] {
-		return "the part after the @-sign is a special-use or reserved name that cannot be used with email"
+	if last := tld[len(tld)-1]; !('a' <= last && last <= 'z' || 'A' <= last && last <= 'Z') {
+		return fmt.Sprintf("The domain name %s is not valid. It is not within a valid top-level domain.", domain)
 	}
 	return ""
 }
@@ -367,53 +453,41 @@ func isASCIIString(s string) bool {
 }
 
 var (
-	uriHostRE = regexp.MustCompile(`^(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$`)
-	uriCharRE = regexp.MustCompile(`^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*$`)
+	uriSchemeRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*):`)
+	uriPortRE   = regexp.MustCompile(`^//(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:\[\]]*):([0-9]+)(?:[/?#]|$)`)
 )
 
-// validHTTPURL approximates Warehouse's is_valid_uri(require_authority=False):
-// an http or https URL whose parts are well formed.
+// validHTTPURL mirrors Warehouse's is_valid_uri(require_authority=False),
+// which uses the rfc3986 package: a scheme is required and must be http or
+// https, and a numeric port must be at most 65535. rfc3986 percent-encodes
+// everything else while normalizing, so nothing else is refused.
 func validHTTPURL(u string) bool {
-	scheme, rest, ok := strings.Cut(u, ":")
-	if !ok {
+	m := uriSchemeRE.FindStringSubmatch(u)
+	if m == nil {
 		return false
 	}
-	switch strings.ToLower(scheme) {
+	switch strings.ToLower(m[1]) {
 	case "http", "https":
 	default:
 		return false
 	}
-	if !uriCharRE.MatchString(rest) {
-		return false
-	}
-	if strings.HasPrefix(rest, "//") {
-		auth := rest[2:]
-		if i := strings.IndexAny(auth, "/?#"); i >= 0 {
-			auth = auth[:i]
-		}
-		if i := strings.LastIndexByte(auth, '@'); i >= 0 {
-			auth = auth[i+1:]
-		}
-		host, port := auth, ""
-		if strings.HasPrefix(host, "[") {
-			end := strings.IndexByte(host, ']')
-			if end < 0 {
-				return false
-			}
-			host, port = host[:end+1], strings.TrimPrefix(host[end+1:], ":")
-		} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
-			host, port = host[:i], host[i+1:]
-		}
-		if port != "" {
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return false
-			}
-		}
-		if !strings.HasPrefix(host, "[") && !uriHostRE.MatchString(host) {
+	rest := u[len(m[0]):]
+	if p := uriPortRE.FindStringSubmatch(rest); p != nil {
+		if n, err := strconv.Atoi(p[1]); err != nil || n > 65535 {
 			return false
 		}
 	}
-	return true
+	if strings.HasPrefix(rest, "//") {
+		rest = rest[2:]
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[i:]
+		} else {
+			rest = ""
+		}
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	// Brackets survive normalization and are invalid in a path or query.
+	return !strings.ContainsAny(rest, "[]")
 }
 
 func (c *preflight) checkURLs() {
