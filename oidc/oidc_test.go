@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -407,9 +409,11 @@ func TestMint_Failures(t *testing.T) {
 				Message: []string{"pull_request_target"}},
 		},
 		{
-			name:   "TP-10_not_enabled",
-			script: func(e *env) { e.idx.FailNext("mint-token", 1, 422, `{"message":"Token request failed","errors":[{"code":"not-enabled","description":"github trusted publishing functionality not enabled"}]}`) },
-			want:   failure{ID: "TP-10", Codes: []string{"not-enabled"}, Hint: []string{"switched off"}},
+			name: "TP-10_not_enabled",
+			script: func(e *env) {
+				e.idx.FailNext("mint-token", 1, 422, `{"message":"Token request failed","errors":[{"code":"not-enabled","description":"github trusted publishing functionality not enabled"}]}`)
+			},
+			want: failure{ID: "TP-10", Codes: []string{"not-enabled"}, Hint: []string{"switched off"}},
 		},
 		{
 			name:  "TP-10_invalid_token_wrong_key",
@@ -910,4 +914,66 @@ func TestMint_PyPIHost(t *testing.T) {
 			e.assertNoLeak(t, err)
 		})
 	}
+}
+
+// A server that echoes the JWT back must not make it reach any text.
+func TestMint_ServerEchoesJWT(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		status int
+		body   func(jwt string) string
+		wantID string
+	}{
+		{name: "in_description", status: 422, wantID: "TP-10",
+			body: func(jwt string) string {
+				return `{"message":"Token request failed","errors":[{"code":"invalid-payload","description":"bad token ` + jwt + `"}]}`
+			}},
+		{name: "in_html", status: 400, wantID: "TP-11", body: func(jwt string) string { return "<html>" + jwt + "</html>" }},
+		{name: "in_json_message", status: 400, wantID: "TP-13", body: func(jwt string) string { return `{"message":"` + jwt + `"}` }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, setup{})
+			mux := http.NewServeMux()
+			mux.Handle("/_/oidc/audience", e.idx)
+			mux.HandleFunc("/_/oidc/mint-token", func(w http.ResponseWriter, r *http.Request) {
+				var m map[string]string
+				if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+					t.Errorf("mint body is not JSON: %v", err)
+				}
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body(m["token"]))
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(testBackoff), oidc.WithLogf(e.rec.Logf))
+			if err != nil {
+				t.Fatalf("New() error = %v", err)
+			}
+			_, err = ex.Mint(context.Background())
+			var oe *oidc.Error
+			if !errors.As(err, &oe) || oe.ID != tc.wantID {
+				t.Fatalf("Mint() error = %v, want %s", err, tc.wantID)
+			}
+			e.assertNoLeak(t, err)
+		})
+	}
+}
+
+func FuzzDecodeClaims(f *testing.F) {
+	f.Add(jwtWithPayload(`{"sub":"x"}`))
+	f.Add("a.b.c")
+	f.Add("..")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := oidc.DecodeClaims(s)
+		if err == nil {
+			for _, k := range oidc.DiagnosticClaims {
+				_ = c.String(k)
+			}
+			_, _ = oidc.ReusableWorkflow(c)
+			_ = oidc.PublisherFor(c)
+		}
+	})
 }
