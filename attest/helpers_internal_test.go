@@ -2,6 +2,8 @@ package attest
 
 import (
 	"crypto/x509"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -12,4 +14,13 @@ func mustCert(t *testing.T, der []byte) *x509.Certificate {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func readTestdataB(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

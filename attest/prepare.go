@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -83,7 +84,7 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 		}
 		seen := map[string]bool{PublishPredicateType: true}
 		for _, c := range f.Companions {
-			if c == pub || contains(out[i].Companions, c) {
+			if filepath.Base(c) == filepath.Base(pub) || contains(out[i].Companions, c) {
 				continue
 			}
 			b, err := os.ReadFile(c)

@@ -2,6 +2,7 @@ package attest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -244,5 +245,41 @@ func TestSign_bad_input(t *testing.T) {
 	}
 	if _, err := attest.NewSigner(); err == nil {
 		t.Error("NewSigner() without WithIDToken = nil error, want one")
+	}
+}
+
+// A log entry integrated after the certificate expired is caught before
+// anything is written or uploaded (attestations.md §12.5).
+func TestSign_rejects_entry_outside_certificate(t *testing.T) {
+	t.Parallel()
+	late := func() time.Time { return time.Now().Add(20 * time.Minute) }
+	env := attesttest.NewEnv(t, attesttest.EnvOptions{Rekor: attesttest.RekorOptions{Clock: late}})
+	_, err := env.Signer(t).Sign(context.Background(), wheelName, wheelSHA)
+	var e *attest.Error
+	if !errors.As(err, &e) || e.ID != "AT-08" || attest.CheckOf(err) != "certificate" {
+		t.Errorf("Sign() error = %v, want AT-08 caused by the certificate's validity", err)
+	}
+}
+
+// Without the CT log in the trusted root, the embedded SCT cannot verify.
+func TestVerify_requires_known_ct_log(t *testing.T) {
+	t.Parallel()
+	env := attesttest.NewEnv(t, attesttest.EnvOptions{})
+	att, err := env.Signer(t).Sign(context.Background(), wheelName, wheelSHA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(env.RootJSON, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["ctlogs"] = []any{}
+	b, _ := json.Marshal(m)
+	root, err := attest.ParseTrustedRoot(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := attest.Verify(att, wheelName, wheelSHA, env.Identity, root); attest.CheckOf(err) != "sct" {
+		t.Errorf("Verify(root without CT log) = %v, want an sct error", err)
 	}
 }

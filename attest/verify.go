@@ -64,7 +64,8 @@ var (
 // DSSE signature, the log body against the envelope, the statement and its
 // single subject, the predicate type, and the GitHub trusted-publisher
 // policy (§10.2). Times are those of the log entry, so the result does not
-// depend on the clock. A failure is a *VerifyError naming the check.
+// depend on the clock. A failure is a *VerifyError naming the check. Verify
+// never panics, whatever att holds.
 func Verify(att []byte, filename, sha256hex string, id Identity, root *TrustedRoot) error {
 	_, err := verify(att, filename, sha256hex, id, root, true, []string{PublishPredicateType})
 	return err

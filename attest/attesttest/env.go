@@ -28,7 +28,7 @@ type EnvOptions struct {
 	CertLifetime time.Duration
 	// OmitExtensions are left out of Fulcio leaves.
 	OmitExtensions []int
-	// Rekor overrides the fake log's options (Clock is taken from above).
+	// Rekor overrides the fake log's options; its Clock defaults to Clock.
 	Rekor RekorOptions
 }
 
@@ -78,7 +78,9 @@ func NewEnv(t testing.TB, o EnvOptions) *Env {
 	}
 	t.Cleanup(f.Close)
 	ro := o.Rekor
-	ro.Clock = o.Clock
+	if ro.Clock == nil {
+		ro.Clock = o.Clock
+	}
 	r, err := NewRekor(ro)
 	if err != nil {
 		t.Fatal(err)
