@@ -274,20 +274,29 @@ func validateContentType(v string) string {
 	parts := strings.Split(v, ";")
 	ct := strings.ToLower(strings.TrimSpace(parts[0]))
 	params := map[string]string{}
-	for _, p := range parts[1:] {
+	malformed := fmt.Sprintf("%s is not a valid content type for 'description-content-type'", pyRepr(v))
+	for i, p := range parts[1:] {
 		p = strings.TrimSpace(p)
 		if p == "" {
-			continue
+			if i == len(parts)-2 {
+				continue // a trailing ";" is tolerated
+			}
+			return malformed
 		}
 		k, val, ok := strings.Cut(p, "=")
-		if !ok {
-			return fmt.Sprintf("%s is not a valid content type for 'description-content-type'", pyRepr(v))
-		}
-		val = strings.TrimSpace(val)
-		if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
+		quoted := len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"'
+		if quoted {
 			val = val[1 : len(val)-1]
 		}
-		params[strings.ToLower(strings.TrimSpace(k))] = val
+		if !ok || k == "" || strings.ContainsAny(k, " \t") || (!quoted && (val == "" || strings.ContainsAny(val, " \t"))) {
+			return malformed
+		}
+		k = strings.ToLower(k)
+		if _, dup := params[k]; dup {
+			return malformed
+		}
+		params[k] = val
 	}
 	switch ct {
 	case "text/plain", "text/x-rst", "text/markdown":

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// TestEmailAndURLAgainstPython compares the e-mail and URL rules with
-// what Warehouse runs (email.utils.parseaddr + email_validator; rfc3986),
+// TestEmailAndURLAgainstPython compares the e-mail, URL and content-type
+// rules with what Warehouse runs (email.utils.parseaddr + email_validator;
+// rfc3986; packaging's Description-Content-Type rules),
 // using Debian's python3-email-validator and python3-rfc3986 in one
 // process. Skipped when they are missing.
 func TestEmailAndURLAgainstPython(t *testing.T) {
@@ -44,7 +45,16 @@ func TestEmailAndURLAgainstPython(t *testing.T) {
 		path := pick("", "/", "/a/b", "/a b", "/%7Euser", "/a%zz", "/ä", "/a?x=1&y=2", "/a#frag", "?q", "/a|b", "/{x}")
 		urls = append(urls, scheme+host+path)
 	}
-	in, err := json.Marshal(map[string][]string{"emails": emails, "urls": urls})
+	var cts []string
+	for i := 0; i < 600; i++ {
+		ct := pick("text/plain", "text/x-rst", "text/markdown", "TEXT/Markdown", "text/html", "text/x-markdown", "text", "", "text/plain ", " text/markdown")
+		for n := r.IntN(3); n > 0; n-- {
+			ct += pick("; charset=UTF-8", "; charset=utf-8", "; charset=\"UTF-8\"", "; charset=latin-1", "; variant=GFM", "; variant=CommonMark",
+				"; variant=gfm", "; variant=Original", ";", "; x", "; variant=", " ;variant = GFM", "; charset=UTF-8; charset=ascii")
+		}
+		cts = append(cts, ct)
+	}
+	in, err := json.Marshal(map[string][]string{"emails": emails, "urls": urls, "content_types": cts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +67,9 @@ func TestEmailAndURLAgainstPython(t *testing.T) {
 		t.Fatalf("oracle failed: %v\n%s", err, stderr.String())
 	}
 	var res struct {
-		Emails []bool `json:"emails"`
-		URLs   []bool `json:"urls"`
+		Emails       []bool `json:"emails"`
+		URLs         []bool `json:"urls"`
+		ContentTypes []bool `json:"content_types"`
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatal(err)
@@ -83,4 +94,5 @@ func TestEmailAndURLAgainstPython(t *testing.T) {
 		return a != "" && emailProblem(a) != ""
 	})
 	compare("url", urls, res.URLs, func(s string) bool { return !validHTTPURL(s) })
+	compare("content-type", cts, res.ContentTypes, func(s string) bool { return validateContentType(s) != "" })
 }
