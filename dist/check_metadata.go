@@ -132,7 +132,8 @@ func (c *preflight) checkMetadata() {
 	case !ok:
 		c.metaErr(SeverityError, "name-required", "Name", "'name' is a required field")
 	case !ValidProjectName(name):
-		c.metaErr(SeverityError, "name-invalid", "Name", fmt.Sprintf("%s is invalid for 'name'", pyRepr(name)))
+		// The upload form rejects it before the metadata is parsed.
+		c.metaErr(SeverityError, "name-invalid", "Name", fmt.Sprintf("%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'. See %s for more information.", pyRepr(name), coreMetadataURL))
 	}
 
 	ver, ok := c.value("Version")
