@@ -4,6 +4,7 @@
 #
 #   update.sh                 # from Debian's python3-trove-classifiers (apt)
 #   update.sh CHECKOUT        # from a checkout of pypa/trove-classifiers
+#                             # (or any directory holding trove_classifiers/)
 #
 # Output is sorted, so re-running on the same source changes nothing.
 # data/SOURCE records where the list came from. data/additions.txt is kept
@@ -12,7 +13,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -ge 1 ]; then
-  export PYTHONPATH="$1/src"
+  export PYTHONPATH="$1/src:$1"
   if [ -d "$1/.git" ]; then
     src="pypa/trove-classifiers $(git -C "$1" rev-parse HEAD) ($(git -C "$1" log -1 --format=%cs))"
   else
