@@ -3,6 +3,7 @@ package attest
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 // SignStatement signs arbitrary statement bytes, for negative tests.
@@ -23,3 +24,6 @@ func ConvertRekorResponse(body []byte, etag string) (*TransparencyLogEntry, erro
 	}
 	return toTLE(m[etag])
 }
+
+// SetRequestTimeout changes the per-request deadline (30 s by default).
+func SetRequestTimeout(s *Signer, d time.Duration) { s.o.requestTimeout = d }

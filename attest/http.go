@@ -33,17 +33,13 @@ func (s *Signer) do(ctx context.Context, what string, build func(ctx context.Con
 	b := s.o.backoff
 	wait := b.Min
 	for attempt := 0; ; attempt++ {
-		req, err := build(ctx)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := s.o.httpClient.Do(req)
-		var r *response
-		if err == nil {
-			r, err = readResponse(resp)
-		}
+		r, err := s.attempt(ctx, build)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, err
 		}
 		if err == nil && !temporary(r.status) {
 			return r, nil
@@ -75,6 +71,22 @@ func (s *Signer) do(ctx context.Context, what string, build func(ctx context.Con
 			wait = b.Max
 		}
 	}
+}
+
+// attempt sends one request with its own deadline (action.md §12.3: 30 s
+// per request, whatever the HTTP client's timeout) and reads the answer.
+func (s *Signer) attempt(ctx context.Context, build func(ctx context.Context) (*http.Request, error)) (*response, error) {
+	actx, cancel := context.WithTimeout(ctx, s.o.requestTimeout)
+	defer cancel()
+	req, err := build(actx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.o.httpClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	return readResponse(resp)
 }
 
 func readResponse(resp *http.Response) (*response, error) {

@@ -22,6 +22,8 @@ type options struct {
 	mask       func(secret string)
 	backoff    Backoff
 	margin     time.Duration
+	// requestTimeout bounds each request, retries apart.
+	requestTimeout time.Duration
 }
 
 // Backoff is the retry policy for Fulcio and Rekor requests (action.md
@@ -50,7 +52,7 @@ func WithIDToken(f func(ctx context.Context, audience string) (string, error)) O
 }
 
 // WithHTTPClient sets the HTTP client. The default has a 10 s connect
-// timeout and a 30 s total timeout per request.
+// timeout. Whatever the client, each request gets at most 30 s.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithTrustedRoot sets the root the signer checks its certificate's SCT
@@ -81,6 +83,8 @@ func makeOptions(opts []Option) (*options, error) {
 		mask:      func(string) {},
 		backoff:   DefaultBackoff,
 		margin:    2 * time.Minute,
+
+		requestTimeout: 30 * time.Second,
 	}
 	for _, opt := range opts {
 		if opt != nil {

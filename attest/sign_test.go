@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -281,5 +282,28 @@ func TestVerify_requires_known_ct_log(t *testing.T) {
 	}
 	if err := attest.Verify(att, wheelName, wheelSHA, env.Identity, root); attest.CheckOf(err) != "sct" {
 		t.Errorf("Verify(root without CT log) = %v, want an sct error", err)
+	}
+}
+
+// A Fulcio that never answers costs one request deadline per attempt, not a
+// hang (upstream #181), and ends in AT-07.
+func TestSign_request_deadline(t *testing.T) {
+	t.Parallel()
+	env := attesttest.NewEnv(t, attesttest.EnvOptions{})
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(hang.Close)
+	t.Cleanup(func() { close(release) })
+	s := env.Signer(t, attest.WithFulcioURL(hang.URL), attest.WithRetry(attest.Backoff{Retries: 1, Min: time.Millisecond, Max: time.Millisecond}))
+	attest.SetRequestTimeout(s, 50*time.Millisecond)
+	_, err := s.Sign(context.Background(), wheelName, wheelSHA)
+	var e *attest.Error
+	if !errors.As(err, &e) || e.ID != "AT-07" || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Sign() error = %v, want AT-07 after the request deadline", err)
 	}
 }
