@@ -82,6 +82,10 @@ func Preflight(env Env) error {
 		missing = append(missing, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 	}
 	names := strings.Join(missing, " and ")
+	isNot := "is not set"
+	if len(missing) > 1 {
+		isNot = "are not set"
+	}
 	fork, payloadOK := isForkPR(env)
 	if fork {
 		return &Error{
@@ -90,19 +94,18 @@ func Preflight(env Env) error {
 			Hint:    "Publish from an event that forks cannot trigger: a tag push, `release` or `workflow_dispatch`; skip the publish step for pull requests.",
 			Details: section(IDForkPullRequest, "Pull request from a fork",
 				fmt.Sprintf("The job was triggered by a pull request from a fork. GitHub withholds OIDC tokens from such runs "+
-					"even with `permissions: id-token: write`, so %s is not set.", names),
+					"even with `permissions: id-token: write`, so %s %s.", names, isNot),
 				"Publish only from events that forks cannot trigger (tag push, `release`, `workflow_dispatch`), for example "+
 					"with `if: github.event_name != 'pull_request'` on the publish job."),
 		}
 	}
-	body := fmt.Sprintf("%s is not set. GitHub sets it only when the job is allowed to request an OIDC token.", names)
+	body := fmt.Sprintf("%s %s. GitHub sets these variables only when the job is allowed to request an OIDC token.", names, isNot)
 	if !payloadOK {
 		body += " (The event payload could not be read, so a pull request from a fork could not be ruled out.)"
 	}
 	return &Error{
 		ID: IDMissingPermission,
-		Message: fmt.Sprintf("Trusted publishing needs the `id-token: write` permission, but %s is not set.",
-			names),
+		Message: fmt.Sprintf("Trusted publishing needs the `id-token: write` permission, but %s %s.", names, isNot),
 		Hint: "Add `permissions: id-token: write` to the publishing job. If you meant to use an API token instead, " +
 			"check that `password` refers to an existing secret that is available to this event.",
 		Details: section(IDMissingPermission, "Missing id-token permission",

@@ -38,7 +38,7 @@ func TestPreflight(t *testing.T) {
 		{name: "TP-03_pull_request_target", env: with(func(e *oidc.Env) { e.EventName = "pull_request_target" }),
 			wantID: "TP-03", wantText: []string{"pull_request_target", "workflow_dispatch"}},
 		{name: "TP-01_both_missing", env: with(func(e *oidc.Env) { e.RequestURLSet = false; e.RequestTokenSet = false }),
-			wantID: "TP-01", wantText: []string{"ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN", "id-token: write", oidc.PermissionsURL, oidc.DocsURL, "secret"},
+			wantID: "TP-01", wantText: []string{"ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set", "id-token: write", oidc.PermissionsURL, oidc.DocsURL, "secret"},
 			notConf: true},
 		{name: "TP-01_token_missing", env: with(func(e *oidc.Env) { e.RequestTokenSet = false }),
 			wantID: "TP-01", wantText: []string{"ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set"}, notConf: true},
