@@ -104,7 +104,7 @@ func Preflight(env Env) error {
 		body += " (The event payload could not be read, so a pull request from a fork could not be ruled out.)"
 	}
 	return &Error{
-		ID: IDMissingPermission,
+		ID:      IDMissingPermission,
 		Message: fmt.Sprintf("Trusted publishing needs the `id-token: write` permission, but %s %s.", names, isNot),
 		Hint: "Add `permissions: id-token: write` to the publishing job. If you meant to use an API token instead, " +
 			"check that `password` refers to an existing secret that is available to this event.",

@@ -193,8 +193,11 @@ func TestTP_failures(t *testing.T) {
 		wantMints   int // mint requests
 	}{
 		{
-			name:      "TP-01_no_id_token_permission",
-			env:       func(e *Env) { delete(e.Vars, "ACTIONS_ID_TOKEN_REQUEST_URL"); delete(e.Vars, "ACTIONS_ID_TOKEN_REQUEST_TOKEN") },
+			name: "TP-01_no_id_token_permission",
+			env: func(e *Env) {
+				delete(e.Vars, "ACTIONS_ID_TOKEN_REQUEST_URL")
+				delete(e.Vars, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+			},
 			wantID:    "TP-01",
 			wantError: []string{"id-token: write", "ACTIONS_ID_TOKEN_REQUEST_URL"},
 		},
@@ -282,8 +285,10 @@ func TestTP_failures(t *testing.T) {
 			wantMints:   1,
 		},
 		{
-			name:      "TP-11_mint_outage",
-			script:    func(_ *oidctest.GitHub, idx *oidctest.Index) { idx.FailNext("mint-token", 4, 502, "<html>bad gateway</html>") },
+			name: "TP-11_mint_outage",
+			script: func(_ *oidctest.GitHub, idx *oidctest.Index) {
+				idx.FailNext("mint-token", 4, 502, "<html>bad gateway</html>")
+			},
 			wantID:    "TP-11",
 			wantError: []string{"502"},
 			wantMints: 4,
