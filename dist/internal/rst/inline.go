@@ -104,8 +104,8 @@ func (c *checker) inline(s string, line int) {
 				return
 			}
 			i = end
-		case ch == '`' && (startOK(s, i, 1) || roleRE.MatchString(s[:i])):
-			if m := roleRE.FindStringSubmatch(s[:i]); m != nil {
+		case ch == '`' && (startOK(s, i, 1) || roleRE.MatchString(tail(s, i))):
+			if m := roleRE.FindStringSubmatch(tail(s, i)); m != nil {
 				c.role(m[1], lineAt(i))
 			}
 			end := c.findEnd(s, i+1, "`", false)
@@ -151,7 +151,7 @@ func (c *checker) inline(s string, line int) {
 			c.implicit[normName(s[i+2:end])] = true
 			i = end
 		case ch == '[' && (i == 0 || startOK(s, i, 1)):
-			if k := strings.Index(s[i:], "]_"); k > 1 && !strings.ContainsAny(s[i+1:i+k], " \n[]") && endOK(s, i+k+2, 0) {
+			if k := labelEnd(s, i); k > 1 && endOK(s, i+k+2, 0) {
 				label := s[i+1 : i+k]
 				switch {
 				case label == "#" || label == "*":
@@ -188,6 +188,32 @@ func (c *checker) inline(s string, line int) {
 			}
 		}
 	}
+}
+
+// tail returns at most the last 128 bytes of s[:i], enough for a role
+// name, so role matching does not rescan the whole paragraph.
+func tail(s string, i int) string {
+	if i > 128 {
+		return s[i-128 : i]
+	}
+	return s[:i]
+}
+
+// labelEnd returns the offset of "]_" closing the footnote label that
+// starts at s[i] == '[', or -1; labels hold no spaces or brackets.
+func labelEnd(s string, i int) int {
+	for k := i + 1; k < len(s); k++ {
+		switch s[k] {
+		case ']':
+			if k+1 < len(s) && s[k+1] == '_' {
+				return k - i
+			}
+			return -1
+		case ' ', '\n', '\t', '[':
+			return -1
+		}
+	}
+	return -1
 }
 
 func isRefStart(s string, i int) bool {
