@@ -460,3 +460,19 @@ func TestUploadDoesNotRetryUntrustedCertificate(t *testing.T) {
 		t.Errorf("upload() = %v with %d retries, want a certificate error and no retry", err, len(events))
 	}
 }
+
+// TestUploadKeepsNonLatin1Message: the status line and JSON code lose
+// characters outside ISO-8859-1; the JSON message keeps them (§4).
+func TestUploadKeepsNonLatin1Message(t *testing.T) {
+	t.Parallel()
+	s := publishtest.New()
+	defer s.Close()
+	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", "x")
+	const msg = "The name 'пакет' isn't allowed. See https://pypi.org/help/#project-name for more information."
+	s.Script(d.Filename, publishtest.Fail(400, msg))
+	_, err := newTestClient(t, s.UploadURL()).Upload(t.Context(), d, UploadOptions{})
+	var he *Error
+	if !errors.As(err, &he) || he.Message != msg {
+		t.Errorf("Upload() error = %v, want the message %q", err, msg)
+	}
+}

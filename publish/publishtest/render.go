@@ -2,32 +2,32 @@ package publishtest
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"html"
 	"mime"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
-// explanations are Pyramid's per-status explanation texts (paraphrased where
-// the exact text does not matter to clients).
+// explanations are Pyramid's per-status explanation texts, the first
+// paragraph of its error bodies.
 var explanations = map[int]string{
 	400: "The server could not comply with the request since it is either malformed or otherwise incorrect.",
-	401: "This server could not verify that you are authorized to access the document you requested.",
+	401: "This server could not verify that you are authorized to access the document you requested.  Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.",
 	403: "Access was denied to this resource.",
 	404: "The resource could not be found.",
-	405: "The method is not allowed for this resource.",
 	409: "There was a conflict when trying to complete your request.",
 	410: "This resource is no longer available.  No forwarding address is given.",
-	413: "The request is larger than the server is willing or able to process.",
+	411: "Content-Length header required.",
+	413: "The body of your request was too large for this server.",
 	429: "The action could not be performed because there were too many requests by the client.",
 	500: "The server has either erred or is incapable of performing the requested operation.",
 	502: "Bad gateway.",
 	503: "The server is currently unavailable. Please try again at a later time.",
 	504: "The gateway has timed out.",
+	308: "The resource has been moved to",
 }
 
 // latin1 forces s into ISO-8859-1 as Warehouse does for status lines:
@@ -47,56 +47,45 @@ func latin1(s string) string {
 	return b.String()
 }
 
-// offer picks the best of offers for an Accept header (q-values, then the
-// order of offers), as Pyramid's acceptable_offers does; "" when none fits.
+// offer picks the best of offers for an Accept header: the highest q, ties
+// by the order of offers, q=0 excluded; "" when none is acceptable or the
+// header is empty (as WebOb's acceptable_offers).
 func offer(accept string, offers ...string) string {
-	if strings.TrimSpace(accept) == "" {
-		return offers[0]
-	}
-	type cand struct {
-		o     string
-		q     float64
-		order int
-	}
-	var cands []cand
-	for i, o := range offers {
-		best := -1.0
-		bestSpec := -1
+	best, bestQ := "", 0.0
+	for _, o := range offers {
+		q := -1.0
+		spec := -1
 		for _, part := range strings.Split(accept, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 			if err != nil {
 				continue
 			}
-			q := 1.0
+			pq := 1.0
 			if s, ok := params["q"]; ok {
 				if f, err := strconv.ParseFloat(s, 64); err == nil {
-					q = f
+					pq = f
 				}
 			}
-			spec := -1
 			typ, sub, _ := strings.Cut(mt, "/")
 			ot, _, _ := strings.Cut(o, "/")
+			ps := -1
 			switch {
 			case mt == o:
-				spec = 2
+				ps = 2
 			case sub == "*" && typ == ot:
-				spec = 1
+				ps = 1
 			case mt == "*/*":
-				spec = 0
+				ps = 0
 			}
-			if spec > bestSpec {
-				bestSpec, best = spec, q
+			if ps > spec {
+				spec, q = ps, pq
 			}
 		}
-		if bestSpec >= 0 && best > 0 {
-			cands = append(cands, cand{o, best, i})
+		if spec >= 0 && q > bestQ {
+			best, bestQ = o, q
 		}
 	}
-	if len(cands) == 0 {
-		return ""
-	}
-	sort.SliceStable(cands, func(a, b int) bool { return cands[a].q > cands[b].q })
-	return cands[0].o
+	return best
 }
 
 // answer is an HTTP answer the server writes.
@@ -108,31 +97,80 @@ type answer struct {
 }
 
 // pyramidError renders an error the way Warehouse's _exc_with_message and
-// Pyramid's HTTPException do (pypi-protocol.md §4).
+// Pyramid's HTTPException do (pypi-protocol.md §4): the status line carries
+// the message (ISO-8859-1), the body is negotiated between text/html and
+// application/json, falling back to text/plain (also when Accept is absent).
 func pyramidError(r *http.Request, code int, msg string) *answer {
 	status := strconv.Itoa(code) + " " + latin1(msg)
-	expl := explanations[code]
-	if expl == "" {
-		expl = http.StatusText(code) + "."
+	title := http.StatusText(code)
+	if title == "" {
+		title = "Unknown Error"
 	}
+	expl := explanations[code]
 	a := &answer{status: code, reason: latin1(msg), header: http.Header{}}
-	switch offer(r.Header.Get("Accept"), "text/html", "application/json", "text/plain") {
+	switch offer(r.Header.Get("Accept"), "text/html", "application/json") {
+	case "text/html":
+		a.header.Set("Content-Type", "text/html; charset=UTF-8")
+		body := htmlEscape(expl) + "<br/><br/>\n" + htmlEscape(msg) + "\n\n"
+		a.body = []byte("<html>\n <head>\n  <title>" + status + "</title>\n </head>\n <body>\n  <h1>" + status + "</h1>\n  " + body + "\n </body>\n</html>")
 	case "application/json":
 		a.header.Set("Content-Type", "application/json")
-		a.body, _ = json.Marshal(map[string]string{
-			"message": expl + "\n\n\n" + msg + "\n\n",
-			"code":    status,
-			"title":   http.StatusText(code),
-		})
-	case "text/plain":
-		a.header.Set("Content-Type", "text/plain; charset=UTF-8")
-		a.body = []byte(status + "\n\n" + expl + "\n\n\n" + msg + "\n")
+		body := expl + "\n\n\n" + msg + "\n\n"
+		a.body = []byte(`{"message": ` + pyJSONString(body) + `, "code": ` + pyJSONString(status) + `, "title": ` + pyJSONString(title) + `}`)
 	default:
-		a.header.Set("Content-Type", "text/html; charset=UTF-8")
-		a.body = []byte(fmt.Sprintf("<html>\n <head>\n  <title>%s</title>\n </head>\n <body>\n  <h1>%s</h1>\n  %s<br/><br/>\n%s\n\n\n </body>\n</html>",
-			html.EscapeString(status), html.EscapeString(status), html.EscapeString(expl), html.EscapeString(msg)))
+		a.header.Set("Content-Type", "text/plain; charset=UTF-8")
+		a.body = []byte(status + "\n\n" + expl + "\n\n\n" + msg + "\n\n")
 	}
 	return a
+}
+
+// htmlEscape escapes like WebOb's html_escape: the HTML specials, and
+// non-ASCII characters as decimal character references.
+func htmlEscape(s string) string {
+	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0x7f {
+			fmt.Fprintf(&b, "&#%d;", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// pyJSONString encodes s as Python's json.dumps does by default: ASCII
+// only, non-ASCII as \uXXXX (surrogate pairs above U+FFFF).
+func pyJSONString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20 || (r > 0x7f && r <= 0xffff):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // bottleError renders an error as pypiserver (bottle) does: the standard
@@ -144,6 +182,14 @@ func bottleError(code int, msg string) *answer {
 	a.body = []byte(fmt.Sprintf("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html>\n<head><title>Error: %d %s</title></head>\n<body>\n<h1>Error: %d %s</h1>\n<p>Sorry, the requested URL caused an error:</p>\n<pre>%s</pre>\n</body>\n</html>\n",
 		code, std, code, std, html.EscapeString(msg)))
 	return a
+}
+
+// statusLine is the answer's status line without the protocol.
+func (a *answer) statusLine() string {
+	if a.reason != "" {
+		return strconv.Itoa(a.status) + " " + a.reason
+	}
+	return strconv.Itoa(a.status) + " " + http.StatusText(a.status)
 }
 
 // write sends a. With a custom reason phrase it writes the response itself

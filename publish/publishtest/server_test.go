@@ -261,9 +261,9 @@ func TestErrorRendering(t *testing.T) {
 		wantBody  string
 		wantTitle bool
 	}{
-		{"", "text/html", "<title>403 Invalid or non-existent authentication information.", true},
+		{"", "text/plain", "403 Invalid or non-existent authentication information.", false},
 		{"*/*", "text/html", "<h1>403 Invalid or non-existent", true},
-		{"application/json;q=0.9, text/plain;q=0.8", "application/json", `"code":"403 Invalid or non-existent`, false},
+		{"application/json;q=0.9, text/plain;q=0.8", "application/json", `"code": "403 Invalid or non-existent`, false},
 		{"text/plain", "text/plain", "403 Invalid or non-existent authentication information.", false},
 	}
 	for _, tc := range cases {
