@@ -412,10 +412,10 @@ func githubTokenError(err error) *Error {
 
 // mintResponse is the JSON of /_/oidc/mint-token.
 type mintResponse struct {
-	Success *bool        `json:"success"`
-	Token   *string      `json:"token"`
-	Expires *json.Number `json:"expires"`
-	Message *string      `json:"message"`
+	Success *bool           `json:"success"`
+	Token   *string         `json:"token"`
+	Expires json.RawMessage `json:"expires"`
+	Message *string         `json:"message"`
 	Errors  []struct {
 		Code        string `json:"code"`
 		Description string `json:"description"`
@@ -484,11 +484,23 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, att
 		e.o.mask(value)
 		now := e.o.now()
 		expires := now.Add(fallbackLifetime)
-		if mr.Expires != nil {
-			if n, err := mr.Expires.Int64(); err == nil && n > 0 {
-				expires = time.Unix(n, 0)
-			} else if f, err := mr.Expires.Float64(); err == nil && f > 0 {
-				expires = time.Unix(int64(f), 0)
+		if len(mr.Expires) > 0 && string(mr.Expires) != "null" {
+			var got time.Time
+			var n json.Number
+			if json.Unmarshal(mr.Expires, &n) == nil {
+				if i, err := n.Int64(); err == nil && i > 0 {
+					got = time.Unix(i, 0)
+				} else if f, err := n.Float64(); err == nil && f > 0 {
+					got = time.Unix(int64(f), 0)
+				}
+			}
+			// Trust it only if it is plausible: a clock skew that puts it in
+			// the past (or days ahead) would make Source re-mint before
+			// every file, or never.
+			if got.After(now) && got.Before(now.Add(24*time.Hour)) {
+				expires = got
+			} else {
+				e.o.logf("The index's expiry time %s is unusable or not plausible against this machine's clock; assuming %s", oneLine(string(mr.Expires), 40), fallbackLifetime)
 			}
 		}
 		e.o.logf("Minted a PyPI API token on %s; it expires at %s (in %s)",

@@ -222,6 +222,36 @@ func TestMint_ExpiresFallback(t *testing.T) {
 	}
 }
 
+func TestMint_ExpiresImplausible(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		body func(now time.Time) string
+	}{
+		{name: "in_the_past", body: func(now time.Time) string {
+			return fmt.Sprintf(`{"success":true,"token":"pypi-x1","expires":%d}`, now.Add(-time.Hour).Unix())
+		}},
+		{name: "days_ahead", body: func(now time.Time) string {
+			return fmt.Sprintf(`{"success":true,"token":"pypi-x1","expires":%d}`, now.Add(72*time.Hour).Unix())
+		}},
+		{name: "not_a_number", body: func(time.Time) string { return `{"success":true,"token":"pypi-x1","expires":"soon"}` }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, setup{})
+			e.idx.FailNext("mint-token", 1, 200, tc.body(e.clock.Now()))
+			tok, err := e.ex.Mint(context.Background())
+			if err != nil {
+				t.Fatalf("Mint() error = %v", err)
+			}
+			if got, want := tok.Expires, e.clock.Now().Add(900*time.Second); !got.Equal(want) {
+				t.Errorf("Mint() Expires = %v, want now+900s %v", got, want)
+			}
+		})
+	}
+}
+
 func TestMint_Retries(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -98,6 +98,14 @@ type failure struct {
 // NewGitHub starts a fake token service; it is closed when tb's test ends.
 func NewGitHub(tb testing.TB, opts ...GitHubOption) *GitHub {
 	tb.Helper()
+	g := StartGitHub(opts...)
+	tb.Cleanup(g.Close)
+	return g
+}
+
+// StartGitHub starts a fake token service outside a test (examples, the
+// demo); the caller must call Close.
+func StartGitHub(opts ...GitHubOption) *GitHub {
 	g := &GitHub{
 		key:          Key(),
 		requestToken: "ghrt-" + randomHex(20),
@@ -111,9 +119,11 @@ func NewGitHub(tb testing.TB, opts ...GitHubOption) *GitHub {
 		}
 	}
 	g.srv = httptest.NewServer(g)
-	tb.Cleanup(g.srv.Close)
 	return g
 }
+
+// Close stops the server.
+func (g *GitHub) Close() { g.srv.Close() }
 
 // URL is the value for ACTIONS_ID_TOKEN_REQUEST_URL. Like GitHub's, it
 // already has a query, so clients must append "&audience=…".
