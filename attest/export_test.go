@@ -27,3 +27,7 @@ func ConvertRekorResponse(body []byte, etag string) (*TransparencyLogEntry, erro
 
 // SetRequestTimeout changes the per-request deadline (30 s by default).
 func SetRequestTimeout(s *Signer, d time.Duration) { s.o.requestTimeout = d }
+
+// Unchecked makes s skip its checks against the trusted root, so tests can
+// make attestations that verifiers must reject.
+func Unchecked(s *Signer) *Signer { s.unchecked = true; return s }

@@ -29,6 +29,10 @@ import (
 type Signer struct {
 	o *options
 
+	// unchecked skips the checks against the trusted root (tests only:
+	// they make attestations a verifier must reject).
+	unchecked bool
+
 	mu      sync.Mutex
 	key     *ecdsa.PrivateKey
 	leaf    *x509.Certificate
@@ -96,7 +100,7 @@ func (s *Signer) signStatement(ctx context.Context, filename string, stmt []byte
 		},
 		Envelope: Envelope{Statement: stmt, Signature: sig},
 	}
-	if _, err := verifyCrypto(a, s.o.root); err != nil {
+	if _, err := verifyCrypto(a, s.o.root); err != nil && !s.unchecked {
 		return nil, &Error{ID: "AT-08", Message: "the attestation for " + filename + " does not verify against the trusted root (" + s.o.rekorURL + ")", Hint: hintAT08, Err: err}
 	}
 	return a, nil
@@ -185,6 +189,9 @@ func (s *Signer) requestCertificate(ctx context.Context, key *ecdsa.PrivateKey) 
 	}
 	if pub, ok := leaf.PublicKey.(*ecdsa.PublicKey); !ok || !pub.Equal(&key.PublicKey) {
 		return nil, &Error{ID: "AT-07", Message: "failed to use the answer of " + url + ": the certificate is not for our key", Hint: hintAT07}
+	}
+	if s.unchecked {
+		return leaf, nil
 	}
 	if err := s.o.root.verifyChain(leaf, s.o.clock()); err != nil {
 		return nil, &Error{ID: "AT-07", Message: "the certificate from " + url + " does not chain to the trusted root", Hint: hintAT07, Err: err}

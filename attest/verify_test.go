@@ -2,7 +2,9 @@ package attest_test
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -200,4 +202,92 @@ func ExampleVerify() {
 		attest.Identity{Repository: "owner/pkg", WorkflowRef: "owner/pkg/.github/workflows/release.yml@refs/tags/v1.0"}, nil)
 	fmt.Println(attest.CheckOf(err))
 	// Output: json
+}
+
+// The remaining Sigstore rejections: key usage, extended key usage, and
+// log entries that do not match the envelope they come with.
+func TestVerify_sigstore_rejections(t *testing.T) {
+	t.Parallel()
+	noKU := attesttest.NewEnv(t, attesttest.EnvOptions{MutateLeaf: func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageKeyAgreement }})
+	noEKU := attesttest.NewEnv(t, attesttest.EnvOptions{MutateLeaf: func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth} }})
+
+	// Three entries by one signer (same key and certificate).
+	env := attesttest.NewEnv(t, attesttest.EnvOptions{})
+	s := env.Signer(t)
+	sign := func(name string) *attest.Attestation {
+		b, err := s.Sign(context.Background(), name, wheelSHA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := attest.ParseAttestation(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a1, a2, a3 := sign(wheelName), sign("hello_pkg-2.0-py3-none-any.whl"), sign(wheelName)
+	swap := func(env attest.Envelope) []byte {
+		c := *a1
+		c.Envelope = env
+		b, err := c.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name      string
+		att       []byte
+		root      *attest.TrustedRoot
+		wantCheck string
+		wantText  string
+	}{
+		{"no_digital_signature_key_usage", signUnchecked(t, noKU), noKU.Root, "certificate", "digital signature"},
+		{"no_code_signing_eku", signUnchecked(t, noEKU), noEKU.Root, "certificate", "incompatible key usage"},
+		// A valid signature over another statement, with a1's log entry.
+		{"log_payload_hash_mismatch", swap(a2.Envelope), env.Root, "transparency log", "payload hash"},
+		// The same statement signed again: the logged signature differs.
+		{"log_signature_mismatch", swap(a3.Envelope), env.Root, "transparency log", "signatures do not match"},
+	}
+	id := attest.Identity{Repository: attesttest.DefaultRepository, Workflow: attesttest.DefaultWorkflow}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := attest.Verify(tc.att, wheelName, wheelSHA, id, tc.root)
+			if got := attest.CheckOf(err); got != tc.wantCheck {
+				t.Fatalf("Verify() = %v (check %q), want check %q", err, got, tc.wantCheck)
+			}
+			if !strings.Contains(err.Error(), tc.wantText) {
+				t.Errorf("Verify() = %q, want it to contain %q", err, tc.wantText)
+			}
+		})
+	}
+}
+
+func signUnchecked(t *testing.T, env *attesttest.Env) []byte {
+	t.Helper()
+	b, err := attest.Unchecked(env.Signer(t)).Sign(context.Background(), wheelName, wheelSHA)
+	if err != nil {
+		t.Fatalf("Sign() error = %v", err)
+	}
+	return b
+}
+
+// The signer refuses to return what a verifier would reject.
+func TestSign_refuses_bad_certificates(t *testing.T) {
+	t.Parallel()
+	for name, mutate := range map[string]func(*x509.Certificate){
+		"no_digital_signature": func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageKeyAgreement },
+		"no_code_signing":      func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := attesttest.NewEnv(t, attesttest.EnvOptions{MutateLeaf: mutate})
+			_, err := env.Signer(t).Sign(context.Background(), wheelName, wheelSHA)
+			var e *attest.Error
+			if !errors.As(err, &e) || (e.ID != "AT-07" && e.ID != "AT-08") {
+				t.Errorf("Sign() error = %v, want AT-07 or AT-08", err)
+			}
+		})
+	}
 }

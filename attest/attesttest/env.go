@@ -1,6 +1,7 @@
 package attesttest
 
 import (
+	"crypto/x509"
 	"net/http"
 	"sync"
 	"testing"
@@ -28,6 +29,8 @@ type EnvOptions struct {
 	CertLifetime time.Duration
 	// OmitExtensions are left out of Fulcio leaves.
 	OmitExtensions []int
+	// MutateLeaf edits Fulcio leaf templates (FulcioOptions.Mutate).
+	MutateLeaf func(*x509.Certificate)
 	// Rekor overrides the fake log's options; its Clock defaults to Clock.
 	Rekor RekorOptions
 }
@@ -72,7 +75,7 @@ func NewEnv(t testing.TB, o EnvOptions) *Env {
 		t.Fatal(err)
 	}
 	iss.Clock = o.Clock
-	f, err := NewFulcio(FulcioOptions{VerifyToken: iss.Verify, Lifetime: o.CertLifetime, Clock: o.Clock, OmitExtensions: o.OmitExtensions})
+	f, err := NewFulcio(FulcioOptions{VerifyToken: iss.Verify, Lifetime: o.CertLifetime, Clock: o.Clock, OmitExtensions: o.OmitExtensions, Mutate: o.MutateLeaf})
 	if err != nil {
 		t.Fatal(err)
 	}

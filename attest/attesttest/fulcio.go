@@ -34,6 +34,9 @@ type FulcioOptions struct {
 	// OmitExtensions lists Fulcio extension numbers (1.3.6.1.4.1.57264.1.N)
 	// left out of leaves, to test verifiers.
 	OmitExtensions []int
+	// Mutate, when set, edits each leaf's template before issuance (to make
+	// certificates a real Fulcio would not, for negative tests).
+	Mutate func(*x509.Certificate)
 }
 
 // Fulcio is a fake Fulcio CA.
@@ -369,6 +372,9 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		URIs:           san,
 		SubjectKeyId:   skid(pub),
 		AuthorityKeyId: f.Intermediate.SubjectKeyId,
+	}
+	if f.o.Mutate != nil {
+		f.o.Mutate(tmpl)
 	}
 	// 1. The precertificate, with the critical poison extension last.
 	tmpl.ExtraExtensions = append(append([]pkix.Extension{}, extra...), pkix.Extension{Id: oidPoison, Critical: true, Value: []byte{0x05, 0x00}})
