@@ -19,6 +19,9 @@ const (
 	prodSHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"
 	prodRepo   = "trailofbits/pypi-attestations"
 	prodRef    = "trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19"
+
+	spt3gFile = "spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+	spt3gSHA  = "d2772f9a5199f05ed1be8d9aa78b879e51772e3ead9d73fe8057257b1aec7cf8"
 )
 
 var wheelSHA = func() string {

@@ -73,6 +73,12 @@ func TestJS_accepts_production_fixture(t *testing.T) {
 	if err := jsVerify(t, att, rootJSON, prodSHA256, "someone/else", "someone/else/.github/workflows/release.yml@refs/tags/v0.0.19"); err == nil {
 		t.Error("@sigstore/verify(other repository) = ok, want an error")
 	}
+	spt3g := testdata(t, spt3gFile+".publish.attestation")
+	if err := jsVerify(t, spt3g, rootJSON, spt3gSHA, "CMB-S4/spt3g_software", "CMB-S4/spt3g_software/.github/workflows/release.yml@refs/tags/v1.0"); err == nil {
+		t.Error("@sigstore/verify(spt3g) = ok, want an error")
+	} else {
+		t.Logf("spt3g rejected: %v", err)
+	}
 }
 
 func TestJS_rejects_tampered(t *testing.T) {

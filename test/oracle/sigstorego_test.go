@@ -80,6 +80,11 @@ func TestSigstoreGo_accepts_production_fixture(t *testing.T) {
 	if err := sigstoreGoVerify(att, rootJSON, prodSHA256, "someone/else", prodRef); err == nil {
 		t.Error("sigstore-go Verify(other repository) = nil, want an error")
 	}
+	// The email identity (made on the staging instance) is rejected.
+	spt3g := testdata(t, spt3gFile+".publish.attestation")
+	if err := sigstoreGoVerify(spt3g, rootJSON, spt3gSHA, "CMB-S4/spt3g_software", "CMB-S4/spt3g_software/.github/workflows/release.yml@refs/tags/v1.0"); err == nil {
+		t.Error("sigstore-go Verify(spt3g) = nil, want an error")
+	}
 }
 
 func TestSigstoreGo_rejects_tampered(t *testing.T) {
