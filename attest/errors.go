@@ -37,6 +37,7 @@ type VerifyError struct {
 	Reason string
 }
 
+// Error returns "<check>: <reason>".
 func (e *VerifyError) Error() string {
 	return e.Check + ": " + e.Reason
 }
