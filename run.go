@@ -708,7 +708,22 @@ func (r *runner) onEvent(ev publish.Event) {
 			elapsed := time.Since(r.started[ev.File])
 			r.a.Infof("size %s, %s, %s", humanSize(rw.Size), elapsed.Round(time.Millisecond), throughput(rw.Size, elapsed))
 		}
-		r.a.Infof("index answer: %s", ev.Message)
+		answer := ev.Message
+		if res := ev.Result; res != nil {
+			switch {
+			case res.Confirmed:
+				answer = "the answer was lost, but the index lists the file with the local SHA-256 (" + ev.Message + ")"
+			case res.StatusCode != 0:
+				answer = fmt.Sprintf("%d %s", res.StatusCode, http.StatusText(res.StatusCode))
+				if res.Message != "" && r.cfg.Verbose.Value {
+					answer += ": " + res.Message
+				}
+			}
+			if res.Attempts > 1 {
+				answer += fmt.Sprintf(" after %d attempts", res.Attempts)
+			}
+		}
+		r.a.Infof("index answer: %s", answer)
 		if rw != nil && rw.version != "" {
 			if u := r.rep.kind.base(); u != "" {
 				r.a.Infof("release: %s/project/%s/%s/", u, dist.NormalizeName(r.rep.names[ev.File]), rw.version)

@@ -54,6 +54,8 @@ type Event struct {
 	Err error
 	// Message is a sentence for the log.
 	Message string
+	// Result is the upload's result, with EventDone.
+	Result *Result
 }
 
 // PublishOptions configure Publish.
@@ -375,7 +377,7 @@ func (p *batch) one(ctx context.Context, i int) bool {
 			msg = fmt.Sprintf("%s: uploaded (%s)", d.Filename, oc.Note)
 		}
 		p.set(i, oc)
-		p.event(Event{Kind: EventDone, File: d.Filename, Message: msg})
+		p.event(Event{Kind: EventDone, File: d.Filename, Message: msg, Result: res})
 		return true
 	case ctx.Err() != nil:
 		oc.Status, oc.Err = StatusFailed, err
