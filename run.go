@@ -302,6 +302,7 @@ func (r *runner) run(ctx context.Context) error {
 		publish.WithLogf(a.Debugf),
 		publish.WithRetry(r.backoffPolicy()),
 		publish.WithIdleTimeout(r.idleTimeout()),
+		publish.WithPyPIRules(r.kind.isPyPI()),
 	)
 	if err != nil {
 		return &userError{ID: "IN-03", Title: "Invalid repository URL", Msg: err.Error()}
@@ -842,9 +843,13 @@ func uploadError(err error, outcomes []publish.Outcome) error {
 	if len(not) > 0 {
 		state += "\nNot uploaded: " + strings.Join(not, ", ") + "."
 	}
-	hint := publish.Hint(err)
+	sit := publish.Classify(err)
+	hint := sit.Hint
 	if len(up) > 0 && len(not) > 0 {
 		hint = strings.TrimSpace(hint + " The release is incomplete: once the cause is fixed, re-run this job. Files already on the index are recognised by their SHA-256 and skipped (on a third-party index set index-url, or skip-existing: true).")
 	}
-	return &userError{ID: "UP", Title: title, Msg: msg + state, Hint: hint, Err: err}
+	if sit.ID != "" {
+		title += " (" + sit.ID + ")"
+	}
+	return &userError{ID: sit.ID, Title: title, Msg: msg + state, Hint: hint, Err: err}
 }
