@@ -420,6 +420,15 @@ func TestMint_Failures(t *testing.T) {
 				Attempts: 1},
 		},
 		{
+			name: "TP-10_pending_publisher_project_exists",
+			setup: setup{noDefault: true, idxOpts: []oidctest.IndexOption{
+				oidctest.WithPendingPublishers(oidctest.PendingPublisher{Publisher: defaultPublisher, Project: "sampleproject"}),
+				oidctest.WithExistingProjects("sampleproject"),
+			}},
+			want: failure{ID: "TP-10", Codes: []string{"invalid-pending-publisher"}, NotConf: true,
+				Message: []string{"project already exists"}, Hint: []string{"existing project's Publishing settings"}},
+		},
+		{
 			name:  "TP-10_environment_missing_claim",
 			setup: setup{claims: map[string]any{"environment": nil}},
 			want: failure{ID: "TP-10", Codes: []string{"invalid-publisher"}, NotConf: true,

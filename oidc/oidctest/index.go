@@ -24,6 +24,16 @@ type Publisher struct {
 	OwnerID string
 }
 
+// PendingPublisher is a publisher registered before its project exists. The
+// first mint that matches it creates Project and turns it into a normal
+// publisher; if Project already exists, the mint is refused with
+// invalid-pending-publisher and the pending publisher is dropped, as on
+// PyPI.
+type PendingPublisher struct {
+	Publisher
+	Project string
+}
+
 // Upload-password errors returned by [Index.Validate]; their messages are
 // what PyPI puts in its 403 status line.
 var (
@@ -43,10 +53,25 @@ type IndexOption func(*Index)
 // default is "pypi" (TestPyPI uses "testpypi").
 func WithAudience(aud string) IndexOption { return func(i *Index) { i.audience = aud } }
 
-// WithPublishers sets the trusted publishers. The default is none, so every
+// WithPublishers adds trusted publishers. The default is none, so every
 // mint is refused with invalid-publisher.
 func WithPublishers(p ...Publisher) IndexOption {
 	return func(i *Index) { i.publishers = append(i.publishers, p...) }
+}
+
+// WithPendingPublishers adds pending publishers. The default is none.
+func WithPendingPublishers(p ...PendingPublisher) IndexOption {
+	return func(i *Index) { i.pending = append(i.pending, p...) }
+}
+
+// WithExistingProjects names projects that already exist on the index
+// (compared normalized). The default is none.
+func WithExistingProjects(names ...string) IndexOption {
+	return func(i *Index) {
+		for _, n := range names {
+			i.projects[normalize(n)] = true
+		}
+	}
 }
 
 // WithVerifyKey sets the key JWTs must be signed with. The default is [Key].
@@ -80,14 +105,16 @@ const Leeway = 30 * time.Second
 // (invalid-publisher, with PyPI's reasons), and an unused jti
 // (invalid-reuse-token). It is safe for concurrent use.
 type Index struct {
-	audience   string
-	key        *rsa.PublicKey
-	issuer     string
-	now        func() time.Time
-	lifetime   time.Duration
-	publishers []Publisher
+	audience string
+	key      *rsa.PublicKey
+	issuer   string
+	now      func() time.Time
+	lifetime time.Duration
 
 	mu           sync.Mutex
+	publishers   []Publisher
+	pending      []PendingPublisher
+	projects     map[string]bool // normalized names
 	disabled     bool
 	unsupported  bool
 	omitExpires  bool
@@ -113,6 +140,7 @@ func NewIndex(opts ...IndexOption) *Index {
 		burned:   map[string]bool{},
 		failures: map[string][]failure{},
 		requests: map[string]int{},
+		projects: map[string]bool{},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -303,7 +331,14 @@ func (i *Index) serveMint(w http.ResponseWriter, r *http.Request) {
 		refuse(w, "invalid-token", "malformed or invalid token")
 		return
 	}
-	if reason, reuse := i.match(claims); reason != "" {
+	if refused := i.reifyPending(claims); refused {
+		refuse(w, "invalid-pending-publisher", "valid token, but project already exists")
+		return
+	}
+	i.mu.Lock()
+	pubs := append([]Publisher(nil), i.publishers...)
+	i.mu.Unlock()
+	if reason, reuse := i.match(claims, pubs); reason != "" {
 		if reuse {
 			refuse(w, "invalid-reuse-token", "invalid token: already used")
 			return
@@ -367,9 +402,66 @@ func (i *Index) verify(header, claims map[string]any, tok string) bool {
 	return true
 }
 
-// match finds a publisher for the claims as PyPI does (pypi-protocol.md
-// §13.4) and returns "" or PyPI's reason; reuse reports a used jti.
-func (i *Index) match(c map[string]any) (reason string, reuse bool) {
+// reifyPending looks for a pending publisher matching the claims. If its
+// project exists, it is dropped and refused is true; otherwise the project
+// is created and the publisher becomes a normal one.
+func (i *Index) reifyPending(c map[string]any) (refused bool) {
+	i.mu.Lock()
+	pend := append([]PendingPublisher(nil), i.pending...)
+	i.mu.Unlock()
+	for k, p := range pend {
+		if reason, _ := i.match(c, []Publisher{p.Publisher}); reason != "" {
+			continue
+		}
+		i.mu.Lock()
+		defer i.mu.Unlock()
+		i.pending = append(i.pending[:k:k], i.pending[k+1:]...)
+		if i.projects[normalize(p.Project)] {
+			return true
+		}
+		i.projects[normalize(p.Project)] = true
+		i.publishers = append(i.publishers, p.Publisher)
+		return false
+	}
+	return false
+}
+
+// Projects returns the normalized names of the projects the index knows:
+// those given with WithExistingProjects and those created by pending
+// publishers.
+func (i *Index) Projects() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	out := make([]string, 0, len(i.projects))
+	for n := range i.projects {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// normalize is PEP 503 name normalization.
+func normalize(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r == '-' || r == '_' || r == '.' {
+			if !dash {
+				b.WriteByte('-')
+			}
+			dash = true
+			continue
+		}
+		dash = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// match finds a publisher among pubs for the claims as PyPI does
+// (pypi-protocol.md §13.4) and returns "" or PyPI's reason; reuse reports a
+// used jti.
+func (i *Index) match(c map[string]any, pubs []Publisher) (reason string, reuse bool) {
 	repo := str(c, "repository")
 	owner, name, _ := strings.Cut(repo, "/")
 	workflow := workflowFile(str(c, "job_workflow_ref"))
@@ -378,7 +470,7 @@ func (i *Index) match(c map[string]any) (reason string, reuse bool) {
 	}
 	env := strings.ToLower(str(c, "environment"))
 	var candidates []Publisher
-	for _, p := range i.publishers {
+	for _, p := range pubs {
 		if strings.EqualFold(p.Owner, owner) && strings.EqualFold(p.Repository, name) &&
 			p.Workflow == workflow && (p.OwnerID == "" || p.OwnerID == str(c, "repository_owner_id")) {
 			candidates = append(candidates, p)

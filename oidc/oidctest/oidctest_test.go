@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -410,3 +411,53 @@ func TestIndex_Audience(t *testing.T) {
 }
 
 func base64URL(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
+
+func TestIndex_PendingPublishers(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_800_000_000, 0)
+	pending := oidctest.PendingPublisher{
+		Publisher: oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml"},
+		Project:   "Sample_Project",
+	}
+	cases := []struct {
+		name         string
+		existing     []string
+		want         []mintResult // one per mint, each with a fresh jti
+		wantProjects []string
+	}{
+		{
+			name:         "creates_the_project_then_acts_as_a_publisher",
+			want:         []mintResult{{Status: 200, Token: true}, {Status: 200, Token: true}},
+			wantProjects: []string{"sample-project"},
+		},
+		{
+			name:     "project_exists",
+			existing: []string{"sample.project"},
+			want: []mintResult{
+				{Status: 422, Code: "invalid-pending-publisher", Desc: "valid token, but project already exists"},
+				// The pending publisher is gone afterwards.
+				{Status: 422, Code: "invalid-publisher", Desc: "valid token, but no corresponding publisher (Publisher with matching claims was not found)"},
+			},
+			wantProjects: []string{"sample-project"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			idx := oidctest.NewIndex(oidctest.WithIndexClock(func() time.Time { return now }),
+				oidctest.WithPendingPublishers(pending), oidctest.WithExistingProjects(tc.existing...))
+			srv := httptest.NewServer(idx)
+			t.Cleanup(srv.Close)
+			var got []mintResult
+			for n := range tc.want {
+				got = append(got, post(t, srv, "/_/oidc/mint-token", body(sign(t, oidctest.Key(), claimsAt(now, fmt.Sprint("jti-", n))))))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("mints mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantProjects, idx.Projects()); diff != "" {
+				t.Errorf("Projects() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
