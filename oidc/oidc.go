@@ -456,9 +456,7 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, att
 	}
 
 	var mr mintResponse
-	dec := json.NewDecoder(bytes.NewReader(resp.body))
-	dec.UseNumber()
-	if err := dec.Decode(&mr); err != nil {
+	if !json.Valid(resp.body) {
 		return nil, false, &Error{
 			ID:      IDMintNotJSON,
 			Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
@@ -467,6 +465,11 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, att
 				fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
 				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 		}
+	}
+	if json.Unmarshal(resp.body, &mr) != nil {
+		// JSON of the wrong shape: treat it as carrying nothing usable
+		// (TP-12 on success, TP-13 otherwise).
+		mr = mintResponse{}
 	}
 	if resp.status >= 200 && resp.status <= 299 {
 		if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {

@@ -491,6 +491,16 @@ func TestMint_Failures(t *testing.T) {
 			want:   failure{ID: "TP-12"},
 		},
 		{
+			name:   "TP-12_mint_token_not_a_string",
+			script: func(e *env) { e.idx.FailNext("mint-token", 1, 200, `{"success":true,"token":5}`) },
+			want:   failure{ID: "TP-12"},
+		},
+		{
+			name:   "TP-13_mint_errors_wrong_shape",
+			script: func(e *env) { e.idx.FailNext("mint-token", 1, 422, `{"errors":"nope"}`) },
+			want:   failure{ID: "TP-13", Message: []string{"422"}},
+		},
+		{
 			name:   "TP-13_mint_json_without_errors",
 			script: func(e *env) { e.idx.FailNext("mint-token", 1, 403, `{"message":"forbidden by policy"}`) },
 			want:   failure{ID: "TP-13", Message: []string{"403", "forbidden by policy"}},
