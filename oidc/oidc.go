@@ -381,7 +381,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 	}
 	if err := json.Unmarshal(resp.body, &a); err != nil || a.Audience == nil || *a.Audience == "" {
 		what := "not JSON"
-		if err == nil {
+		if json.Valid(resp.body) {
 			what = "JSON without an \"audience\" string"
 		}
 		return "", false, &Error{

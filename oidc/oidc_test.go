@@ -385,6 +385,11 @@ func TestMint_Failures(t *testing.T) {
 			want:   failure{ID: "TP-08", Message: []string{`"audience"`}},
 		},
 		{
+			name:   "TP-08_audience_not_a_string",
+			script: func(e *env) { e.idx.FailNext("audience", 1, 200, `{"audience":5}`) },
+			want:   failure{ID: "TP-08", Message: []string{`JSON without an "audience" string`}},
+		},
+		{
 			name:   "TP-08_network_error",
 			script: func(e *env) { e.idx.FailNext("audience", 4, 0, "") },
 			want:   failure{ID: "TP-08", Message: []string{"Could not reach"}, Hint: []string{"reach"}},
