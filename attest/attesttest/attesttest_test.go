@@ -46,10 +46,15 @@ func post(t *testing.T, url, ctype, auth string, body []byte) (*http.Response, [
 func pkRequest(t *testing.T, key *ecdsa.PrivateKey, subject string) []byte {
 	t.Helper()
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	return pkRequestContent(t, key, subject, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+}
+
+func pkRequestContent(t *testing.T, key *ecdsa.PrivateKey, subject, content string) []byte {
+	t.Helper()
 	d := sha256.Sum256([]byte(subject))
 	pop, _ := ecdsa.SignASN1(rand.Reader, key, d[:])
 	b, _ := json.Marshal(map[string]any{"publicKeyRequest": map[string]any{
-		"publicKey":         map[string]string{"algorithm": "ECDSA", "content": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
+		"publicKey":         map[string]string{"algorithm": "ECDSA", "content": content},
 		"proofOfPossession": pop,
 	}})
 	return b
@@ -66,6 +71,7 @@ func TestFulcio_strict(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	sub := attesttest.GitHubClaims(attesttest.DefaultRepository, attesttest.DefaultWorkflow, attesttest.DefaultRef)["sub"].(string)
 	good := pkRequest(t, key, sub)
+	derKey, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	url := env.Fulcio.URL + "/api/v2/signingCert"
 	cases := []struct {
 		name   string
@@ -76,6 +82,7 @@ func TestFulcio_strict(t *testing.T) {
 		status int
 	}{
 		{"public_key_request", url, "application/json", "Bearer " + tok, good, 200},
+		{"public_key_request_der", url, "application/json", "Bearer " + tok, pkRequestContent(t, key, sub, base64.StdEncoding.EncodeToString(derKey)), 200},
 		{"wrong_path", env.Fulcio.URL + "/api/v1/signingCert", "application/json", "Bearer " + tok, good, 404},
 		{"no_token", url, "application/json", "", good, 401},
 		{"basic_auth", url, "application/json", "Basic eDp5", good, 401},

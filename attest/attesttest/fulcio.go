@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
@@ -264,11 +265,16 @@ func proofOfPossession(req *signingCertRequest, claims map[string]any) (*ecdsa.P
 		return k, nil
 	default:
 		p := req.PublicKeyRequest
-		blk, _ := pem.Decode([]byte(p.PublicKey.Content))
-		if blk == nil {
-			return nil, errors.New("publicKey.content is not PEM")
+		// Fulcio takes a PKIX key as PEM or as base64 of DER.
+		der := []byte(nil)
+		if blk, _ := pem.Decode([]byte(p.PublicKey.Content)); blk != nil {
+			der = blk.Bytes
+		} else if b, err := base64.StdEncoding.DecodeString(p.PublicKey.Content); err == nil {
+			der = b
+		} else {
+			return nil, errors.New("publicKey.content is neither PEM nor base64 DER")
 		}
-		anyKey, err := x509.ParsePKIXPublicKey(blk.Bytes)
+		anyKey, err := x509.ParsePKIXPublicKey(der)
 		if err != nil {
 			return nil, fmt.Errorf("invalid public key: %v", err)
 		}
