@@ -332,7 +332,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 	if err != nil {
 		return "", ctx.Err() == nil, &Error{
 			ID:      IDAudience,
-			Message: fmt.Sprintf("Could not reach %s to start trusted publishing: %s.", e.host, transportError(err)),
+			Message: fmt.Sprintf("The audience request to %s failed before an answer arrived: %s.", e.host, transportError(err)),
 			Hint:    fmt.Sprintf("Check that this runner can reach %s (proxy, firewall, egress policy). The request was retried.", e.host),
 			Details: section(IDAudience, "Index unreachable",
 				fmt.Sprintf("The request for the OIDC audience (`GET %s`) failed: %s", mdCode(u), mdCode(transportError(err))),
@@ -441,7 +441,7 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, att
 		}
 		return nil, more, &Error{
 			ID:      IDAudience,
-			Message: fmt.Sprintf("Could not reach %s to mint a token: %s.", e.host, cause),
+			Message: fmt.Sprintf("The token request to %s failed before an answer arrived: %s.", e.host, cause),
 			Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
 			Details: section(IDAudience, "Index unreachable while minting",
 				fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),

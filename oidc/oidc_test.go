@@ -392,7 +392,7 @@ func TestMint_Failures(t *testing.T) {
 		{
 			name:   "TP-08_network_error",
 			script: func(e *env) { e.idx.FailNext("audience", 4, 0, "") },
-			want:   failure{ID: "TP-08", Message: []string{"Could not reach"}, Hint: []string{"reach"}},
+			want:   failure{ID: "TP-08", Message: []string{"failed before an answer arrived"}, Hint: []string{"reach"}},
 		},
 		{
 			name:   "TP-09_github_token_500",
@@ -1030,4 +1030,35 @@ func FuzzDecodeClaims(f *testing.F) {
 			_ = oidc.PublisherFor(c)
 		}
 	})
+}
+
+// Requests carry the configured User-Agent and JSON headers; an oversized
+// answer is an error, not a silent truncation.
+func TestMint_HeadersAndLimits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, setup{})
+	var mu sync.Mutex
+	var seen []string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/_/oidc/audience", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.Header.Get("User-Agent")+" "+r.Header.Get("Accept"))
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{"audience":"pypi","pad":"`+strings.Repeat("x", 2<<20)+`"}`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(oidc.Backoff{}),
+		oidc.WithUserAgent("pypi-publish/test"))
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	_, err = ex.Mint(context.Background())
+	var oe *oidc.Error
+	if !errors.As(err, &oe) || oe.ID != "TP-08" || !strings.Contains(oe.Message, "larger than") {
+		t.Errorf("Mint() error = %v, want TP-08 about an oversized answer", err)
+	}
+	if diff := cmp.Diff([]string{"GET pypi-publish/test application/json"}, seen); diff != "" {
+		t.Errorf("requests mismatch (-want +got):\n%s", diff)
+	}
 }
