@@ -6,7 +6,7 @@
 # Dockerfiles and logs in October 2026; bump tag and digest together. CI on a
 # machine without Docker Hub passes a local stand-in with
 #   --build-arg GO_IMAGE=localhost/golang:1.26.8-bookworm   (see .ci/image.sh).
-ARG GO_IMAGE=golang:1.26.8-bookworm@sha256:a688600ca24f8a4d3ca77f95b0dd40704a9fc787c826660eb7ba0b641b8b175d
+ARG GO_IMAGE=docker.io/library/golang:1.26.8-bookworm@sha256:a688600ca24f8a4d3ca77f95b0dd40704a9fc787c826660eb7ba0b641b8b175d
 
 # The builder runs on the build machine's platform and cross-compiles for the
 # target (no emulation needed for linux/arm64). BUILDPLATFORM, TARGETOS and

@@ -46,7 +46,7 @@ if [ -z "${IMAGE_SH_BOUNDED:-}" ]; then
   IMAGE_SH_BOUNDED=1 exec timeout --kill-after=30 "$TIMEOUT" "$0" "$@"
 fi
 
-log() { printf '\n==> %s\n' "$*"; }
+log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%T)"; }
 die() {
   printf 'image: FAIL: %s\n' "$*" >&2
   exit 1
@@ -57,15 +57,26 @@ declare -A T
 T0=$(now)
 
 # ------------------------------------------------------------------ packages
+# Look for commands, not packages: on GitHub's runners podman, buildah, skopeo
+# and runc are there already (runc from containerd.io, not Debian's runc).
 need=()
-for p in podman buildah skopeo debootstrap runc psmisc file binutils python3 python3-yaml; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
-done
+want() { command -v "$1" >/dev/null || need+=("$2"); }
+want podman podman
+want buildah buildah
+want skopeo skopeo
+want runc runc
+want file file
+want readelf binutils
+want flock util-linux
+[ "${IMAGE_GO_IMAGE:-}" = dockerfile ] || want debootstrap debootstrap
+[ -x "$PY" ] || need+=(python3)
+"$PY" -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+compgen -G '/usr/share/python-wheels/*.whl' >/dev/null || need+=(python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if ((${#need[@]})); then
   log "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}" ||
-    { apt-get -o DPkg::Lock::Timeout=600 update -q && apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}"; } ||
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${need[@]}" ||
+    { apt-get -o DPkg::Lock::Timeout=600 update -q && apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${need[@]}"; } ||
     die "apt-get install ${need[*]}"
 fi
 command -v go >/dev/null || die "no go on PATH"
@@ -113,7 +124,14 @@ GOROOT_SRC=$(go env GOROOT)
 GO_FULL=$(awk 'NR==1{sub(/^go/,"");print}' "$GOROOT_SRC/VERSION") # e.g. 1.26.8
 GO_IMAGE=localhost/golang:${GO_FULL}-${SUITE}
 ROOTFS_TAR="$WORK/cache/rootfs-${SUITE}-minbase.tar"
-if ! podman image exists "$GO_IMAGE"; then
+GO_IMAGE_ARG=(--build-arg "GO_IMAGE=$GO_IMAGE")
+if [ "${IMAGE_GO_IMAGE:-}" = dockerfile ]; then
+  # Docker Hub is reachable (GitHub): the Dockerfile's pinned golang image.
+  GO_IMAGE=$(sed -n 's/^ARG GO_IMAGE=//p' "$ROOT/Dockerfile")
+  GO_IMAGE_ARG=()
+  log "builder: $GO_IMAGE (from the Dockerfile)"
+  podman pull -q "$GO_IMAGE" >/dev/null || die "cannot pull $GO_IMAGE"
+elif ! podman image exists "$GO_IMAGE"; then
   t=$(now)
   if [ ! -s "$ROOTFS_TAR" ]; then
     log "debootstrap --variant=minbase $SUITE"
@@ -130,8 +148,8 @@ if ! podman image exists "$GO_IMAGE"; then
   tar -C "$S" --numeric-owner -xf "$ROOTFS_TAR"
   mkdir -p "$S/go/bin" "$S/go/src" && chmod -R 1777 "$S/go"
   # Egress here is TLS-intercepted: `go mod download` in the build must trust
-  # the host's bundle. (The bundle never reaches the final image from here:
-  # the final stage copies the builder's bundle, which is this one only in CI.)
+  # the host's bundle, so the stand-in carries it (and so does the image built
+  # here; the official golang image brings Debian's own bundle).
   cp /etc/ssl/certs/ca-certificates.crt "$S/etc/ssl/certs/ca-certificates.crt"
   tar --numeric-owner -cf - -C "$S" . \
     -C "$(dirname "$GOROOT_SRC")" --transform "s,^$(basename "$GOROOT_SRC"),usr/local/go,S" "$(basename "$GOROOT_SRC")" |
@@ -142,28 +160,44 @@ if ! podman image exists "$GO_IMAGE"; then
   rm -rf "$S"
   T[builder]=$(dt "$t")
 fi
-podman run --rm --network none "$GO_IMAGE" go version
+IMAGE_GO=$(podman run --rm --network none "$GO_IMAGE" go version)
+echo "builder: $IMAGE_GO"
 
 # ------------------------------------------------------------------ 1. reproducible go build
+# Every build below uses one snapshot of the work tree (tracked and untracked,
+# not ignored files), so an edit made while the check runs cannot make two
+# builds differ.
 VERSION=$(git -C "$ROOT" describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS="-s -w -buildid= -X main.version=${VERSION}"
 B="$WORK/bin"
-rm -rf "$B" && mkdir -p "$B"
+SRC="$WORK/src"
+rm -rf "$B" "$SRC" && mkdir -p "$B" "$SRC"
+snapshot() { # snapshot DEST
+  if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+      tar --null -T - -cf -) | tar -C "$1" -xf -
+  else
+    tar -C "$ROOT" --exclude=./.git --exclude='*/node_modules' -cf - . | tar -C "$1" -xf -
+  fi
+}
+snapshot "$SRC" || die "cannot copy the work tree"
 gobuild() { # gobuild DIR OUT: the Dockerfile's build, on the host
   (cd "$1" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=readonly go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
 }
-log "go build #1 (in $ROOT, shared build cache)"
+log "go build #1 (snapshot of $ROOT, the shared build cache)"
 t=$(now)
-gobuild "$ROOT" "$B/host1" || die "go build #1"
+gobuild "$SRC" "$B/host1" || die "go build #1"
 T[go_build_1]=$(dt "$t")
-log "go build #2 (a copy of the tree elsewhere, empty build cache)"
+log "go build #2 (another copy elsewhere, its own build cache)"
 t=$(now)
-SRC2="$WORK/src-copy"
-rm -rf "$SRC2" && mkdir -p "$SRC2"
-tar -C "$ROOT" --exclude=./.git --exclude='*/node_modules' -cf - . | tar -C "$SRC2" -xf -
-rm -rf "$WORK/gocache2"
+SRC2="$WORK/src-copy/elsewhere"
+rm -rf "$WORK/src-copy" && mkdir -p "$SRC2"
+cp -a "$SRC/." "$SRC2/"
+# A separate cache, kept between runs (cold on the first run only): no object
+# of build #1 can leak into build #2.
 GOCACHE="$WORK/gocache2" gobuild "$SRC2" "$B/host2" || die "go build #2"
-rm -rf "$WORK/gocache2" "$SRC2"
+rm -rf "$WORK/src-copy"
 T[go_build_2]=$(dt "$t")
 H1=$(sha256sum <"$B/host1" | cut -d' ' -f1)
 H2=$(sha256sum <"$B/host2" | cut -d' ' -f1)
@@ -173,15 +207,15 @@ echo "OK: two go builds, one sha256 $H1"
 # ------------------------------------------------------------------ 2. image builds
 # buildah's chroot isolation uses the host network (the module proxy).
 BUILD=(buildah bud --layers --isolation chroot --network host
-  --build-arg "GO_IMAGE=$GO_IMAGE" --build-arg "VERSION=$VERSION" --build-arg "TARGETARCH=$(go env GOARCH)" -f "$ROOT/Dockerfile")
+  "${GO_IMAGE_ARG[@]}" --build-arg "VERSION=$VERSION" --build-arg "TARGETARCH=$(go env GOARCH)" -f "$SRC/Dockerfile")
 podman image prune -f >/dev/null
-log "image build #1: ${BUILD[*]} -t $IMG $ROOT"
+log "image build #1: ${BUILD[*]} -t $IMG $SRC"
 t=$(now)
-"${BUILD[@]}" -t "$IMG" "$ROOT" >"$WORK/build1.log" 2>&1 || { tail -30 "$WORK/build1.log"; die "image build #1"; }
+"${BUILD[@]}" -t "$IMG" "$SRC" >"$WORK/build1.log" 2>&1 || { tail -30 "$WORK/build1.log"; die "image build #1"; }
 T[image_build_1]=$(dt "$t")
-log "image build #2 (--no-cache)"
+log "image build #2 (--no-cache: every layer, go mod download and the compile again)"
 t=$(now)
-"${BUILD[@]}" --no-cache -t "$IMG2" "$ROOT" >"$WORK/build2.log" 2>&1 || { tail -30 "$WORK/build2.log"; die "image build #2"; }
+"${BUILD[@]}" --no-cache -t "$IMG2" "$SRC" >"$WORK/build2.log" 2>&1 || { tail -30 "$WORK/build2.log"; die "image build #2"; }
 T[image_build_2]=$(dt "$t")
 
 # ------------------------------------------------------------------ 3. inspect the image
@@ -231,27 +265,31 @@ echo "OK: $(file -b "$BIN" | cut -d, -f1-5)"
 I1=$(sha256sum <"$BIN" | cut -d' ' -f1)
 I2=$(sha256sum <"$WORK/x2/pypi-publish" | cut -d' ' -f1)
 [ "$I1" = "$I2" ] || die "image builds are not reproducible: binary $I1 != $I2"
-[ "$I1" = "$H1" ] || die "image binary $I1 differs from the go build binary $H1"
-echo "OK: image builds #1 and #2 and both go builds give one binary sha256 $I1"
+echo "OK: image builds #1 and #2 give one binary sha256 $I1"
+if [ "${IMAGE_GO#go version }" = "$(go version | sed 's/^go version //')" ]; then
+  [ "$I1" = "$H1" ] || die "image binary $I1 differs from the go build binary $H1 (same Go: $IMAGE_GO)"
+  echo "OK: the image's binary is the go build binary, byte for byte"
+else
+  echo "note: builder has '$IMAGE_GO', host has '$(go version)': host and image binaries not compared"
+fi
 echo "OK: $SIZE bytes (max $MAX_IMAGE_BYTES), User unset (root), entrypoint $EP"
 
 # ------------------------------------------------------------------ 4. run like the runner
 R="$WORK/run"
 rm -rf "$R" && mkdir -p "$R"/{workspace/dist,file_commands,home,workflow,index}
-cp /usr/share/python-wheels/*.whl "$R/workspace/dist/"
-ls "$R/workspace/dist"/*.whl >/dev/null 2>&1 || die "no wheels in /usr/share/python-wheels (apt install python3-pip-whl)"
+# Real distributions: the wheels Debian ships (pip, setuptools, wheel) and the
+# demo's sdist + wheel pair.
+cp /usr/share/python-wheels/*.whl "$SRC"/demo/*.whl "$SRC"/demo/*.tar.gz "$R/workspace/dist/" ||
+  die "cannot copy the sample distributions"
 
-log "fake index on loopback"
-INDEX_USER=ci-user
-INDEX_PASSWORD="ci-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-(cd "$ROOT" && go build -o "$B/fakeindex" ./.ci/fakeindex) || die "build .ci/fakeindex"
-"$B/fakeindex" -addr 127.0.0.1:0 -addr-file "$R/index/addr" -uploads "$R/index/uploads.jsonl" \
-  -user "$INDEX_USER" -password "$INDEX_PASSWORD" >"$R/index/log" 2>&1 &
+log "fake index on loopback: pypi-publish demo --serve (publish/publishtest in the host binary)"
+"$B/host1" demo --serve 127.0.0.1:0 >"$R/index/log" 2>&1 &
 INDEX_PID=$!
 trap 'kill "$INDEX_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$R/index/addr" ] && break; sleep 0.1; done
-[ -s "$R/index/addr" ] || die "fake index did not start: $(cat "$R/index/log")"
-INDEX_URL="http://$(cat "$R/index/addr")/legacy/"
+for _ in $(seq 100); do grep -q 'http://127\.0\.0\.1:[0-9]*/legacy/' "$R/index/log" && break; sleep 0.1; done
+INDEX_URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/legacy/' "$R/index/log" | head -1)
+INDEX_TOKEN=$(sed -n 's/.*, token \([^ ]*\).*/\1/p' "$R/index/log" | head -1)
+if [ -z "$INDEX_URL" ] || [ -z "$INDEX_TOKEN" ]; then die "fake index did not start: $(cat "$R/index/log")"; fi
 echo "index: $INDEX_URL"
 
 # runenv FILE NAME=VALUE...: the runner's environment for the container, with
@@ -260,7 +298,7 @@ echo "index: $INDEX_URL"
 runenv() {
   local out=$1
   shift
-  "$PY" - "$ROOT/action.yml" "$@" >"$out" <<'EOF'
+  "$PY" - "$SRC/action.yml" "$@" >"$out" <<'EOF'
 import sys, yaml
 spec = yaml.safe_load(open(sys.argv[1]))
 given = dict(a.split("=", 1) for a in sys.argv[2:])
@@ -295,20 +333,20 @@ echo '{"ref":"refs/tags/v1.0.0"}' >"$R/workflow/event.json"
 : >"$R/file_commands/set_output_1"; : >"$R/file_commands/step_summary_1"
 : >"$R/file_commands/set_env_1"; : >"$R/file_commands/add_path_1"; : >"$R/file_commands/save_state_1"
 
-log "run #1: publish $(ls "$R/workspace/dist" | tr '\n' ' ')"
-runenv "$R/env1" "${common[@]}" "INPUT_USER=$INDEX_USER" "INPUT_PASSWORD=$INDEX_PASSWORD" "INPUT_REPOSITORY-URL=$INDEX_URL"
+log "run #1: publish $(cd "$R/workspace/dist" && echo *)"
+runenv "$R/env1" "${common[@]}" "INPUT_PASSWORD=$INDEX_TOKEN" "INPUT_REPOSITORY-URL=$INDEX_URL"
 t=$(now)
 rc=$(container "$R/env1")
 T[run_publish]=$(dt "$t")
 sed 's/^/  | /' "$R/env1.stdout" "$R/env1.stderr" | head -60
 [ "$rc" = 0 ] || die "publish run exited $rc, want 0"
-"$PY" - "$R" "$INDEX_PASSWORD" <<'EOF' || die "publish run: wrong outputs, summary or uploads"
-import hashlib, json, os, re, sys
-r, secret = sys.argv[1], sys.argv[2]
+"$PY" - "$R" "$INDEX_TOKEN" "$INDEX_URL" <<'EOF' || die "publish run: wrong outputs, summary or uploads"
+import hashlib, json, os, re, sys, urllib.request
+r, secret, upload_url = sys.argv[1:4]
 fc = f"{r}/file_commands"
 def fail(msg):
     sys.exit(f"  {msg}")
-def outputs(path):
+def outputs(path):  # name=value and name<<DELIM ... DELIM
     out, lines, i = {}, open(path).read().split("\n"), 0
     while i < len(lines):
         m = re.match(r"^([A-Za-z0-9_-]+)<<(.+)$", lines[i])
@@ -322,31 +360,39 @@ def outputs(path):
 dists = sorted(os.listdir(f"{r}/workspace/dist"))
 want = {d: hashlib.sha256(open(f"{r}/workspace/dist/{d}", "rb").read()).hexdigest() for d in dists}
 o = outputs(f"{fc}/set_output_1")
-for k in ("files", "uploaded-files", "trusted-publishing"):
+for k in ("files", "uploaded-files", "skipped-files", "release-urls", "attestation-files", "trusted-publishing"):
     if k not in o: fail(f"GITHUB_OUTPUT has no {k!r}: {sorted(o)}")
 if sorted(json.loads(o["uploaded-files"])) != dists: fail(f"uploaded-files={o['uploaded-files']}, want {dists}")
 files = {f["filename"]: f for f in json.loads(o["files"])}
 for d, h in want.items():
-    if files.get(d, {}).get("status") != "uploaded" or files[d].get("sha256") != h:
-        fail(f"files[{d}] = {files.get(d)}, want status uploaded and sha256 {h}")
-if o["trusted-publishing"] != "false": fail(f"trusted-publishing={o['trusted-publishing']}")
+    f = files.get(d, {})
+    if f.get("status") != "uploaded" or f.get("sha256") != h or f.get("size") != os.path.getsize(f"{r}/workspace/dist/{d}"):
+        fail(f"files[{d}] = {f}, want status uploaded, sha256 {h}")
+if o["trusted-publishing"] != "false": fail(f"trusted-publishing={o['trusted-publishing']}, want false")
 summary = open(f"{fc}/step_summary_1").read()
 for d in dists:
-    if d not in summary: fail(f"step summary does not name {d}")
+    if d not in summary: fail(f"the step summary does not name {d}")
 for f in ("set_env_1", "add_path_1"):
     if os.path.getsize(f"{fc}/{f}"): fail(f"the action wrote {f} (GITHUB_ENV/GITHUB_PATH must stay untouched)")
+# What the index holds, through its PEP 691 simple API.
+simple = upload_url.replace("/legacy/", "/simple/")
 got = {}
-for line in open(f"{r}/index/uploads.jsonl"):
-    u = json.loads(line); got[u["filename"]] = u["sha256"]
-if got != want: fail(f"the index received {got}, want {want}")
+for project in sorted({re.sub(r"[-_.]+", "-", d.split("-")[0]).lower() for d in dists}):
+    req = urllib.request.Request(simple + project + "/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        for f in json.load(resp)["files"]:
+            got[f["filename"]] = f["hashes"]["sha256"]
+if got != want: fail(f"the index holds {got}, want {want}")
 for f in ("env1.stdout", "env1.stderr", "file_commands/step_summary_1", "file_commands/set_output_1"):
-    if secret in open(f"{r}/{f}").read(): fail(f"the password appears in {f}")
-print(f"OK: exit 0; {len(dists)} files uploaded with matching sha256; outputs and summary written; GITHUB_ENV/GITHUB_PATH untouched; password never printed")
+    for line in open(f"{r}/{f}"):
+        if secret in line and not line.startswith("::add-mask::"):
+            fail(f"the token appears outside ::add-mask:: in {f}: {line.strip()}")
+print(f"OK: exit 0; {len(dists)} files uploaded, the index holds them with matching sha256; outputs and summary written; GITHUB_ENV/GITHUB_PATH untouched; token only in ::add-mask::")
 EOF
 
 log "run #2: packages-dir that does not exist (DS-01) must fail"
 : >"$R/file_commands/set_output_1"
-runenv "$R/env2" "${common[@]}" "INPUT_USER=$INDEX_USER" "INPUT_PASSWORD=$INDEX_PASSWORD" \
+runenv "$R/env2" "${common[@]}" "INPUT_PASSWORD=$INDEX_TOKEN" \
   "INPUT_REPOSITORY-URL=$INDEX_URL" "INPUT_PACKAGES-DIR=no-such-dir"
 rc=$(container "$R/env2")
 sed 's/^/  | /' "$R/env2.stdout" "$R/env2.stderr" | head -20
