@@ -70,7 +70,7 @@ var (
 	roleRE       = regexp.MustCompile(`:([a-zA-Z0-9](?:[-_+:.]?[a-zA-Z0-9])*):$`)
 	roleSuffixRE = regexp.MustCompile(`^:([a-zA-Z0-9](?:[-_+:.]?[a-zA-Z0-9])*):`)
 	simpleRefRE  = regexp.MustCompile(`^[a-zA-Z0-9](?:[-_.:+]?[a-zA-Z0-9])*`)
-	embeddedRE   = regexp.MustCompile(`(?s)^(.*?)\s*<([^<>]+)>$`)
+	embeddedRE   = regexp.MustCompile(`(?s)^(?:(.*?)\s+)?<([^<>]+)>$`)
 )
 
 // inline scans one paragraph for inline markup problems.

@@ -336,10 +336,18 @@ func (c *checker) itemStartUncached(i, ind int) bool {
 		if li > ind {
 			continue
 		}
-		if li < ind {
-			return false
-		}
 		b := strings.TrimLeft(l, " \t")
+		if li < ind {
+			// Text indented under an item continues that item's first
+			// paragraph; under anything else (a definition term) it
+			// starts a new block, where a list may begin.
+			for _, re := range []*regexp.Regexp{bulletRE, enumRE, fieldRE} {
+				if m := re.FindString(b); m != "" && li+len(m) == ind {
+					return false
+				}
+			}
+			return true
+		}
 		return (bulletRE.MatchString(b) || enumRE.MatchString(b) || fieldRE.MatchString(b)) && c.itemStart(j, ind)
 	}
 	return true
@@ -365,8 +373,12 @@ func (c *checker) checkListEnd(i, ind, markerLen int) {
 			continue
 		}
 		b := strings.TrimLeft(l, " \t")
-		if li == ind && (bulletRE.MatchString(b) || enumRE.MatchString(b) || fieldRE.MatchString(b)) {
+		isItem := bulletRE.MatchString(b) || enumRE.MatchString(b) || fieldRE.MatchString(b)
+		if li == ind && isItem {
 			return
+		}
+		if li < ind && isItem && c.itemStart(j, li) {
+			return // an enclosing list continues with its next item
 		}
 		if li < ind || li == ind {
 			kind := "Bullet list"
@@ -544,10 +556,27 @@ func (c *checker) gridTable(i, ind int) int {
 	if bad {
 		c.add(i, Error, "Malformed table.")
 	} else {
+		// Cell text lies between the column boundaries of the top border.
+		var cols []int
+		for k, r := range []rune(top) {
+			if r == '+' {
+				cols = append(cols, k)
+			}
+		}
 		for k := i; k < j; k++ {
-			l := strings.TrimSpace(c.lines[k])
-			if strings.HasPrefix(l, "|") {
-				c.inline(strings.Trim(strings.ReplaceAll(l, "|", " "), " "), k)
+			row := []rune(strings.TrimRight(c.lines[k], " \t"))
+			if len(row) <= ind || row[ind] != '|' {
+				continue
+			}
+			start := ind + 1
+			for _, b := range cols[1:] {
+				if b >= len(row) || (row[b] != '|' && b != len(row)-1) {
+					continue
+				}
+				if cell := strings.TrimSpace(string(row[start:b])); cell != "" {
+					c.inline(cell, k)
+				}
+				start = b + 1
 			}
 		}
 	}
