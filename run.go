@@ -632,6 +632,7 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 		attest.WithIDToken(r.idToken),
 		attest.WithLogf(r.a.Debugf),
 		attest.WithMask(r.a.AddMask),
+		attest.WithRetry(attest.Backoff{Retries: 3, Min: r.backoff(), Max: r.backoffPolicy().Max}),
 	}
 	if v := r.d.getenv("PYPI_PUBLISH_FULCIO_URL"); v != "" {
 		opts = append(opts, attest.WithFulcioURL(v))
@@ -659,7 +660,6 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 	for _, d := range dists {
 		subjects = append(subjects, attest.Subject{Path: d.Path, Filename: d.Filename, SHA256: d.Digests.SHA256, Companions: d.Attestations})
 	}
-	r.a.Noticef("Generating attestations for %d distributions.", len(dists))
 	prepared, err := attest.Prepare(ctx, signer, subjects, id, root)
 	if err != nil {
 		return attestError(err)
@@ -674,8 +674,18 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 			made++
 		}
 	}
+	if made > 0 {
+		r.a.Noticef("Generated attestations for %d distributions (AT-05).", made) // AT-05
+	}
 	if reused > 0 {
-		r.a.Noticef("Reused %d existing attestation files that match these distributions and this workflow.", reused)
+		var names []string
+		for _, p := range prepared {
+			if p.Reused {
+				names = append(names, p.Filename)
+			}
+		}
+		// AT-03
+		r.a.Noticef("Reused the existing attestation files of %s: they match these files and this workflow.", strings.Join(names, ", "))
 	}
 	r.rep.attest = fmt.Sprintf("generated for %d files, reused for %d", made, reused)
 	return nil
