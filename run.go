@@ -675,7 +675,7 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 		}
 	}
 	if made > 0 {
-		r.a.Noticef("Generated attestations for %d distributions (AT-05).", made) // AT-05
+		r.a.Noticef("Generated attestations for %d distributions.", made) // AT-05
 	}
 	if reused > 0 {
 		var names []string
