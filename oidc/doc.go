@@ -13,7 +13,8 @@
 //     answers {"success": true, "token": "pypi-…", "expires": <unix>} or
 //     422 {"message": "Token request failed", "errors": [{"code", "description"}]}.
 //  4. Optionally, POST /_/oidc/burn-token with {"token": "<minted token>"}
-//     revokes the minted token early (202 Accepted; best effort).
+//     revokes the minted token early (202 Accepted; best effort;
+//     pypi/warehouse#20197).
 //
 // The minted token lives 15 minutes. [Source] re-mints before it expires so
 // a long upload never runs into "403 Invalid API Token: token is expired".

@@ -645,11 +645,12 @@ func (e *Exchanger) codeHint(code, description string, pub Publisher) string {
 	return "See " + TroubleshootingURL
 }
 
-// Burn revokes a minted token early through POST /_/oidc/burn-token
-// (pypi/warehouse branch ww/oidc-burn, not yet on its main branch). It is
-// best effort: the index answers 202 whatever happens, and an index without
-// the endpoint answers 404. The returned error is for a debug line only and
-// must not fail the job. It never contains the token. No retries.
+// Burn revokes a minted token early through POST /_/oidc/burn-token with
+// {"token": "<token>"} (pypi/warehouse#20197, 2026; uv calls it after its
+// uploads too). It is best effort: PyPI answers 202 whatever happens, and an
+// index without the endpoint answers 404. The returned error is for a debug
+// line only and must not fail the job. It never contains the token nor the
+// response body (which could echo it). No retries.
 func (e *Exchanger) Burn(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
@@ -668,9 +669,9 @@ func (e *Exchanger) Burn(ctx context.Context, token string) error {
 		e.o.logf("Asked %s to revoke the minted token (%s)", e.host, resp.text)
 		return nil
 	case resp.status == http.StatusNotFound || resp.status == http.StatusMethodNotAllowed:
-		return fmt.Errorf("failed to burn token on %s: the index does not offer /_/oidc/burn-token (%s)", e.host, resp.text)
+		return fmt.Errorf("failed to burn token on %s: the index does not offer /_/oidc/burn-token (%s); the token will simply expire", e.host, resp.text)
 	}
-	return fmt.Errorf("failed to burn token on %s: %s%s", e.host, resp.text, colonIf(scrub(bodyExcerpt(resp.body))))
+	return fmt.Errorf("failed to burn token on %s: %s; the token will simply expire", e.host, resp.text)
 }
 
 // Source supplies upload credentials from minted tokens and re-mints them
