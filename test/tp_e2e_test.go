@@ -356,3 +356,31 @@ func TestTP_failures(t *testing.T) {
 		})
 	}
 }
+
+// TestTP_reusableWorkflow is TP-05: a publish from a reusable workflow
+// (workflow_ref ≠ job_workflow_ref) works when the publisher names the
+// called file, with one warning that shows both refs.
+func TestTP_reusableWorkflow(t *testing.T) {
+	t.Parallel()
+	called := "octo-org/octo-repo/.github/workflows/publish.yml@refs/tags/v1.0.0"
+	gh := oidctest.NewGitHub(t, oidctest.WithClaims(map[string]any{"job_workflow_ref": called}))
+	idx := oidctest.NewIndex(oidctest.WithPublishers(oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "publish.yml"}))
+	srv := tpIndex(t, idx, nil)
+	r := runAction(t, newWorkspace(t), tpEnv(gh, srv, "pypi"))
+	if r.Code != 0 {
+		t.Fatalf("exit code = %d, want 0", r.Code)
+	}
+	var found bool
+	for _, w := range annotations(r, "warning") {
+		if strings.Contains(w, tpWorkflowRef) && strings.Contains(w, called) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning naming both %q and %q in %q", tpWorkflowRef, called, annotations(r, "warning"))
+	}
+	if got := len(srv.Files()); got != 2 {
+		t.Errorf("index holds %d files, want 2", got)
+	}
+	checkTPSecrets(t, r, gh, idx)
+}
