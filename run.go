@@ -255,6 +255,13 @@ func (r *runner) run(ctx context.Context) error {
 			oidc.WithLogf(a.Debugf),
 			oidc.WithRetry(oidc.Backoff{Retries: 3, Initial: r.backoff(), Max: r.backoffPolicy().Max}),
 			oidc.WithProjects(projectNames(dists)...),
+			oidc.WithUserAgent(userAgent()),
+			// TP-05 is printed before the mint, so it is there when the mint fails.
+			oidc.WithWarnf(func(format string, args ...any) {
+				msg := fmt.Sprintf(format, args...)
+				a.WithFieldsMap(map[string]string{"title": "Reusable workflow (TP-05)"}).Warningf("%s", msg)
+				r.rep.addSection("Reusable workflow", msg+"\n\nSee https://docs.pypi.org/trusted-publishers/troubleshooting/#reusable-workflows-on-github")
+			}),
 		)
 		if err != nil {
 			return err
@@ -263,18 +270,20 @@ func (r *runner) run(ctx context.Context) error {
 		if err != nil {
 			return oidcError(err)
 		}
-		if warn, ok := oidc.ReusableWorkflow(token.Claims); ok {
-			a.WithFieldsMap(map[string]string{"title": "Reusable workflow"}).Warningf("%s", warn)
-			r.rep.addSection("Reusable workflow", warn)
-			if attestOn {
-				attestOn = false
-				r.rep.attest = "skipped: reusable workflow (PyPI would reject the attestations)"
-			}
+		if _, ok := oidc.ReusableWorkflow(token.Claims); ok && attestOn {
+			// PyPI would reject the attestations: the certificate names the
+			// caller workflow, the publisher the called one (§10.1).
+			attestOn = false
+			r.rep.attest = "skipped: reusable workflow (PyPI would reject the attestations)"
+			a.Noticef("Attestations are skipped: in a reusable workflow the signing certificate names the calling workflow, which PyPI's publisher check would reject.")
 		}
 		r.rep.trusted = true
-		creds = exchanger.Source(token)
+		src := exchanger.Source(token)
+		creds = src
 		defer func() {
-			if err := exchanger.Burn(context.WithoutCancel(ctx), token.Value); err != nil {
+			// Revoke every token minted in this run, best effort: it never
+			// changes the outcome (upstream issue #423).
+			if err := src.BurnAll(context.WithoutCancel(ctx)); err != nil {
 				a.Debugf("could not revoke the trusted-publishing token: %v", err)
 			}
 		}()
@@ -297,7 +306,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	client, err := publish.New(u.String(),
 		publish.WithHTTPClient(r.d.client),
-		publish.WithUserAgent("pypi-publish/"+Version()+" (+https://github.com/pypi-publish/pypi-publish)"),
+		publish.WithUserAgent(userAgent()),
 		publish.WithCredentials(creds),
 		publish.WithLogf(a.Debugf),
 		publish.WithRetry(r.backoffPolicy()),
@@ -314,7 +323,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	if simple != "" {
 		index, err = publish.NewIndex(simple, publish.WithHTTPClient(r.d.client), publish.WithRetry(r.backoffPolicy()),
-			publish.WithUserAgent("pypi-publish/"+Version()))
+			publish.WithUserAgent(userAgent()))
 		if err != nil {
 			return &userError{Title: "Invalid index URL", Msg: err.Error()}
 		}
@@ -363,6 +372,12 @@ func (r *runner) attestGate(mode string) (bool, string) {
 		return false, "only PyPI and TestPyPI accept PEP 740 attestations (set attestations: false to silence this notice)"
 	}
 	return true, ""
+}
+
+// userAgent names this action on every request; PyPI shows it as
+// "Uploaded via" (STYLE C7).
+func userAgent() string {
+	return "pypi-publish/" + Version() + " (+https://github.com/pypi-publish/pypi-publish)"
 }
 
 // authentication modes (action.md §5.2).
@@ -815,7 +830,7 @@ func findTitle(id string) string {
 func oidcError(err error) error {
 	var oe *oidc.Error
 	if errors.As(err, &oe) {
-		return &userError{ID: oe.ID, Title: "Trusted publishing failed", Msg: oe.Message, Hint: oe.Hint, Details: oe.Details, Err: err}
+		return &userError{ID: oe.ID, Title: "Trusted publishing failed (" + oe.ID + ")", Msg: oe.Message, Hint: oe.Hint, Details: oe.Details, Err: err}
 	}
 	return &userError{Title: "Trusted publishing failed", Msg: err.Error(), Err: err}
 }
@@ -824,7 +839,7 @@ func oidcError(err error) error {
 func attestError(err error) error {
 	var ae *attest.Error
 	if errors.As(err, &ae) {
-		return &userError{ID: ae.ID, Title: "Attestations failed", Msg: ae.Message, Hint: ae.Hint, Err: err}
+		return &userError{ID: ae.ID, Title: "Attestations failed (" + ae.ID + ")", Msg: ae.Message, Hint: ae.Hint, Err: err}
 	}
 	return &userError{Title: "Attestations failed", Msg: err.Error(), Err: err}
 }
