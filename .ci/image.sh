@@ -401,11 +401,43 @@ n=$(cat "$R/env2.stdout" "$R/env2.stderr" | grep -c '^::error' || true)
 [ "$n" = 1 ] || die "DS-01 run printed $n ::error:: lines, want 1"
 echo "OK: exit 1 with one ::error:: line"
 
+# ------------------------------------------------------------------ 5. start-up (reported, not asserted)
+# Time from process start to the first request at a loopback index, with the
+# repository's bench/startup launcher and bench/sink index: the bare binary
+# (20 runs) and the whole `podman run` (5 runs). One small wheel each time.
+STARTUP_BIN=n/a STARTUP_CTR=n/a
+if [ -d "$SRC/bench/startup" ] && [ -d "$SRC/bench/sink" ]; then
+  log "start-up: process start to first request (bench/startup, bench/sink)"
+  S="$WORK/startup"
+  rm -rf "$S" && mkdir -p "$S/ws/dist"
+  cp "$SRC"/demo/*.whl "$S/ws/dist/"
+  (cd "$SRC" && go build -o "$B/sink" ./bench/sink && go build -o "$B/startup" ./bench/startup) || die "build bench/sink, bench/startup"
+  "$B/sink" -addr 127.0.0.1:0 -port-file "$S/port" >"$S/sink.log" 2>&1 &
+  SINK_PID=$!
+  trap 'kill "$INDEX_PID" "$SINK_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -s "$S/port" ] && break; sleep 0.1; done
+  [ -s "$S/port" ] || die "bench/sink did not start: $(cat "$S/sink.log")"
+  SINK="http://127.0.0.1:$(cat "$S/port")"
+  : >"$S/ws/out"; : >"$S/ws/sum"
+  STARTUP_BIN=$(cd "$S/ws" && env -i PATH=/usr/bin:/bin HOME="$S" GITHUB_WORKSPACE="$S/ws" \
+    "INPUT_REPOSITORY-URL=$SINK/legacy/" INPUT_PASSWORD=pypi-startup-bench INPUT_PACKAGES-DIR=dist \
+    GITHUB_OUTPUT="$S/ws/out" GITHUB_STEP_SUMMARY="$S/ws/sum" \
+    "$B/startup" -sink "$SINK" -n 20 -- "$B/host1" 2>"$S/bin.log" | tail -1) || die "start-up (binary): $(tail -3 "$S/bin.log")"
+  STARTUP_CTR=$("$B/startup" -sink "$SINK" -n 5 -- podman run --rm --network host --workdir /github/workspace \
+    -v "$S/ws:/github/workspace" -e "INPUT_REPOSITORY-URL=$SINK/legacy/" -e INPUT_PASSWORD=pypi-startup-bench \
+    -e INPUT_PACKAGES-DIR=dist -e GITHUB_OUTPUT=/github/workspace/out -e GITHUB_STEP_SUMMARY=/github/workspace/sum \
+    "$IMG" 2>"$S/ctr.log" | tail -1) || die "start-up (container): $(tail -3 "$S/ctr.log")"
+  echo "binary:    $STARTUP_BIN"
+  echo "container: $STARTUP_CTR"
+  kill "$SINK_PID" 2>/dev/null || true
+fi
+
 # ------------------------------------------------------------------ summary
 log "summary"
 for k in builder go_build_1 go_build_2 image_build_1 image_build_2 run_publish; do
   [ -n "${T[$k]:-}" ] && printf '  %-16s %6ss\n' "$k" "${T[$k]}"
 done
 printf '  %-16s %s bytes\n' "image size" "$SIZE"
-printf '  %-16s %s\n' "binary sha256" "$I1" "version" "$VERSION" "total" "$(dt "$T0")s"
+printf '  %-16s %s\n' "binary sha256" "$I1" "version" "$VERSION" \
+  "start (binary)" "$STARTUP_BIN" "start (podman)" "$STARTUP_CTR" "total" "$(dt "$T0")s"
 echo "image: ALL OK"
