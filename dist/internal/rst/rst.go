@@ -96,6 +96,7 @@ type checker struct {
 	items                   map[[2]int]bool
 	roles                   map[string]bool // defined with the role directive
 	quotedEnd               int             // line after a quoted literal block
+	last                    string          // "", "section", "body" or "transition"
 }
 
 func (c *checker) add(line int, lvl Level, format string, args ...any) {
@@ -201,6 +202,7 @@ func (c *checker) run(text string) {
 	flush := func() {
 		if len(para) > 0 {
 			c.inline(strings.Join(para, "\n"), paraStart)
+			c.last = "body"
 		}
 		para = nil
 	}
@@ -225,7 +227,26 @@ func (c *checker) run(text string) {
 		// Transitions and stray adornment lines.
 		if ind == 0 && isAdornment(body) && len(body) >= 4 && (i == 0 || blank(lines[i-1])) && (i+1 >= len(lines) || blank(lines[i+1])) {
 			flush()
+			switch c.last {
+			case "", "section":
+				c.add(i, Error, "Document or section may not begin with a transition.")
+			case "transition":
+				c.add(i, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+			}
+			c.last = "transition"
 			continue
+		}
+		// A section title inside an indented block (list item, quote).
+		if ind > 0 && !isAdornment(body) && i+1 < len(lines) && (i == 0 || blank(lines[i-1])) && len(para) == 0 {
+			under := strings.TrimRight(lines[i+1], " \t")
+			if indentOf(under) == ind && isAdornment(strings.TrimLeft(under, " \t")) {
+				u := strings.TrimLeft(under, " \t")
+				if len(u) >= 4 || width(body) <= len(u) {
+					c.add(i, Severe, "Unexpected section title.")
+					i++
+					continue
+				}
+			}
 		}
 		// Grid tables.
 		if gridTopRE.MatchString(body) {
@@ -264,6 +285,7 @@ func (c *checker) run(text string) {
 		// Doctest blocks are literal text up to the next blank line.
 		if marker == "" && len(para) == 0 && strings.HasPrefix(body, ">>>") {
 			c.content = true
+			c.last = "body"
 			for i+1 < len(lines) && !blank(lines[i+1]) {
 				i++
 			}
@@ -307,6 +329,9 @@ func (c *checker) run(text string) {
 		}
 	}
 	flush()
+	if c.last == "transition" {
+		c.add(len(lines)-1, Error, "Document may not end with a transition.")
+	}
 	c.resolve()
 	if !c.content {
 		c.add(0, Severe, "No content rendered from RST source.")
@@ -411,6 +436,7 @@ func (c *checker) literalAfter(i int, body string, ind int) bool {
 		l := c.lines[j]
 		if indentOf(l) > ind {
 			c.content = true
+			c.last = "body"
 			return true
 		}
 		t := strings.TrimLeft(l, " \t")
@@ -504,6 +530,7 @@ func (c *checker) title(i int) (int, bool) {
 }
 
 func (c *checker) section(line int, style, text string) {
+	c.last = "section"
 	c.implicit[normName(text)] = true
 	c.content = true
 	for k, s := range c.styles {
@@ -529,6 +556,7 @@ func (c *checker) section(line int, style, text string) {
 // after it.
 func (c *checker) gridTable(i, ind int) int {
 	c.content = true
+	c.last = "body"
 	top := strings.TrimRight(c.lines[i], " \t")
 	w := len([]rune(top))
 	j := i
@@ -585,6 +613,7 @@ func (c *checker) gridTable(i, ind int) int {
 
 func (c *checker) simpleTable(i, ind int) int {
 	c.content = true
+	c.last = "body"
 	j := i
 	borders := 0
 	for ; j < len(c.lines); j++ {
@@ -674,8 +703,112 @@ func (c *checker) target(i int, name, uri string) {
 	c.targets[name] = uri
 }
 
+// directiveSpec says what a directive accepts: up to maxArgs
+// whitespace-separated arguments (the argument of image and figure is one
+// URI that may wrap), options (nil: not checked), and whether content is
+// required or forbidden. For admonitions the text after "::" is content.
+type directiveSpec struct {
+	maxArgs     int
+	argRequired bool
+	argWraps    bool
+	textContent bool
+	needContent bool
+	noContent   bool
+	options     []string
+}
+
+var (
+	imageOptions   = []string{"alt", "height", "width", "scale", "align", "target", "class", "name", "loading"}
+	codeOptions    = []string{"class", "name", "number-lines"}
+	directiveSpecs = map[string]directiveSpec{
+		"code":       {maxArgs: 1, needContent: true, options: codeOptions},
+		"code-block": {maxArgs: 1, needContent: true, options: codeOptions},
+		"sourcecode": {maxArgs: 1, needContent: true, options: codeOptions},
+		"image":      {maxArgs: 1, argRequired: true, argWraps: true, noContent: true, options: imageOptions},
+		"figure":     {maxArgs: 1, argRequired: true, argWraps: true, options: append([]string{"figwidth", "figclass"}, imageOptions...)},
+	}
+)
+
+func init() {
+	for _, a := range strings.Fields("attention caution danger error hint important note tip warning") {
+		directiveSpecs[a] = directiveSpec{textContent: true, needContent: true, options: []string{"class", "name"}}
+	}
+}
+
+// directiveBlock checks a directive's arguments, options and content
+// against directiveSpecs and reports whether it found a problem.
+func (c *checker) directiveBlock(i int, name string, end int) bool {
+	spec, ok := directiveSpecs[name]
+	if !ok {
+		return false
+	}
+	arg := strings.TrimSpace(strings.SplitN(strings.TrimLeft(c.lines[i], " \t"), "::", 2)[1])
+	hasContent := spec.textContent && arg != ""
+	k := i + 1
+	// Lines right after the directive line continue the argument (or, for
+	// admonitions, the content) until an option line or a blank line.
+	for ; k < end && !blank(c.lines[k]); k++ {
+		t := strings.TrimSpace(c.lines[k])
+		if fieldRE.MatchString(t) {
+			break
+		}
+		switch {
+		case spec.textContent:
+			hasContent = true
+		case spec.argWraps:
+			arg += t
+		default:
+			arg += " " + t
+		}
+	}
+	if n := len(strings.Fields(arg)); !spec.textContent && !spec.argWraps && n > spec.maxArgs {
+		c.add(i, Error, "Error in %q directive: maximum %d argument(s) allowed, %d supplied.", name, spec.maxArgs, n)
+		return true
+	}
+	if spec.argRequired && arg == "" {
+		c.add(i, Error, "Error in %q directive: 1 argument(s) required, 0 supplied.", name)
+		return true
+	}
+	for ; k < end && !blank(c.lines[k]); k++ {
+		m := fieldRE.FindStringSubmatch(strings.TrimSpace(c.lines[k]))
+		if m == nil {
+			if indentOf(c.lines[k]) > indentOf(c.lines[i])+1 && k > i+1 && indentOf(c.lines[k]) > indentOf(c.lines[k-1]) {
+				continue // an option value on several lines
+			}
+			c.add(i, Error, "Error in %q directive: invalid option block.", name)
+			return true
+		}
+		if spec.options != nil && !containsString(spec.options, strings.ToLower(m[1])) {
+			c.add(i, Error, "Error in %q directive: unknown option: %q.", name, m[1])
+			return true
+		}
+	}
+	for ; k < end && !hasContent; k++ {
+		hasContent = !blank(c.lines[k])
+	}
+	switch {
+	case spec.needContent && !hasContent:
+		c.add(i, Error, "Content block expected for the %q directive; none found.", name)
+		return true
+	case spec.noContent && hasContent:
+		c.add(i, Error, "Error in %q directive: no content permitted.", name)
+		return true
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *checker) directive(i int, name string, end, ind int) {
 	c.content = true
+	c.last = "body"
 	switch {
 	case name == "raw":
 		c.add(i, Warning, "\"raw\" directive disabled.")
@@ -685,6 +818,9 @@ func (c *checker) directive(i int, name string, end, ind int) {
 		return
 	case !knownDirectives[name]:
 		c.add(i, Error, "Unknown directive type %q.", name)
+		return
+	}
+	if c.directiveBlock(i, name, end) {
 		return
 	}
 	if literalDirectives[name] {
@@ -700,12 +836,6 @@ func (c *checker) directive(i int, name string, end, ind int) {
 			c.roles[strings.ToLower(arg)] = true
 		}
 		return
-	}
-	switch name {
-	case "image", "figure":
-		if strings.TrimSpace(strings.SplitN(strings.TrimLeft(c.lines[i], " \t"), "::", 2)[1]) == "" && (i+1 >= end || blank(c.lines[i+1])) {
-			c.add(i, Error, "Error in %q directive: 1 argument(s) required, 0 supplied.", name)
-		}
 	}
 	// Parse the content (after options) as body text.
 	k := i + 1
