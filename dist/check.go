@@ -31,9 +31,10 @@ const coreMetadataURL = "https://packaging.python.org/specifications/core-metada
 // Rules follow what PyPI does on upload (pypi-protocol.md §8, §10-§12;
 // action.md §9, VA-01..VA-10, DS-08). Rules that are PyPI policy rather
 // than format validity (platform tags, local versions, classifiers, PEP
-// 625 names, .zip sdists, sizes, direct references, name normalization)
-// are errors for TargetPyPI and warnings for TargetOther. A zero Target
-// counts as TargetPyPI.
+// 625 names, .zip sdists, sizes, direct references, wheel name
+// normalization, fields newer than the declared Metadata-Version, README
+// rendering, one sdist per release) are errors for TargetPyPI and warnings
+// for TargetOther. A zero Target counts as TargetPyPI.
 func Check(dists []*Distribution, target Target) []Problem {
 	if target != TargetOther {
 		target = TargetPyPI

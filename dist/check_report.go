@@ -55,7 +55,8 @@ func (c *preflight) checkDescription() {
 	if !hasCT {
 		fix += ", or set Description-Content-Type to text/markdown if the README is Markdown"
 	}
-	c.add(SeverityError, "VA-01", "description-render", "Description", msg, fix)
+	// Only PyPI refuses descriptions that do not render.
+	c.add(c.policy(), "VA-01", "description-render", "Description", msg, fix)
 }
 
 // FormatProblems renders problems as a plain-text table for the log: one

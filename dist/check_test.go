@@ -282,6 +282,8 @@ func TestCheckRules(t *testing.T) {
 			want: []finding{{okWheel, "VA-09", "description-content-type-missing", N}, {okWheel, "VA-01", "description-render", E}}},
 		{name: "va01_rst_fails_declared", dists: []*Distribution{wheel(okWheel, with(baseMeta("BODY", "**bold\n"), "Description-Content-Type", "text/x-rst"))},
 			want: []finding{{okWheel, "VA-01", "description-render", E}}},
+		{name: "va01_rst_fails_other_index", target: TargetOther, dists: []*Distribution{wheel(okWheel, with(baseMeta("BODY", "**bold\n"), "Description-Content-Type", "text/x-rst"))},
+			want: []finding{{okWheel, "VA-01", "description-render", W}}},
 		{name: "markdown_never_fails", dists: []*Distribution{wheel(okWheel, baseMeta("BODY", "**bold\n.. toctree::\n"))}},
 		// DS-08
 		{name: "ds08_two_sdists", dists: []*Distribution{sdist(okSdist, baseMeta()), sdist("demo_pkg-1.0.zip", baseMeta())},
