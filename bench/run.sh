@@ -169,6 +169,7 @@ print(s["uploads"] + s["raw"], s["rejected"], s["content_bytes"] + s["body_bytes
 }
 
 RAW=$OUT/raw.tsv
+rm -f "$OUT"/failed-*.log
 printf 'scenario\tparam\ttool\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\trc\tgnu_time\tuploads\trejected\tbytes\tspan_s\tmax_in_flight\n' >"$RAW"
 # measure SCENARIO PARAM TOOL RUN SINK_URL CMD... : one run under GNU time (through
 # bench/measure, which adds ns wall and µs CPU resolution), one row of raw.tsv
@@ -182,7 +183,7 @@ measure() {
   rc=$(cut -f5 "$tf")
   s=$(sink_fields "$url")
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$param" "$tool" "$run" "$t" "${s// /$'\t'}" >>"$RAW"
-  if (( rc != 0 )); then
+  if (( rc != 0 )) && [[ ! -e $OUT/failed-$scenario-$tool-$param.log ]]; then
     cp "$WORK/last.log" "$OUT/failed-$scenario-$tool-$param.log"
     log "warning: $tool ($scenario $param) exited $rc; log kept in $OUT/failed-$scenario-$tool-$param.log"
   fi
@@ -241,6 +242,11 @@ for run in $(seq "$RUNS"); do
     # memory and refuses files this big ("out of memory"), so stream it with -T
     measure big "$s" curl "$run" "$URL_FAST" curl -fsS -o /dev/null -X POST \
       -H 'Content-Type: application/octet-stream' -T "$f" "$URL_FAST/legacy/"
+    # the same multipart form through the sink's parser, from a client with no start-up cost
+    measure big "$s" curl-form "$run" "$URL_FAST" curl -fsS -o /dev/null -u __token__:pypi-bench-token \
+      -F name=big-wheel -F version=1.0 -F filetype=bdist_wheel -F sha256_digest=unchecked \
+      -F :action=file_upload -F protocol_version=1 \
+      -F "content=@$f;filename=${f##*/};type=application/octet-stream" "$URL_FAST/legacy/"
     measure big "$s" sha256sum "$run" "$URL_FAST" sha256sum "$f"
   done
 done
