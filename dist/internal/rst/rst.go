@@ -274,7 +274,7 @@ func (c *checker) run(text string) {
 		marker := ""
 		if m := bulletRE.FindString(body); m != "" {
 			marker = m
-		} else if m := enumRE.FindString(body); m != "" && (len(para) == 0 || len(m) < len(body)) {
+		} else if m := enumRE.FindString(body); m != "" && (len(para) == 0 || len(m) < len(body)) && c.enumItemOK(i, ind) {
 			marker = m
 		} else if m := fieldRE.FindString(body); m != "" {
 			marker = m
@@ -336,6 +336,30 @@ func (c *checker) run(text string) {
 	if !c.content {
 		c.add(0, Severe, "No content rendered from RST source.")
 	}
+}
+
+// enumItemOK applies docutils' guard against reading "A. Smith wrote"
+// as a list: the line after an enumerated item must be blank, indented,
+// or the next item.
+func (c *checker) enumItemOK(i, ind int) bool {
+	if i+1 >= len(c.lines) || blank(c.lines[i+1]) {
+		return true
+	}
+	// The guard applies to a list's first item only.
+	for j := i - 1; j >= 0; j-- {
+		if blank(c.lines[j]) || indentOf(c.lines[j]) > ind {
+			continue
+		}
+		if indentOf(c.lines[j]) == ind && enumRE.MatchString(strings.TrimLeft(c.lines[j], " \t")) {
+			return true
+		}
+		break
+	}
+	next := c.lines[i+1]
+	if indentOf(next) > ind {
+		return true
+	}
+	return indentOf(next) == ind && enumRE.MatchString(strings.TrimLeft(next, " \t"))
 }
 
 // itemStart reports whether a list marker at line i starts a list item:
