@@ -135,11 +135,15 @@ func (c *checker) inline(s string, line int) {
 				c.add(lineAt(i), Warning, "Inline substitution_reference start-string without end-string.")
 				return
 			}
-			c.subRefs = append(c.subRefs, ref{normName(s[i+1 : end]), lineAt(i)})
+			name := normName(s[i+1 : end])
+			c.subRefs = append(c.subRefs, ref{name, lineAt(i)})
 			i = end
 			if strings.HasPrefix(s[i+1:], "__") {
+				c.anonRefs++
+				c.anonLine = lineAt(i)
 				i += 2
 			} else if strings.HasPrefix(s[i+1:], "_") {
+				c.refs = append(c.refs, ref{name, lineAt(i)})
 				i++
 			}
 		case ch == '_' && strings.HasPrefix(s[i:], "_`") && startOK(s, i, 2):
@@ -285,7 +289,7 @@ func (c *checker) role(name string, line int) {
 func (c *checker) phraseRef(content string, anon bool, line int) {
 	if m := embeddedRE.FindStringSubmatch(content); m != nil {
 		text, target := strings.TrimSpace(m[1]), strings.Join(strings.Fields(m[2]), "")
-		if strings.HasSuffix(target, "_") && !strings.HasSuffix(target, `\_`) {
+		if strings.HasSuffix(target, "_") && !strings.HasSuffix(target, `\_`) && !strings.Contains(target, "://") {
 			c.refs = append(c.refs, ref{normName(strings.TrimSuffix(target, "_")), line})
 			return
 		}

@@ -159,6 +159,7 @@ var (
 	anonTgtRE   = regexp.MustCompile(`^(\.\.\s+__:|__\s)`)
 	footnoteRE  = regexp.MustCompile(`^\.\.\s+\[([^\]]+)\](\s|$)`)
 	gridTopRE   = regexp.MustCompile(`^\+(-+\+)+\s*$`)
+	optionRE    = regexp.MustCompile(`^(?:--?[a-zA-Z0-9][-a-zA-Z0-9_]*(?:[ =](?:<[^>]*>|[a-zA-Z][-a-zA-Z0-9_]*))?(?:, )?)+(?:  +|$)`)
 	simpleTblRE = regexp.MustCompile(`^=+( +=+)+\s*$`)
 )
 
@@ -278,6 +279,20 @@ func (c *checker) run(text string) {
 			marker = m
 		} else if m := fieldRE.FindString(body); m != "" {
 			marker = m
+		} else if m := optionRE.FindString(body); m != "" && len(para) == 0 {
+			// An option list item: its description may continue on
+			// indented lines.
+			flush()
+			c.content = true
+			c.last = "body"
+			paraStart = i
+			para = append(para, strings.TrimSpace(body[len(m):]))
+			for i+1 < len(lines) && !blank(lines[i+1]) && indentOf(lines[i+1]) > ind {
+				i++
+				para = append(para, strings.TrimSpace(lines[i]))
+			}
+			flush()
+			continue
 		}
 		if marker != "" && !c.itemStart(i, ind) {
 			marker = ""
@@ -423,7 +438,7 @@ func (c *checker) checkListEnd(i, ind, markerLen int) {
 		}
 		b := strings.TrimLeft(l, " \t")
 		isItem := bulletRE.MatchString(b) || enumRE.MatchString(b) || fieldRE.MatchString(b)
-		if li == ind && isItem {
+		if li == ind && isItem && sameListKind(strings.TrimLeft(c.lines[i], " \t"), b) {
 			return
 		}
 		if li < ind && isItem && c.itemStart(j, li) {
@@ -441,6 +456,19 @@ func (c *checker) checkListEnd(i, ind, markerLen int) {
 		}
 		return
 	}
+}
+
+// sameListKind reports whether item lines a and b belong to one list:
+// the same bullet character, or both enumerated, or both fields.
+func sameListKind(a, b string) bool {
+	ma, mb := bulletRE.FindStringSubmatch(a), bulletRE.FindStringSubmatch(b)
+	switch {
+	case ma != nil || mb != nil:
+		return ma != nil && mb != nil && ma[1] == mb[1]
+	case fieldRE.MatchString(a) || fieldRE.MatchString(b):
+		return fieldRE.MatchString(a) && fieldRE.MatchString(b)
+	}
+	return true
 }
 
 // literalAfter handles a paragraph line ending in "::": the next non-blank
