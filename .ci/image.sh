@@ -43,7 +43,7 @@ PY=/usr/bin/python3 # Debian's, never a pyenv shim
 
 # The whole check is time-bounded: re-run this script under timeout(1).
 if [ -z "${IMAGE_SH_BOUNDED:-}" ]; then
-  IMAGE_SH_BOUNDED=1 exec timeout --kill-after=30 "$TIMEOUT" "$0" "$@"
+  IMAGE_SH_BOUNDED=1 exec timeout --kill-after=30 "$TIMEOUT" bash "${BASH_SOURCE[0]}" "$@"
 fi
 
 log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%T)"; }
