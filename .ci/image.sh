@@ -294,7 +294,8 @@ echo "index: $INDEX_URL"
 
 # runenv FILE NAME=VALUE...: the runner's environment for the container, with
 # every input action.yml declares (its default when not given), as INPUT_<NAME>
-# with the name upper-cased and hyphens kept.
+# with the name upper-cased and hyphens kept. FILE holds NUL-separated pairs,
+# so values may span lines (packages-dir does).
 runenv() {
   local out=$1
   shift
@@ -302,24 +303,31 @@ runenv() {
 import sys, yaml
 spec = yaml.safe_load(open(sys.argv[1]))
 given = dict(a.split("=", 1) for a in sys.argv[2:])
+pairs = []
 for name, inp in (spec.get("inputs") or {}).items():
     key = "INPUT_" + name.replace(" ", "_").upper()
     val = given.pop(key, None)
     if val is None:
         d = (inp or {}).get("default")
         val = "" if d is None else str(d).lower() if isinstance(d, bool) else str(d)
-    print(f"{key}={val}")
-for k, v in given.items():
-    print(f"{k}={v}")
+    pairs.append(f"{key}={val}")
+pairs += [f"{k}={v}" for k, v in given.items()]
+sys.stdout.write("".join(p + "\0" for p in pairs))
 EOF
 }
 FC=/github/file_commands
-container() { # container ENVFILE: run the image like the runner; prints the exit status
-  local rc=0
-  podman run --rm --name "pypi-publish-ci-$$" --label pypi-publish-ci --workdir /github/workspace --network host \
+# container ENVFILE: run the image the way the runner does: the values are in
+# podman's own environment and each variable is passed by name (-e NAME), which
+# keeps hyphens and newlines intact. Prints the exit status.
+container() {
+  local rc=0 pairs names=() p
+  mapfile -d '' pairs <"$1"
+  for p in "${pairs[@]}"; do names+=(-e "${p%%=*}"); done
+  env "${pairs[@]}" podman run --rm --name "pypi-publish-ci-$$" --label pypi-publish-ci \
+    --workdir /github/workspace --network host \
     -v "$R/home:/github/home" -v "$R/workflow:/github/workflow" \
     -v "$R/file_commands:/github/file_commands" -v "$R/workspace:/github/workspace" \
-    --env-file "$1" "$IMG" >"$1.stdout" 2>"$1.stderr" || rc=$?
+    "${names[@]}" "$IMG" >"$1.stdout" 2>"$1.stderr" || rc=$?
   echo "$rc"
 }
 common=(GITHUB_ACTIONS=true CI=true HOME=/github/home GITHUB_WORKSPACE=/github/workspace
