@@ -226,11 +226,33 @@ func (c *preflight) checkFieldVersions() {
 		}
 		seen[key] = true
 		if indexOf(knownMetadataVersions, f.added) > c.metaVerIdx {
+			if DroppedFromUpload(key) {
+				// The uploader leaves these out of the form for older
+				// metadata (publish.Fields), so PyPI never sees them and
+				// accepts the file; the user should still know.
+				c.add(SeverityWarning, "VA-01", "field-too-new", h.Name,
+					fmt.Sprintf("%s introduced in metadata version %s, not %s.", f.email, f.added, c.metaVer),
+					fmt.Sprintf("the field is left out of the upload, so PyPI accepts the file but will not show it; build with Metadata-Version %s or newer (a newer build backend) to publish it; see %s", f.added, coreMetadataURL))
+				continue
+			}
 			c.add(c.policy(), "VA-01", "field-too-new", h.Name,
 				fmt.Sprintf("%s introduced in metadata version %s, not %s.", f.email, f.added, c.metaVer),
 				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend), or drop the field; see %s", f.added, coreMetadataURL))
 		}
 	}
+}
+
+// DroppedFromUpload reports whether the uploader leaves the header (lower
+// case, e.g. "license-expression") out of the upload form when the
+// declared Metadata-Version predates it. Warehouse would refuse the whole
+// file otherwise ("license-expression introduced in metadata version 2.4,
+// not 2.1."), and hatchling 1.12 writes License-Expression under 2.1.
+func DroppedFromUpload(header string) bool {
+	switch header {
+	case "license-expression", "license-file", "dynamic", "import-name", "import-namespace":
+		return true
+	}
+	return false
 }
 
 func indexOf(list []string, s string) int {

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,6 +98,23 @@ func TestMetadataVersionBelow(t *testing.T) {
 	for _, tc := range cases {
 		if got := metadataVersionBelow(tc.v, 2, 4); got != tc.want {
 			t.Errorf("metadataVersionBelow(%q, 2, 4) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestIntroducedIn_matchesPreflight keeps the fields the form leaves out in
+// step with the preflight, which only warns about them.
+func TestIntroducedIn_matchesPreflight(t *testing.T) {
+	t.Parallel()
+	for field := range introducedIn {
+		header := strings.ReplaceAll(field, "_", "-")
+		if !dist.DroppedFromUpload(header) {
+			t.Errorf("dist.DroppedFromUpload(%q) = false, but Fields drops %s", header, field)
+		}
+	}
+	for _, h := range []string{"license-expression", "license-file", "dynamic", "import-name", "import-namespace"} {
+		if _, ok := introducedIn[strings.ReplaceAll(h, "-", "_")]; !ok {
+			t.Errorf("dist.DroppedFromUpload(%q) = true, but Fields keeps it", h)
 		}
 	}
 }
