@@ -10,7 +10,7 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 # tools the image check needs.
 apt_pkgs=(
   make git coreutils file binutils curl
-  twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid
+  twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap
