@@ -127,6 +127,9 @@ func (c *Client) upload(ctx context.Context, d *dist.Distribution, o UploadOptio
 		return nil, errors.New("failed to upload: no distribution")
 	}
 	b, err := newBody(Fields(d, o), d.Filename, d.Path, d.Size, newBoundary())
+	if b != nil {
+		b.sha256 = d.Digests.SHA256
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, err)
 	}
@@ -261,7 +264,7 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 			err = fmt.Errorf("%w (%v)", errIdle, c.o.idleTimeout)
 		}
 		var le *permanentError
-		if (errors.Is(err, errSizeChanged) || isCertificateError(err)) && !errors.As(err, &le) {
+		if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged) || isCertificateError(err)) && !errors.As(err, &le) {
 			err = &permanentError{err}
 		}
 		return 0, "", done.Load(), err

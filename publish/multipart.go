@@ -3,9 +3,11 @@ package publish
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -22,6 +24,11 @@ type body struct {
 	suffix   []byte
 	path     string
 	size     int64
+	// sha256 is the file's expected digest (lower-case hex); when set, the
+	// reader hashes what it streams and fails at the end of the file if the
+	// bytes differ, so a file rewritten in place during the upload is caught
+	// before the closing boundary is sent and the server stores nothing.
+	sha256 string
 }
 
 // newBody renders the multipart framing for fields and a file part named
@@ -58,8 +65,12 @@ func (b *body) open() (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to open distribution: %w", err)
 	}
+	er := &exactReader{r: f, n: b.size}
+	if b.sha256 != "" {
+		er.h, er.want = sha256.New(), b.sha256
+	}
 	return &bodyReader{
-		r:     io.MultiReader(bytes.NewReader(b.prefix), &exactReader{r: f, n: b.size}, bytes.NewReader(b.suffix)),
+		r:     io.MultiReader(bytes.NewReader(b.prefix), er, bytes.NewReader(b.suffix)),
 		close: f.Close,
 	}, nil
 }
@@ -75,10 +86,17 @@ func (r *bodyReader) Close() error               { return r.close() }
 // errSizeChanged reports a distribution that changed on disk during upload.
 var errSizeChanged = errors.New("the file's size changed since it was read")
 
-// exactReader yields exactly n bytes of r, or fails.
+// errContentChanged reports a distribution whose bytes changed on disk
+// after they were hashed (same size, other content).
+var errContentChanged = errors.New("the file's content changed since it was hashed (its SHA-256 no longer matches)")
+
+// exactReader yields exactly n bytes of r, or fails. With h set it also
+// checks that the bytes hash to want.
 type exactReader struct {
-	r io.Reader
-	n int64
+	r    io.Reader
+	n    int64
+	h    hash.Hash
+	want string
 }
 
 func (e *exactReader) Read(p []byte) (int, error) {
@@ -88,6 +106,9 @@ func (e *exactReader) Read(p []byte) (int, error) {
 		if k, _ := e.r.Read(one[:]); k > 0 {
 			return 0, errSizeChanged
 		}
+		if e.h != nil && hex.EncodeToString(e.h.Sum(nil)) != e.want {
+			return 0, errContentChanged
+		}
 		return 0, io.EOF
 	}
 	if int64(len(p)) > e.n {
@@ -95,6 +116,9 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	}
 	k, err := e.r.Read(p)
 	e.n -= int64(k)
+	if e.h != nil {
+		e.h.Write(p[:k])
+	}
 	if err == io.EOF {
 		if e.n > 0 {
 			return k, errSizeChanged

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -10,8 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden (go test ./publish -run TestMultipart -update)")
@@ -176,5 +180,33 @@ func BenchmarkMultipart(b *testing.B) {
 			b.Fatal(err)
 		}
 		rc.Close()
+	}
+}
+
+// TestUpload_contentChangedInPlace: a file rewritten with other bytes of
+// the same size after it was hashed is caught while streaming, before the
+// closing boundary, so the index stores nothing and the upload is not
+// retried (issue 5, bad input).
+func TestUpload_contentChangedInPlace(t *testing.T) {
+	t.Parallel()
+	srv := publishtest.New()
+	defer srv.Close()
+	d := projectDist(t, "demo_pkg-1.0.tar.gz", "1.0", "0123456789")
+	if err := os.WriteFile(d.Path, []byte("9876543210"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(srv.UploadURL(), WithCredentials(Static{User: "__token__", Password: "pypi-test"}), WithRetry(Backoff{Attempts: 3, Min: time.Millisecond, Max: time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Upload(context.Background(), d, UploadOptions{})
+	if !errors.Is(err, errContentChanged) {
+		t.Fatalf("Upload() = %v, want errContentChanged", err)
+	}
+	if n := len(srv.Files()); n != 0 {
+		t.Errorf("index holds %d files, want 0", n)
+	}
+	if n := len(srv.Uploads()); n > 1 {
+		t.Errorf("index saw %d attempts, want at most 1 (no retry)", n)
 	}
 }
