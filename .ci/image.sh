@@ -5,30 +5,40 @@
 #   .ci/image.sh            # from anywhere; builds the repository this script is in
 #
 # What it asserts (each failure exits non-zero with "image: FAIL: ..."):
-#   1. reproducible binary: two `go build` runs (different paths, fresh build
-#      cache) and two image builds (one with --no-cache) give one sha256;
+#   1. reproducible binary: two `go build` runs (a snapshot of the tree and a
+#      copy of it elsewhere, with separate build caches) and two image builds
+#      (the second with --no-cache) give one sha256, and the image's binary is
+#      the host build's binary when both use the same Go release;
 #   2. the image: at most 10 MB, exactly two files (/pypi-publish and
 #      /etc/ssl/certs/ca-certificates.crt), no User (root), no WorkingDir,
 #      ENTRYPOINT ["/pypi-publish"], a static binary (no PT_INTERP, no dynamic
 #      section);
-#   3. a full publish from the container: hyphenated INPUT_* variables with the
-#      defaults action.yml declares, /github/workspace as workdir, the runner's
-#      /github/* mounts, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY under
-#      /github/file_commands, host network to a fake index on loopback; exit 0,
-#      outputs, summary, and what the index received; then a failing run
-#      (DS-01: no such packages-dir) must exit 1 with one ::error:: line.
+#   3. a full publish from the container: every input action.yml declares, as
+#      a hyphenated INPUT_* variable passed by name like the runner does,
+#      /github/workspace as workdir, the runner's /github/* mounts,
+#      GITHUB_OUTPUT and GITHUB_STEP_SUMMARY under /github/file_commands, host
+#      network to the fake index (`pypi-publish demo --serve`) on loopback:
+#      exit 0, outputs, summary, what the index holds (its simple API), no
+#      GITHUB_ENV/GITHUB_PATH writes, the token only in ::add-mask::; then a
+#      failing run (DS-01: no such packages-dir): exit 1, one ::error:: line.
+# It also reports (does not assert) the start-up time, process start to first
+# request, of the binary and of `podman run`, with bench/startup and bench/sink.
 # It ends with "image: ALL OK".
 #
 # No Docker engine and no Docker Hub are needed: the builder image is a local
 # stand-in for golang:<go>-bookworm (debootstrap + this machine's Go toolchain),
 # passed as --build-arg GO_IMAGE=... . The real Dockerfile keeps the official
 # image pinned by digest. Knobs (environment):
-#   IMAGE_WORK=/var/tmp/pypi-publish-image  work dir (cache: rootfs, storage)
-#   IMAGE_FRESH=1        wipe IMAGE_WORK first (cold run)
-#   IMAGE_TIMEOUT=900    seconds for the whole check
-#   MIRROR=http://deb.debian.org/debian  SUITE=bookworm
-# Needs root (apt, containers). Installs what is missing: podman buildah
-# skopeo debootstrap runc psmisc file binutils python3 python3-yaml.
+#   IMAGE_WORK=/var/tmp/pypi-publish-image  work dir (caches: rootfs, storage, go build cache #2)
+#   IMAGE_FRESH=1         wipe IMAGE_WORK first (cold run)
+#   IMAGE_TIMEOUT=900     seconds for the whole check
+#   IMAGE_GO_IMAGE=dockerfile  build with the Dockerfile's own golang image
+#                         (where Docker Hub is reachable, e.g. on GitHub)
+#   MIRROR=http://deb.debian.org/debian  SUITE=bookworm  (for debootstrap)
+# Needs root (apt, containers) and Go on PATH. Installs what is missing with
+# apt: podman buildah skopeo runc debootstrap file binutils python3
+# python3-yaml python3-pip-whl python3-setuptools-whl python3-wheel-whl.
+# Timing (2 cores): cold (IMAGE_FRESH=1) about 5 min, warm about 1 min.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,7 +53,12 @@ PY=/usr/bin/python3 # Debian's, never a pyenv shim
 
 # The whole check is time-bounded: re-run this script under timeout(1).
 if [ -z "${IMAGE_SH_BOUNDED:-}" ]; then
-  IMAGE_SH_BOUNDED=1 exec timeout --kill-after=30 "$TIMEOUT" bash "${BASH_SOURCE[0]}" "$@"
+  rc=0
+  IMAGE_SH_BOUNDED=1 timeout --kill-after=30 "$TIMEOUT" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    echo "image: FAIL: timed out after ${TIMEOUT}s (IMAGE_TIMEOUT)" >&2
+  fi
+  exit "$rc"
 fi
 
 log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%T)"; }
@@ -55,6 +70,7 @@ now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 declare -A T
 T0=$(now)
+trap 'exit 143' TERM INT # so the EXIT trap stops the background servers
 
 # ------------------------------------------------------------------ packages
 # Look for commands, not packages: on GitHub's runners podman, buildah, skopeo
