@@ -166,10 +166,10 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	if len(found.Unrelated) > 0 {
 		a.WithFieldsMap(map[string]string{"title": "Unrelated files ignored"}).
-			Warningf("These files in packages-dir are not distributions and will not be uploaded: %s. Keep packages-dir for distributions only.", strings.Join(r.rel(found.Unrelated), ", "))
+			Warningf("These files in packages-dir are not distributions and will not be uploaded: %s. Keep packages-dir for distributions only.", listSome(r.rel(found.Unrelated), 20))
 	}
 	if len(found.Signatures) > 0 {
-		a.Noticef("GPG signatures are not uploaded (PyPI ignores them): %s", strings.Join(r.rel(found.Signatures), ", "))
+		a.Noticef("GPG signatures are not uploaded (PyPI ignores them): %s", listSome(r.rel(found.Signatures), 20))
 	}
 	dists, err := r.readAll(found.Files)
 	if err != nil {
@@ -207,7 +207,7 @@ func (r *runner) run(ctx context.Context) error {
 			stray = append(stray, f.Attestations...)
 		}
 		if len(stray) > 0 {
-			a.Noticef("Attestation files are not uploaded because attestations are off: %s", strings.Join(r.rel(stray), ", "))
+			a.Noticef("Attestation files are not uploaded because attestations are off: %s", listSome(r.rel(stray), 20))
 		}
 	}
 
@@ -631,6 +631,15 @@ func projectNames(dists []*dist.Distribution) []string {
 	return out
 }
 
+// listSome joins at most n items and says how many more there are, so one
+// annotation stays readable however many files a directory holds.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
 func bulletLinks(links []string) string {
 	var b strings.Builder
 	for _, l := range links {
@@ -819,7 +828,7 @@ func findTitle(id string) string {
 	case "DS-03":
 		return "No distributions found"
 	case "DS-04":
-		return "Distributions inside subdirectories"
+		return "Not a regular file"
 	case "IN-04":
 		return "packages-dir matches nothing"
 	}

@@ -159,6 +159,10 @@ func (c *Client) upload(ctx context.Context, d *dist.Distribution, o UploadOptio
 		var he *Error
 		isHTTP := errors.As(err, &he)
 		retryable := (isHTTP && he.Temporary()) || (!isHTTP && isTransport(err))
+		if errors.Is(err, errContentChanged) || errors.Is(err, errSizeChanged) {
+			// Say it plainly: the transport's wrapping hides the cause.
+			return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, changedError{errors.Is(err, errContentChanged)})
+		}
 		if !retryable || n >= max {
 			if retryable && max > 1 {
 				err = fmt.Errorf("gave up after %d attempts: %w", n, err)
@@ -204,6 +208,20 @@ func max2(a, b time.Duration) time.Duration {
 func isTransport(err error) bool {
 	var le *permanentError
 	return !errors.As(err, &le)
+}
+
+// changedError is a distribution that changed on disk after it was read.
+type changedError struct{ content bool }
+
+func (e changedError) Error() string {
+	if e.content {
+		return errContentChanged.Error() + "; the upload was aborted before it completed"
+	}
+	return errSizeChanged.Error() + "; the upload was aborted before it completed"
+}
+
+func (e changedError) Is(target error) bool {
+	return (e.content && target == errContentChanged) || (!e.content && target == errSizeChanged)
 }
 
 // permanentError marks failures that retrying cannot fix: opening the file,

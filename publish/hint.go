@@ -32,6 +32,9 @@ func Classify(err error) Situation {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return Situation{"", ""}
 	}
+	if errors.Is(err, errContentChanged) || errors.Is(err, errSizeChanged) {
+		return Situation{"", "Something rewrote the distribution while it was being published (another step, or two jobs sharing a directory). Make sure nothing writes to packages-dir during this step, then re-run."}
+	}
 	var he *Error
 	if !errors.As(err, &he) {
 		var ne net.Error
