@@ -289,6 +289,10 @@ else
   echo "note: builder has '$IMAGE_GO', host has '$(go version)': host and image binaries not compared"
 fi
 echo "OK: $SIZE bytes (max $MAX_IMAGE_BYTES), User unset (root), entrypoint $EP"
+# The release workflow's smoke test relies on this line (-X main.version).
+got=$(podman run --rm --network none "$IMG" version) || die "'$IMG version' failed"
+[ "$got" = "pypi-publish $VERSION" ] || die "'$IMG version' says '$got', want 'pypi-publish $VERSION'"
+echo "OK: $got"
 
 # ------------------------------------------------------------------ 4. run like the runner
 R="$WORK/run"
