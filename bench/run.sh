@@ -207,14 +207,19 @@ for tool in ours twine; do
 done
 
 # ------------------------------------------------------------------ 1. small set, upload and verify+upload
-log "small set: $N_SMALL files"
-for run in $(seq "$RUNS"); do
+# the small and preflight cells take well under a second each: more runs make their medians
+# steadier on a shared machine at little cost
+SMALL_RUNS=$(( QUICK ? RUNS : 2 * RUNS + 1 ))
+log "small set: $N_SMALL files, $SMALL_RUNS runs"
+for run in $(seq "$SMALL_RUNS"); do
   ours "$URL_FAST" "$WORK/small" false
   measure small-upload "$N_SMALL" ours "$run" "$URL_FAST" "${CMD[@]}"
   measure small-upload "$N_SMALL" twine "$run" "$URL_FAST" \
     "${TWINE_ENV[@]}" "${TWINE_UPLOAD[@]}" --repository-url "$URL_FAST/legacy/" "$WORK/small"/*
   ours "$URL_FAST" "$WORK/small" true
   measure small-verify "$N_SMALL" ours "$run" "$URL_FAST" "${CMD[@]}"
+  ours "$URL_FAST" "$WORK/small" false INPUT_CONCURRENCY=4
+  measure small-upload-c4 "$N_SMALL" ours "$run" "$URL_FAST" "${CMD[@]}"
   # upstream's verify-metadata: `twine check` then `twine upload` (here the upload runs even
   # when check fails on the hatch_meta12 wheel, so both do the same work)
   measure small-verify "$N_SMALL" twine "$run" "$URL_FAST" "${TWINE_ENV[@]}" URL="$URL_FAST/legacy/" /bin/sh -c \
@@ -223,8 +228,8 @@ for run in $(seq "$RUNS"); do
 done
 
 # ------------------------------------------------------------------ 2. preflight
-log "preflight: $N_PRE files"
-for run in $(seq "$RUNS"); do
+log "preflight: $N_PRE files, $SMALL_RUNS runs"
+for run in $(seq "$SMALL_RUNS"); do
   ours "$URL_FAST" "$WORK/pre" true INPUT_DRY-RUN=true
   measure preflight "$N_PRE" ours "$run" "$URL_FAST" "${CMD[@]}"
   measure preflight "$N_PRE" twine "$run" "$URL_FAST" "${TWINE_ENV[@]}" "$TWINE" check "$WORK/pre"/*
