@@ -20,7 +20,9 @@
 #      network to the fake index (`pypi-publish demo --serve`) on loopback:
 #      exit 0, outputs, summary, what the index holds (its simple API), no
 #      GITHUB_ENV/GITHUB_PATH writes, the token only in ::add-mask::; then a
-#      failing run (DS-01: no such packages-dir): exit 1, one ::error:: line.
+#      failing run (DS-01: no such packages-dir): exit 1, one ::error:: line;
+#   4. linux/arm64, cross-compiled as the release builds it: the same file,
+#      size and static checks, and the binary equals `GOARCH=arm64 go build`.
 # It also reports (does not assert) the start-up time, process start to first
 # request, of the binary and of `podman run`, with bench/startup and bench/sink.
 # It ends with "image: ALL OK".
@@ -48,6 +50,7 @@ SUITE=${SUITE:-bookworm}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 IMG=localhost/pypi-publish:ci
 IMG2=localhost/pypi-publish:ci-rebuild
+IMG_ARM64=localhost/pypi-publish:ci-arm64
 MAX_IMAGE_BYTES=$((10 * 1000 * 1000))
 PY=/usr/bin/python3 # Debian's, never a pyenv shim
 
@@ -198,8 +201,9 @@ snapshot() { # snapshot DEST
   fi
 }
 snapshot "$SRC" || die "cannot copy the work tree"
-gobuild() { # gobuild DIR OUT: the Dockerfile's build, on the host
-  (cd "$1" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=readonly go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
+gobuild() { # gobuild DIR OUT [GOARCH]: the Dockerfile's build, on the host
+  (cd "$1" && CGO_ENABLED=0 GOOS=linux GOARCH="${3:-$(go env GOARCH)}" GOFLAGS=-mod=readonly \
+    go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
 }
 log "go build #1 (snapshot of $ROOT, the shared build cache)"
 t=$(now)
@@ -293,6 +297,36 @@ echo "OK: $SIZE bytes (max $MAX_IMAGE_BYTES), User unset (root), entrypoint $EP"
 got=$(podman run --rm --network none "$IMG" version) || die "'$IMG version' failed"
 [ "$got" = "pypi-publish $VERSION" ] || die "'$IMG version' says '$got', want 'pypi-publish $VERSION'"
 echo "OK: $got"
+
+# ------------------------------------------------------------------ 3b. linux/arm64
+# The release builds linux/arm64 by cross-compiling in the build platform's
+# builder (FROM --platform=$BUILDPLATFORM). Do the same here, so an arm64-only
+# compile error or a Dockerfile platform mistake shows up before a release.
+# (buildah 1.28 needs BUILDPLATFORM spelled out; buildx sets it.)
+if [ "$(go env GOARCH)" = amd64 ]; then
+  log "image build linux/arm64 (cross-compiled) and go build GOARCH=arm64"
+  t=$(now)
+  "${BUILD[@]/#TARGETARCH=*/TARGETARCH=arm64}" --platform linux/arm64 --build-arg BUILDPLATFORM=linux/amd64 \
+    -t "$IMG_ARM64" "$SRC" >"$WORK/build-arm64.log" 2>&1 || { tail -30 "$WORK/build-arm64.log"; die "image build linux/arm64"; }
+  gobuild "$SRC" "$B/host-arm64" arm64 || die "go build GOARCH=arm64"
+  T[image_build_arm64]=$(dt "$t")
+  ARCH=$(podman image inspect -f '{{.Os}}/{{.Architecture}}' "$IMG_ARM64")
+  [ "$ARCH" = linux/arm64 ] || die "arm64 image config says $ARCH"
+  SIZE_ARM64=$(podman image inspect -f '{{.Size}}' "$IMG_ARM64")
+  [ "$SIZE_ARM64" -le "$MAX_IMAGE_BYTES" ] || die "arm64 image is $SIZE_ARM64 bytes, more than $MAX_IMAGE_BYTES"
+  extract "$IMG_ARM64" "$WORK/x-arm64" || die "cannot read $IMG_ARM64"
+  got=$(cut -d' ' -f1 "$WORK/x-arm64/files.txt" | tr '\n' ' ')
+  [ "$got" = "/etc/ssl/certs/ca-certificates.crt /pypi-publish " ] || die "arm64 image files are: $got"
+  BA="$WORK/x-arm64/pypi-publish"
+  file -b "$BA" | grep -q 'ARM aarch64.*statically linked' || die "arm64 binary: $(file -b "$BA")"
+  ! readelf -lW "$BA" | grep -q INTERP || die "arm64 binary has a PT_INTERP program header"
+  A1=$(sha256sum <"$BA" | cut -d' ' -f1)
+  A2=$(sha256sum <"$B/host-arm64" | cut -d' ' -f1)
+  if [ "${IMAGE_GO#go version }" = "$(go version | sed 's/^go version //')" ]; then
+    [ "$A1" = "$A2" ] || die "arm64: image binary $A1 differs from the go build binary $A2"
+  fi
+  echo "OK: linux/arm64 image, $SIZE_ARM64 bytes, two files, static $(file -b "$BA" | cut -d, -f2), binary sha256 $A1 (= go build)"
+fi
 
 # ------------------------------------------------------------------ 4. run like the runner
 R="$WORK/run"
@@ -462,10 +496,10 @@ fi
 
 # ------------------------------------------------------------------ summary
 log "summary"
-for k in builder go_build_1 go_build_2 image_build_1 image_build_2 run_publish; do
-  [ -n "${T[$k]:-}" ] && printf '  %-16s %6ss\n' "$k" "${T[$k]}"
+for k in builder go_build_1 go_build_2 image_build_1 image_build_2 image_build_arm64 run_publish; do
+  [ -n "${T[$k]:-}" ] && printf '  %-18s %6ss\n' "$k" "${T[$k]}"
 done
-printf '  %-16s %s bytes\n' "image size" "$SIZE"
-printf '  %-16s %s\n' "binary sha256" "$I1" "version" "$VERSION" \
+printf '  %-18s %s bytes (linux/arm64: %s bytes)\n' "image size" "$SIZE" "${SIZE_ARM64:-n/a}"
+printf '  %-18s %s\n' "binary sha256" "$I1" "version" "$VERSION" \
   "start (binary)" "$STARTUP_BIN" "start (podman)" "$STARTUP_CTR" "total" "$(dt "$T0")s"
 echo "image: ALL OK"
