@@ -497,7 +497,7 @@ fi
 # ------------------------------------------------------------------ summary
 log "summary"
 for k in builder go_build_1 go_build_2 image_build_1 image_build_2 image_build_arm64 run_publish; do
-  [ -n "${T[$k]:-}" ] && printf '  %-18s %6ss\n' "$k" "${T[$k]}"
+  if [ -n "${T[$k]:-}" ]; then printf '  %-18s %6ss\n' "$k" "${T[$k]}"; fi
 done
 printf '  %-18s %s bytes (linux/arm64: %s bytes)\n' "image size" "$SIZE" "${SIZE_ARM64:-n/a}"
 printf '  %-18s %s\n' "binary sha256" "$I1" "version" "$VERSION" \
