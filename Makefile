@@ -17,7 +17,7 @@ build:
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... && $(GO) vet -tags nodemo .
 	@if command -v staticcheck >/dev/null 2>&1 || [ -x "$$HOME/go/bin/staticcheck" ]; then \
 		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; fi
 

@@ -203,7 +203,7 @@ snapshot() { # snapshot DEST
 snapshot "$SRC" || die "cannot copy the work tree"
 gobuild() { # gobuild DIR OUT [GOARCH]: the Dockerfile's build, on the host
   (cd "$1" && CGO_ENABLED=0 GOOS=linux GOARCH="${3:-$(go env GOARCH)}" GOFLAGS=-mod=readonly \
-    go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
+    go build -tags nodemo -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$2" .)
 }
 log "go build #1 (snapshot of $ROOT, the shared build cache)"
 t=$(now)
@@ -337,7 +337,8 @@ cp /usr/share/python-wheels/*.whl "$SRC"/demo/*.whl "$SRC"/demo/*.tar.gz "$R/wor
   die "cannot copy the sample distributions"
 
 log "fake index on loopback: pypi-publish demo --serve (publish/publishtest in the host binary)"
-"$B/host1" demo --serve 127.0.0.1:0 >"$R/index/log" 2>&1 &
+(cd "$SRC" && go build -o "$B/index" .) || die "go build of the fake index"
+"$B/index" demo --serve 127.0.0.1:0 >"$R/index/log" 2>&1 &
 INDEX_PID=$!
 trap 'kill "$INDEX_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q 'http://127\.0\.0\.1:[0-9]*/legacy/' "$R/index/log" && break; sleep 0.1; done

@@ -13,7 +13,7 @@ apt_pkgs=(
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
-  podman buildah skopeo debootstrap runc uidmap
+  podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck
 )
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -30,7 +30,7 @@ fi
 # Go tools.
 if ! command -v staticcheck >/dev/null 2>&1; then
   echo "== go install staticcheck"
-  go install honnef.co/go/tools/cmd/staticcheck@2026.2.2
+  go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fi
 if [ -f .ci/tools.sh ]; then bash .ci/tools.sh; fi
 
