@@ -317,13 +317,13 @@ def plot(out, stats, sizes):
     axes[2].set_title("Upload throughput at the sink (median)")
     axes[2].set_ylabel("MB/s")
     axes[2].set_ylim(bottom=0)
-    for ax in axes:
+    for ax, loc in zip(axes, ("upper left", "center right", "center right")):
         ax.set_xscale("log", base=2)
         ax.set_xticks(xs)
         ax.set_xticklabels([size_label(s) for s in sizes])
         ax.set_xlabel("wheel size")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc=loc)
     fig.suptitle("pypi-publish vs twine 4.0.2, one wheel to a loopback index")
     fig.tight_layout()
     fig.savefig(os.path.join(out, "plot.png"))
