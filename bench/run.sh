@@ -311,4 +311,8 @@ log "go test -bench (benchtime $BENCHTIME)"
 README_ARGS=()
 (( QUICK )) || README_ARGS=(--readme "$HERE/README.md")
 "$PY" "$HERE/report.py" "$OUT" "${README_ARGS[@]}"
+(( QUICK )) && cat "$OUT/RESULTS.md"
+# our binary must succeed in every run (twine check's exit 1 on the hatch_meta12 wheels is expected)
+bad=$(awk -F'\t' 'NR > 1 && $3 == "ours" && $9 != 0 { print $1 " " $2 " run " $4 ": exit " $9 }' "$RAW")
+[[ -z $bad ]] || die "pypi-publish failed: $bad (logs in $OUT/failed-*.log)"
 log "done: $OUT/RESULTS.md"
