@@ -17,6 +17,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -36,6 +37,7 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 	fs.SetOutput(stdout)
 	serve := fs.String("serve", "", "only serve the fake index on this loopback address, e.g. 127.0.0.1:8080")
 	keep := fs.Bool("keep", false, "keep the temporary directory")
+	token := fs.Bool("api-token", false, "publish with an API token instead of trusted publishing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +45,22 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 		srv := publishtest.New(publishtest.WithStart(false))
 		return serveDemo(ctx, stdout, *serve, srv)
 	}
-	srv := publishtest.New()
+	// Trusted publishing, as in a workflow with `id-token: write`: a fake
+	// GitHub token service, and a fake PyPI with a trusted publisher for
+	// the workflow below that verifies the GitHub token and mints a
+	// short-lived API token.
+	gh := oidctest.StartGitHub()
+	defer gh.Close()
+	idx := oidctest.NewIndex(oidctest.WithPublishers(oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml", Environment: "pypi"}))
+	srv := publishtest.New(
+		publishtest.WithHandler("/_/oidc/", idx),
+		publishtest.WithAuth(func(user, password string) error {
+			if password == demoToken {
+				return nil
+			}
+			return idx.Validate(password)
+		}),
+	)
 	defer srv.Close()
 
 	dir, err := os.MkdirTemp("", "pypi-publish-demo-")
@@ -78,16 +95,35 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 		}
 	}
 	env := map[string]string{
-		"GITHUB_ACTIONS":       "true",
-		"GITHUB_WORKSPACE":     dir,
-		"GITHUB_OUTPUT":        outFile,
-		"GITHUB_STEP_SUMMARY":  sumFile,
-		"INPUT_REPOSITORY-URL": srv.UploadURL(),
-		"INPUT_PACKAGES-DIR":   "dist",
-		"INPUT_PASSWORD":       demoToken,
+		"GITHUB_ACTIONS":          "true",
+		"GITHUB_WORKSPACE":        dir,
+		"GITHUB_OUTPUT":           outFile,
+		"GITHUB_STEP_SUMMARY":     sumFile,
+		"GITHUB_REPOSITORY":       "octo-org/octo-repo",
+		"GITHUB_REPOSITORY_OWNER": "octo-org",
+		"GITHUB_WORKFLOW_REF":     "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
+		"GITHUB_EVENT_NAME":       "push",
+		"GITHUB_SERVER_URL":       "https://github.com",
+		"INPUT_REPOSITORY-URL":    srv.UploadURL(),
+		"INPUT_INDEX-URL":         srv.SimpleURL(),
+		"INPUT_PACKAGES-DIR":      "dist",
+		// Attestations need Sigstore (Fulcio and Rekor), which the demo
+		// does not fake; the tests cover them with fakes of both.
+		"INPUT_ATTESTATIONS": "false",
+		// The fake index plays PyPI: release links and PyPI's rules.
+		"PYPI_PUBLISH_INDEX_KIND": "pypi",
+	}
+	mode := "trusted publishing"
+	if *token {
+		env["INPUT_PASSWORD"] = demoToken
+		mode = "an API token"
+	} else {
+		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = gh.URL()
+		env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = gh.RequestToken()
 	}
 	getenv := func(k string) string { return env[k] }
-	fmt.Fprintf(stdout, "pypi-publish %s demo: publishing %d bundled distributions to a fake index at %s\n\n", Version(), len(entries), srv.UploadURL())
+	fmt.Fprintf(stdout, "pypi-publish %s demo: publishing %d bundled distributions with %s to a fake PyPI at %s\n", Version(), len(entries), mode, srv.UploadURL())
+	fmt.Fprintf(stdout, "(workflow octo-org/octo-repo release.yml; every line below is what the workflow log would show)\n\n")
 	action := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout))
 	runErr := run(ctx, action, nil, deps{getenv: getenv, client: &http.Client{Timeout: time.Minute}, idToken: action.GetIDToken})
 	if runErr != nil {

@@ -246,6 +246,17 @@ func (r *report) markdown() string {
 		}
 		b.WriteString("\n")
 	}
+	var urls []string
+	seen := map[string]bool{}
+	for _, rw := range r.rows {
+		if rw.URL != nil && !seen[*rw.URL] {
+			seen[*rw.URL] = true
+			urls = append(urls, *rw.URL)
+		}
+	}
+	for _, u := range urls {
+		fmt.Fprintf(&b, "**Release page:** <%s>\n\n", u)
+	}
 	if r.problems != "" {
 		b.WriteString("### Checks\n\n" + r.problems + "\n\n")
 	}
