@@ -123,6 +123,16 @@ func read(f File, filename string) (*Distribution, error) {
 	if err := decode(file, fi.Size(), d, MaxMembers); err != nil {
 		return nil, err
 	}
+	// The digests must describe one version of the file: a file written
+	// to while it was read is refused.
+	after, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if after.Size() != fi.Size() || !after.ModTime().Equal(fi.ModTime()) {
+		return nil, newReadError(ErrInvalidArchive, nil, "%s changed while it was being read; make sure nothing writes to packages-dir during this step", f.Path)
+	}
+	d.ModTime = fi.ModTime()
 	return d, nil
 }
 

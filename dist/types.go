@@ -1,6 +1,9 @@
 package dist
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Kind is the kind of a distribution file.
 type Kind int
@@ -112,6 +115,10 @@ type Distribution struct {
 	MetadataPath string
 	// Archive lists the archive's members, for the preflight checks.
 	Archive *Archive
+	// ModTime is the file's modification time when it was read; the
+	// uploader refuses to send the file if it changed since, because Size
+	// and Digests would no longer describe it. Zero means unknown.
+	ModTime time.Time
 	// Attestations lists companion files named "<Filename>.<type>.attestation"
 	// found next to the distribution, in name order.
 	Attestations []string

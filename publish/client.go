@@ -128,7 +128,7 @@ func (c *Client) upload(ctx context.Context, d *dist.Distribution, o UploadOptio
 	}
 	b, err := newBody(Fields(d, o), d.Filename, d.Path, d.Size, newBoundary())
 	if b != nil {
-		b.sha256 = d.Digests.SHA256
+		b.modTime = d.ModTime
 	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, err)

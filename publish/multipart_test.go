@@ -192,6 +192,11 @@ func TestUpload_contentChangedInPlace(t *testing.T) {
 	srv := publishtest.New()
 	defer srv.Close()
 	d := projectDist(t, "demo_pkg-1.0.tar.gz", "1.0", "0123456789")
+	// As dist.Read records it: the modification time when hashed.
+	d.ModTime = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(d.Path, d.ModTime, d.ModTime); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(d.Path, []byte("9876543210"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -190,7 +190,7 @@ func TestBadInput(t *testing.T) {
 				write(t, filepath.Join(d, fmt.Sprintf("note-%05d.txt", i)), nil)
 			}
 		}, wantExit: 0, wantUp: 2, wantText: "and 9980 more"},
-		{name: "file changed in place during the upload", setup: nil, wantExit: 1, wantText: "changed"},
+		{name: "file changed in place during the upload", setup: nil, wantExit: 1, wantText: "modified after it was hashed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
