@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -491,12 +492,32 @@ func (r *runner) backoffPolicy() publish.Backoff {
 	return publish.Backoff{Attempts: 4, Min: min, Max: max}
 }
 
-// readAll reads every distribution and reports all failures at once.
+// readAll reads every distribution, several at a time (reading is hashing
+// and decompressing, so it uses the runner's cores), and reports all
+// failures at once, in upload order.
 func (r *runner) readAll(files []dist.File) ([]*dist.Distribution, error) {
+	type result struct {
+		d   *dist.Distribution
+		err error
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			d, err := dist.Read(f)
+			results[i] = result{d, err}
+		}()
+	}
+	wg.Wait()
 	var dists []*dist.Distribution
 	var errs []string
-	for _, f := range files {
-		d, err := dist.Read(f)
+	for i, f := range files {
+		d, err := results[i].d, results[i].err
 		if err != nil {
 			errs = append(errs, err.Error())
 			r.rep.addFile(f, nil, "failed", err.Error())
