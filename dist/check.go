@@ -84,6 +84,7 @@ func (c *preflight) run() {
 	c.checkMetadata()
 	c.checkFilename()
 	c.checkArchive()
+	c.checkEntryPoints()
 	c.checkSize()
 	c.checkDescription()
 }

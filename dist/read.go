@@ -213,6 +213,11 @@ func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) 
 		return nil, err
 	}
 	d.MetadataPath = mf.Name
+	if d.Kind == Wheel {
+		if err := readEntryPoints(zr.File, path.Dir(mf.Name)+"/entry_points.txt", d); err != nil {
+			return nil, err
+		}
+	}
 	if mf.UncompressedSize64 > MaxMetadataSize {
 		return nil, newReadError(ErrTooLarge, nil, "%s declares %d bytes, more than the %d MiB this action reads", mf.Name, mf.UncompressedSize64, MaxMetadataSize>>20)
 	}
@@ -229,6 +234,37 @@ func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) 
 		return nil, newReadError(ErrTooLarge, nil, "%s is more than the %d MiB this action reads", mf.Name, MaxMetadataSize>>20)
 	}
 	return b, nil
+}
+
+// maxEntryPoints bounds what is read of a wheel's entry_points.txt.
+const maxEntryPoints = 1 << 20
+
+// readEntryPoints keeps the wheel's .dist-info/entry_points.txt, if any,
+// for the preflight (PyPI validates it on upload).
+func readEntryPoints(files []*zip.File, name string, d *Distribution) error {
+	for _, zf := range files {
+		if zf.Name != name {
+			continue
+		}
+		if zf.UncompressedSize64 > maxEntryPoints {
+			return newReadError(ErrTooLarge, nil, "%s declares %d bytes, more than the %d MiB this action reads", zf.Name, zf.UncompressedSize64, maxEntryPoints>>20)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return newReadError(ErrInvalidArchive, err, "failed to open %s", zf.Name)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, maxEntryPoints+1))
+		if err != nil {
+			return newReadError(ErrInvalidArchive, err, "failed to decompress %s", zf.Name)
+		}
+		if len(b) > maxEntryPoints {
+			return newReadError(ErrTooLarge, nil, "%s is more than the %d MiB this action reads", zf.Name, maxEntryPoints>>20)
+		}
+		d.EntryPoints = b
+		return nil
+	}
+	return nil
 }
 
 // wheelMetadataMember finds the wheel's .dist-info/METADATA member.

@@ -115,6 +115,9 @@ type Distribution struct {
 	MetadataPath string
 	// Archive lists the archive's members, for the preflight checks.
 	Archive *Archive
+	// EntryPoints is the wheel's .dist-info/entry_points.txt (nil when it
+	// has none), for the preflight.
+	EntryPoints []byte
 	// ModTime is the file's modification time when it was read; the
 	// uploader refuses to send the file if it changed since, because Size
 	// and Digests would no longer describe it. Zero means unknown.
