@@ -7,9 +7,9 @@ GO ?= go
 CORPUS ?= $(CURDIR)/.cache/corpus
 export DIST_CORPUS := $(CORPUS)
 
-.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo
+.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo bench-smoke bench
 
-test: lint corpus unit oracle fuzz workflows image
+test: lint corpus unit oracle fuzz workflows image bench-smoke
 	@echo "make test: all checks passed"
 
 build:
@@ -59,3 +59,12 @@ tidy-check:
 
 demo:
 	$(GO) run . demo
+
+# The benchmark harness against twine, on tiny sizes, as a smoke check; the
+# full run (8-15 minutes) is `make bench` and writes bench/results/.
+bench-smoke:
+	@if [ -x /usr/bin/twine ] && [ -x /usr/bin/time ]; then bash bench/run.sh --quick; \
+	else echo "bench-smoke: twine or GNU time missing, skipped (bash .ci/run installs them)"; fi
+
+bench:
+	bash bench/run.sh

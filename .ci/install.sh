@@ -9,7 +9,7 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 # docutils), the build backends for the real-distribution corpus, and the
 # tools the image check needs.
 apt_pkgs=(
-  make git coreutils file binutils curl
+  make git coreutils file binutils curl time
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl

@@ -21,15 +21,15 @@
 #   NICE=-10            scheduling priority of the whole run (full run as root; 0 = unchanged)
 #
 # Needs: go, /usr/bin/time (apt time), /usr/bin/twine (apt twine), curl, /usr/bin/python3 with
-# python3-matplotlib for the plot, and what /work/shared/tools/build-corpus.sh installs.
+# python3-matplotlib for the plot, and what .ci/build-corpus.sh installs.
 set -Eeuo pipefail
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd -- "$HERE/.." && pwd)
 PY=/usr/bin/python3
 TWINE=${TWINE:-/usr/bin/twine}
-CORPUS_TOOL=${CORPUS_TOOL:-$ROOT/../shared/tools/build-corpus.sh}
-[[ -x $CORPUS_TOOL ]] || CORPUS_TOOL=/work/shared/tools/build-corpus.sh
+CORPUS_TOOL=${CORPUS_TOOL:-$ROOT/.ci/build-corpus.sh}
+[[ -x $CORPUS_TOOL ]] || CORPUS_TOOL=$ROOT/../shared/tools/build-corpus.sh
 
 ORIG_ARGS=("$@")
 QUICK=0
