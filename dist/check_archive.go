@@ -2,6 +2,7 @@ package dist
 
 import (
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -58,6 +59,7 @@ func (c *preflight) checkArchive() {
 				break
 			}
 		}
+		c.checkZipFraming()
 	} else {
 		for _, m := range a.Members {
 			if m.TypeFlag == 'S' {
@@ -70,6 +72,29 @@ func (c *preflight) checkArchive() {
 		c.checkWheelMembers(have)
 	} else {
 		c.checkSdistMembers(names, have)
+	}
+}
+
+// checkZipFraming applies PyPI's ZIP framing rules: the archive read
+// record by record must describe the same files as its central directory,
+// with no data descriptors, comments or trailing data.
+func (c *preflight) checkZipFraming() {
+	if c.d.Path == "" {
+		return
+	}
+	f, err := os.Open(c.d.Path)
+	if err != nil {
+		return // Read opened it a moment ago; the upload will say more
+	}
+	defer f.Close()
+	cd := make(map[string][2]uint64, len(c.d.Archive.Members))
+	for _, m := range c.d.Archive.Members {
+		cd[m.Name] = [2]uint64{uint64(m.CompressedSize), uint64(m.Size)}
+	}
+	if why := zipFramingProblem(f, cd); why != "" {
+		c.add(c.policy(), "VA-10", "zip-framing", "",
+			"Invalid distribution file. ZIP archive not accepted: "+why+". See https://docs.pypi.org/archives for more information",
+			"rebuild the archive with a standard tool (the build backend, or Python's zipfile on a seekable file): streaming ZIP writers add data descriptors that PyPI refuses")
 	}
 }
 
