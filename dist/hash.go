@@ -26,13 +26,40 @@ func newHasher() *hasher {
 	return &hasher{sha256: sha256.New(), md5: md5.New(), blake2b: b2} //nolint:gosec
 }
 
+// parallelMin is the chunk size from which Write hashes on two cores: MD5
+// on one, SHA-256 and BLAKE2b on the other (about 780 and 610 MB/s alone
+// here, 340 MB/s all on one core; bench/).
+const parallelMin = 256 << 10
+
 // Write feeds p to the three hashes; it never fails.
 func (h *hasher) Write(p []byte) (int, error) {
-	h.sha256.Write(p)
-	h.md5.Write(p)
-	h.blake2b.Write(p)
+	if len(p) >= parallelMin {
+		done := make(chan struct{})
+		go func() {
+			h.md5.Write(p)
+			close(done)
+		}()
+		h.sha256.Write(p)
+		h.blake2b.Write(p)
+		<-done
+	} else {
+		h.sha256.Write(p)
+		h.md5.Write(p)
+		h.blake2b.Write(p)
+	}
 	h.n += int64(len(p))
 	return len(p), nil
+}
+
+// copyBufSize is the chunk size the hasher is fed with, large enough for
+// Write to hash in parallel.
+const copyBufSize = 1 << 20
+
+// hashCopy copies r into h in copyBufSize chunks (io.Copy would let an
+// *os.File pick 32 KiB chunks through WriteTo).
+func hashCopy(h *hasher, r io.Reader) error {
+	_, err := io.CopyBuffer(h, struct{ io.Reader }{r}, make([]byte, copyBufSize))
+	return err
 }
 
 func (h *hasher) digests() Digests {
@@ -51,6 +78,6 @@ func (h *hasher) digests() Digests {
 // hashed so far with the error.
 func Hash(r io.Reader) (Digests, int64, error) {
 	h := newHasher()
-	_, err := io.Copy(h, r)
+	err := hashCopy(h, r)
 	return h.digests(), h.n, err
 }

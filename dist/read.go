@@ -176,7 +176,7 @@ func decode(file archiveFile, size int64, d *Distribution, maxMembers int) error
 // metadata member (wheel METADATA or zip sdist PKG-INFO).
 func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) {
 	h := newHasher()
-	if _, err := io.Copy(h, file); err != nil {
+	if err := hashCopy(h, file); err != nil {
 		return nil, err
 	}
 	d.Size, d.Digests = h.n, h.digests()
