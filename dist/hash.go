@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -58,9 +59,17 @@ const copyBufSize = 1 << 20
 // hashCopy copies r into h in copyBufSize chunks (io.Copy would let an
 // *os.File pick 32 KiB chunks through WriteTo).
 func hashCopy(h *hasher, r io.Reader) error {
-	_, err := io.CopyBuffer(h, struct{ io.Reader }{r}, make([]byte, copyBufSize))
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	_, err := io.CopyBuffer(h, struct{ io.Reader }{r}, *buf)
 	return err
 }
+
+// copyBufs recycles hashCopy's buffers across files.
+var copyBufs = sync.Pool{New: func() any {
+	b := make([]byte, copyBufSize)
+	return &b
+}}
 
 func (h *hasher) digests() Digests {
 	return Digests{

@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -30,7 +31,7 @@ func (e errFraming) Error() string { return string(e) }
 // uncompressed sizes from the central directory. It returns "" when the
 // framing is sound.
 func zipFramingProblem(r io.ReadSeeker, cd map[string][2]uint64) string {
-	w := &zipWalker{r: r, cd: cd, local: map[string]bool{}, central: map[string]bool{}}
+	w := &zipWalker{r: newBufSeeker(r), cd: cd, local: map[string]bool{}, central: map[string]bool{}}
 	if err := w.walk(); err != nil {
 		var f errFraming
 		if errors.As(err, &f) {
@@ -314,3 +315,43 @@ func (w *zipWalker) end() error {
 
 // validUTF8 reports whether b is valid UTF-8.
 func validUTF8(b []byte) bool { return utf8.Valid(b) }
+
+// bufSeeker buffers reads of a ReadSeeker and turns short forward seeks
+// into discards, so walking the headers of a wheel with a thousand members
+// costs a few reads instead of thousands.
+type bufSeeker struct {
+	r   io.ReadSeeker
+	br  *bufio.Reader
+	pos int64 // position of the next byte br returns
+}
+
+func newBufSeeker(r io.ReadSeeker) *bufSeeker {
+	return &bufSeeker{r: r, br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+func (b *bufSeeker) Read(p []byte) (int, error) {
+	n, err := b.br.Read(p)
+	b.pos += int64(n)
+	return n, err
+}
+
+// Seek supports io.SeekCurrent forward and io.SeekEnd with offset 0, the
+// two moves the walker makes.
+func (b *bufSeeker) Seek(off int64, whence int) (int64, error) {
+	switch {
+	case whence == io.SeekCurrent && off >= 0 && off <= int64(b.br.Buffered()):
+		n, err := b.br.Discard(int(off))
+		b.pos += int64(n)
+		return b.pos, err
+	case whence == io.SeekCurrent:
+		p, err := b.r.Seek(b.pos+off, io.SeekStart)
+		b.br.Reset(b.r)
+		b.pos = p
+		return p, err
+	default:
+		p, err := b.r.Seek(off, whence)
+		b.br.Reset(b.r)
+		b.pos = p
+		return p, err
+	}
+}
