@@ -30,25 +30,36 @@ type corpusEntry struct {
 	ProvidesExtra          []string `json:"provides_extra"`
 }
 
-// TestCorpus reads real distributions built by Debian's build backends. It
-// runs when DIST_CORPUS names a directory made by
-// "/work/shared/tools/build-corpus.sh DIR" and is skipped otherwise.
-func TestCorpus(t *testing.T) {
+// corpusManifest is the manifest.json that build-corpus.sh writes.
+type corpusManifest struct {
+	Files []corpusEntry `json:"files"`
+}
+
+// loadCorpus returns the corpus directory named by DIST_CORPUS (built by
+// .ci/build-corpus.sh, `make corpus`) and its manifest, or skips the test.
+func loadCorpus(t *testing.T) (string, corpusManifest) {
+	t.Helper()
 	root := os.Getenv("DIST_CORPUS")
 	if root == "" {
-		t.Skip("DIST_CORPUS is not set; build a corpus with /work/shared/tools/build-corpus.sh DIR")
+		t.Skip("DIST_CORPUS is not set; build a corpus with .ci/build-corpus.sh DIR (make corpus)")
 	}
-	t.Parallel()
+	var manifest corpusManifest
 	b, err := os.ReadFile(filepath.Join(root, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var manifest struct {
-		Files []corpusEntry `json:"files"`
-	}
 	if err := json.Unmarshal(b, &manifest); err != nil {
 		t.Fatalf("failed to decode manifest.json: %v", err)
 	}
+	return root, manifest
+}
+
+// TestCorpus reads real distributions built by Debian's build backends. It
+// runs when DIST_CORPUS names a directory made by
+// ".ci/build-corpus.sh DIR" and is skipped otherwise.
+func TestCorpus(t *testing.T) {
+	root, manifest := loadCorpus(t)
+	t.Parallel()
 	if len(manifest.Files) == 0 {
 		t.Fatal("manifest.json lists no files")
 	}
