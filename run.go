@@ -554,10 +554,17 @@ func (r *runner) reportProblems(ps []dist.Problem, files int) error {
 	r.a.Infof("%s", dist.FormatProblems(ps))
 	r.a.EndGroup()
 	r.rep.problems = dist.ProblemsMarkdown(ps)
-	for _, p := range ps {
-		if p.Severity == dist.SeverityWarning && nerr == 0 {
-			r.a.WithFieldsMap(map[string]string{"title": p.ID + " " + p.File}).Warningf("%s", p.Message)
+	if nwarn > 0 && nerr == 0 {
+		// One annotation for all warnings: GitHub shows at most ten per
+		// step (action.md §12.1); the table has every one.
+		var some []string
+		for _, p := range ps {
+			if p.Severity == dist.SeverityWarning {
+				some = append(some, fmt.Sprintf("%s: %s", p.File, p.Message))
+			}
 		}
+		r.a.WithFieldsMap(map[string]string{"title": fmt.Sprintf("%d warnings from the checks", nwarn)}).
+			Warningf("%s\nThe table in the log and the step summary says how to fix each.", listSome(some, 5))
 	}
 	if nerr == 0 {
 		return nil
