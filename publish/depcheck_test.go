@@ -1,43 +1,15 @@
 package publish
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/boundarytest"
 )
 
 // TestBoundaries guards the package's boundaries (STYLE C5): no
 // go-githubactions, and no environment reads in library code.
 func TestBoundaries(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go list")
-	}
 	t.Parallel()
-	out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", ".", "./publishtest").CombinedOutput()
-	if err != nil {
-		t.Skipf("go list: %v\n%s", err, out)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if strings.Contains(dep, "go-githubactions") {
-			t.Errorf("publish depends on %s", dep)
-		}
-	}
-	files, _ := filepath.Glob("*.go")
-	more, _ := filepath.Glob("publishtest/*.go")
-	for _, f := range append(files, more...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, bad := range []string{"os.Getenv", "os.LookupEnv", "os.Environ", "fmt.Print", "\"log\"", "os.Exit("} {
-			if strings.Contains(string(b), bad) {
-				t.Errorf("%s uses %s", f, bad)
-			}
-		}
-	}
+	boundarytest.Deps(t, "publish", []string{"github.com/sethvargo/go-githubactions/"}, ".", "./publishtest")
+	boundarytest.NoCalls(t, boundarytest.LibraryCalls, "*.go", "publishtest/*.go")
 }
