@@ -1,0 +1,170 @@
+package test
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// This file runs ../shared/tools/warehouse-oracle, PyPI's own upload view
+// run offline (its README says how): `serve` as a local index for the
+// binary, `judge` for saved requests.
+
+var oracle struct {
+	once sync.Once
+	path string
+	// why is set when the oracle cannot run here.
+	why string
+	// broken is set when it runs but its self-test fails.
+	broken string
+}
+
+// oracleCandidates lists where the oracle may be: $WAREHOUSE_ORACLE, then
+// shared/tools/warehouse-oracle/warehouse-oracle next to the checkout or
+// next to one of its parents (../shared from the project root in CI; a
+// worktree may sit deeper).
+func oracleCandidates() []string {
+	var out []string
+	if p := os.Getenv("WAREHOUSE_ORACLE"); p != "" {
+		out = append(out, p)
+	}
+	dir := repoRoot()
+	for i := 0; i < 4; i++ {
+		dir = filepath.Dir(dir)
+		out = append(out, filepath.Join(dir, "shared", "tools", "warehouse-oracle", "warehouse-oracle"))
+	}
+	return out
+}
+
+// needOracle returns the oracle's path, or skips the test with the reason
+// (fails instead with CI=true, where the tool must be present).
+func needOracle(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("differential tests against Warehouse are skipped under -short")
+	}
+	oracle.once.Do(func() {
+		for _, p := range oracleCandidates() {
+			if _, err := os.Stat(p); err == nil {
+				oracle.path = p
+				break
+			}
+		}
+		if oracle.path == "" {
+			oracle.why = "warehouse-oracle not found (set WAREHOUSE_ORACLE or put the shared tools at ../shared)"
+			return
+		}
+		out, err := exec.Command(oracle.path, "check").CombinedOutput()
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee) && ee.ExitCode() == 3:
+			oracle.why = "warehouse-oracle cannot run here (bash .ci/install.sh installs its Debian packages):\n" + string(out)
+		case err != nil:
+			oracle.broken = "warehouse-oracle check failed: " + err.Error() + "\n" + string(out)
+		}
+	})
+	switch {
+	case oracle.broken != "":
+		t.Fatal(oracle.broken)
+	case oracle.why != "" && os.Getenv("CI") == "true":
+		t.Fatalf("CI=true and %s", oracle.why)
+	case oracle.why != "":
+		t.Skip(oracle.why)
+	}
+	return oracle.path
+}
+
+// startOracle starts `warehouse-oracle serve` on a free loopback port for
+// the test and returns its base URL and state directory (verdicts.jsonl).
+func startOracle(t *testing.T, args ...string) (baseURL, dir string) {
+	t.Helper()
+	bin := needOracle(t)
+	dir = t.TempDir()
+	cmd := exec.Command(bin, append([]string{"serve", "--port", "0", "--dir", dir, "--quiet"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "PORT="); ok {
+			go func() { // drain
+				for sc.Scan() {
+				}
+			}()
+			return "http://127.0.0.1:" + p, dir
+		}
+	}
+	t.Fatal("warehouse-oracle serve did not start")
+	return "", ""
+}
+
+// verdict is one line of verdicts.jsonl or of judge's output.
+type verdict struct {
+	Capture  string `json:"capture"`
+	Request  string `json:"request"`
+	Filename string `json:"filename"`
+	Status   int    `json:"status"`
+	Message  string `json:"message"`
+	Verdict  string `json:"verdict"`
+}
+
+// refused reports whether the index refused the upload.
+func (v verdict) refused() bool { return v.Status >= 400 }
+
+// readVerdicts reads dir/verdicts.jsonl.
+func readVerdicts(t *testing.T, dir string) []verdict {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "verdicts.jsonl"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseVerdicts(t, b)
+}
+
+func parseVerdicts(t *testing.T, b []byte) []verdict {
+	t.Helper()
+	var out []verdict
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if line == "" {
+			continue
+		}
+		var v verdict
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("oracle output %q: %v", line, err)
+		}
+		if v.Verdict == "oracle-error" {
+			t.Errorf("warehouse-oracle failed on %s (a bug in the oracle): %s", v.Filename, v.Message)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// judgeCaptures runs `warehouse-oracle judge` once on every capture folder
+// (each a fresh index, requests in name order).
+func judgeCaptures(t *testing.T, dirs []string) []verdict {
+	t.Helper()
+	bin := needOracle(t)
+	cmd := exec.Command(bin, append([]string{"judge"}, dirs...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("warehouse-oracle judge: %v\n%s", err, stderr.String())
+	}
+	return parseVerdicts(t, out)
+}

@@ -1,0 +1,270 @@
+package test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/publish"
+)
+
+// recorder is a loopback index that answers every upload with 200 and saves
+// the raw request as a warehouse-oracle capture: /<case>/legacy/ is written
+// to <root>/<case>/reqNNNN.{json,body}.
+type recorder struct {
+	root string
+	mu   sync.Mutex
+	seq  map[string]int
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c, path, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	rec.mu.Lock()
+	rec.seq[c]++
+	n := rec.seq[c]
+	rec.mu.Unlock()
+	dir := filepath.Join(rec.root, c)
+	_ = os.MkdirAll(dir, 0o755)
+	meta, _ := json.Marshal(map[string]any{"path": "/" + path, "headers": map[string]string{
+		"Content-Type": r.Header.Get("Content-Type"), "User-Agent": r.Header.Get("User-Agent"),
+	}})
+	base := filepath.Join(dir, fmt.Sprintf("req%04d", n))
+	if err := os.WriteFile(base+".json", meta, 0o644); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if err := os.WriteFile(base+".body", body, 0o644); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	_, _ = io.WriteString(w, "OK")
+}
+
+// fileResult is the preflight's and Warehouse's verdict on one file.
+type fileResult struct {
+	Case, Rule, File string
+	// Errors are the preflight's errors for the file (a read failure
+	// included).
+	Errors []string
+	// Unsendable: no uploader could build a request (no parsable metadata).
+	Unsendable bool
+	Oracle     verdict
+}
+
+// agreement classifies a result: "accepted" or "refused" when both agree
+// (refused only when Warehouse's reason is among the preflight's),
+// otherwise what differs.
+func (r fileResult) agreement() string {
+	ours := len(r.Errors) > 0
+	switch {
+	case r.Unsendable:
+		return "unsendable"
+	case !ours && !r.Oracle.refused():
+		return "accepted"
+	case ours && !r.Oracle.refused():
+		return "false-refusal"
+	case !ours && r.Oracle.refused():
+		return "missed"
+	}
+	want := normalizeMessage(r.Oracle.Message)
+	for _, e := range r.Errors {
+		if normalizeMessage(e) == want {
+			return "refused"
+		}
+	}
+	return "other-reason"
+}
+
+var seeSuffix = regexp.MustCompile(`\s*See https?://\S+ for more information\.?$`)
+
+// normalizeMessage drops the "See <url> for more information." that
+// Warehouse appends and folds white space, so that the preflight's message
+// (which carries the link in its fix) compares equal.
+func normalizeMessage(s string) string {
+	s = seeSuffix.ReplaceAllString(strings.TrimSpace(s), "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// runDifferential generates the cases, runs the preflight on them, sends
+// each file the way the uploader does to a recorder, and has Warehouse's
+// upload view judge the recorded requests.
+func runDifferential(t *testing.T, cases []genCase) []fileResult {
+	t.Helper()
+	needOracle(t)
+	root := t.TempDir()
+	rec := &recorder{root: filepath.Join(root, "captures"), seq: map[string]int{}}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+
+	type sent struct {
+		res    *fileResult
+		capDir string
+		n      int
+	}
+	var results []*fileResult
+	var sends []sent
+	var capDirs []string
+	for ci, c := range cases {
+		id := fmt.Sprintf("c%04d", ci)
+		dir := filepath.Join(root, "dists", id)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var files []dist.File
+		metaOf := map[string]string{}
+		for _, f := range c.Files {
+			p := f.write(t, dir)
+			files = append(files, dist.File{Path: p, Filename: f.Filename, Kind: f.Kind})
+			metaOf[p] = f.Meta.String()
+		}
+		dists, problems := preflight(files, metaOf)
+		client, err := publish.New(srv.URL+"/"+id+"/legacy/",
+			publish.WithCredentials(publish.Static{User: "__token__", Password: "pypi-differential"}),
+			publish.WithRetry(publish.Backoff{Attempts: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, d := range dists {
+			r := &fileResult{Case: c.ID, Rule: c.Rule, File: d.Filename}
+			for _, p := range problems {
+				if p.File == d.Filename && p.Severity == dist.SeverityError {
+					r.Errors = append(r.Errors, p.Message)
+				}
+			}
+			results = append(results, r)
+			if d.Metadata == nil {
+				r.Unsendable = true
+				continue
+			}
+			if _, err := client.Upload(context.Background(), d, publish.UploadOptions{}); err != nil {
+				t.Fatalf("%s: recording %s: %v", c.ID, d.Filename, err)
+			}
+			n++
+			sends = append(sends, sent{res: r, capDir: filepath.Join(rec.root, id), n: n})
+		}
+		if n > 0 {
+			capDirs = append(capDirs, filepath.Join(rec.root, id))
+		}
+	}
+	verdicts := judgeCaptures(t, capDirs)
+	byKey := map[string]verdict{}
+	for _, v := range verdicts {
+		byKey[filepath.Base(v.Capture)+"/"+v.Request] = v
+	}
+	for _, s := range sends {
+		key := filepath.Base(s.capDir) + "/" + fmt.Sprintf("req%04d", s.n)
+		v, ok := byKey[key]
+		if !ok {
+			t.Fatalf("no verdict for %s (%s)", key, s.res.File)
+		}
+		s.res.Oracle = v
+	}
+	out := make([]fileResult, len(results))
+	for i, r := range results {
+		out[i] = *r
+	}
+	return out
+}
+
+// preflight reads the files, checks them for PyPI as the action does, and
+// returns the distributions in upload order (an unreadable one with the
+// metadata an uploader would send, when it can be parsed) and the problems.
+func preflight(files []dist.File, metaOf map[string]string) ([]*dist.Distribution, []dist.Problem) {
+	var dists []*dist.Distribution
+	var unreadable []dist.Problem
+	for _, f := range files {
+		d, err := dist.Read(f)
+		if err != nil {
+			unreadable = append(unreadable, dist.Problem{File: f.Filename, ID: "VA-10", Rule: "unreadable", Severity: dist.SeverityError, Message: err.Error()})
+			dists = append(dists, sendable(f, metaOf[f.Path]))
+			continue
+		}
+		dists = append(dists, d)
+	}
+	var readable []*dist.Distribution
+	for _, d := range dists {
+		if d.Archive != nil {
+			readable = append(readable, d)
+		}
+	}
+	problems := append(unreadable, dist.Check(readable, dist.TargetPyPI)...)
+	sort.SliceStable(dists, func(i, j int) bool {
+		if dists[i].Kind != dists[j].Kind {
+			return dists[i].Kind == dist.Wheel
+		}
+		return dists[i].Filename < dists[j].Filename
+	})
+	return dists, problems
+}
+
+// sendable builds what an uploader would send for a file Read refused:
+// the metadata as written in the archive (when it parses) and the digests.
+func sendable(f dist.File, meta string) *dist.Distribution {
+	d := &dist.Distribution{Path: f.Path, Filename: f.Filename, Kind: f.Kind}
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		return d
+	}
+	defer fh.Close()
+	dg, n, err := dist.Hash(fh)
+	if err != nil {
+		return d
+	}
+	d.Digests, d.Size = dg, n
+	if md, err := dist.ParseMetadata([]byte(meta)); err == nil && meta != "" {
+		d.Metadata = md
+	}
+	return d
+}
+
+// TestPreflightAgreesWithWarehouse is the differential test of the
+// preflight (issue 13): every generated case is checked by the preflight
+// and judged by Warehouse's own upload view; what the preflight passes,
+// Warehouse must accept, and what it refuses, Warehouse must refuse with a
+// reason the preflight gave. Deliberate exceptions are listed in
+// preflightExceptions and in docs/preflight.md.
+func TestPreflightAgreesWithWarehouse(t *testing.T) {
+	t.Parallel()
+	results := runDifferential(t, generatedCases())
+	counts := map[string]int{}
+	perRule := map[string]map[string]int{}
+	for _, r := range results {
+		a := r.agreement()
+		counts[a]++
+		if perRule[r.Rule] == nil {
+			perRule[r.Rule] = map[string]int{}
+		}
+		perRule[r.Rule][a]++
+		if a == "accepted" || a == "refused" {
+			continue
+		}
+		t.Logf("%s: %s %s\n  preflight: %q\n  warehouse: %d %q", a, r.Case, r.File, r.Errors, r.Oracle.Status, r.Oracle.Message)
+	}
+	agree := counts["accepted"] + counts["refused"]
+	t.Logf("agreement: %d of %d files (%.1f%%): %v", agree, len(results), 100*float64(agree)/float64(len(results)), counts)
+	rules := make([]string, 0, len(perRule))
+	for r := range perRule {
+		rules = append(rules, r)
+	}
+	sort.Strings(rules)
+	for _, r := range rules {
+		t.Logf("  %-26s %v", r, perRule[r])
+	}
+}
