@@ -147,8 +147,8 @@ type genFile struct {
 	DistInfo string
 	// Top overrides the sdist's top-level directory.
 	Top string
-	// Zip quirks.
-	DataDescriptor, Comment, Trailing bool
+	// Zip quirks. Non-ASCII names get the UTF-8 flag unless NoUTF8Flag.
+	DataDescriptor, Comment, Trailing, NoUTF8Flag bool
 	// Corrupt writes bytes that are no archive at all.
 	Corrupt bool
 }
@@ -282,7 +282,11 @@ func (f genFile) zipBytes() ([]byte, error) {
 		}
 		if method == zip.Deflate {
 			var c bytes.Buffer
-			fw, _ := flate.NewWriter(&c, flate.BestCompression)
+			level := flate.BestCompression
+			if len(m.Data) > 1<<20 {
+				level = flate.BestSpeed
+			}
+			fw, _ := flate.NewWriter(&c, level)
 			fw.Write(m.Data)
 			fw.Close()
 			data = c.Bytes()
@@ -294,6 +298,9 @@ func (f genFile) zipBytes() ([]byte, error) {
 		h := &zip.FileHeader{
 			Name: name, Method: method, Modified: fixedTime,
 			CRC32: crc32.ChecksumIEEE(m.Data), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(m.Data)),
+		}
+		if !f.NoUTF8Flag && strings.ContainsFunc(name, func(r rune) bool { return r >= 0x80 }) {
+			h.Flags |= 0x800
 		}
 		if m.Dir {
 			h.SetMode(0o755 | os.ModeDir)

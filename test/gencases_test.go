@@ -383,6 +383,11 @@ func archiveCases() []genCase {
 	add("wheel-dir-entries", w(func(f *genFile) {
 		f.Members = []genMember{{Name: "gen_pkg", Dir: true}, {Name: "gen_pkg/__init__.py", Data: []byte("\n")}}
 	}))
+	add("wheel-non-utf8-names", genFile{Filename: "gén-1.0-py3-none-any.whl", Kind: dist.Wheel, Meta: m.with("Name", "gén"), NoUTF8Flag: true})
+	add("wheel-non-utf8-data-member", w(func(f *genFile) {
+		f.Extra = []genMember{{Name: "gen_pkg/données.txt", Data: []byte("x\n")}}
+		f.NoUTF8Flag = true
+	}))
 	add("wheel-parent-path", w(func(f *genFile) { f.Extra = []genMember{{Name: "../evil.py", Data: []byte("\n")}} }))
 	for i, ep := range []string{"[console_scripts]\ngen = gen_pkg:main\n", "[console_scripts]\ngen tool = gen_pkg:main\n",
 		"not an ini file\n", "[gui_scripts]\ngen = 1mod:f\n", "[gen.plugins]\nx = gen_pkg.plugin:Plugin [extra]\n",

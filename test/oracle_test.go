@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/sharedtool"
 )
 
 // This file runs ../shared/tools/warehouse-oracle, PyPI's own upload view
@@ -25,23 +27,6 @@ var oracle struct {
 	broken string
 }
 
-// oracleCandidates lists where the oracle may be: $WAREHOUSE_ORACLE, then
-// shared/tools/warehouse-oracle/warehouse-oracle next to the checkout or
-// next to one of its parents (../shared from the project root in CI; a
-// worktree may sit deeper).
-func oracleCandidates() []string {
-	var out []string
-	if p := os.Getenv("WAREHOUSE_ORACLE"); p != "" {
-		out = append(out, p)
-	}
-	dir := repoRoot()
-	for i := 0; i < 4; i++ {
-		dir = filepath.Dir(dir)
-		out = append(out, filepath.Join(dir, "shared", "tools", "warehouse-oracle", "warehouse-oracle"))
-	}
-	return out
-}
-
 // needOracle returns the oracle's path, or skips the test with the reason
 // (fails instead with CI=true, where the tool must be present).
 func needOracle(t *testing.T) string {
@@ -50,12 +35,7 @@ func needOracle(t *testing.T) string {
 		t.Skip("differential tests against Warehouse are skipped under -short")
 	}
 	oracle.once.Do(func() {
-		for _, p := range oracleCandidates() {
-			if _, err := os.Stat(p); err == nil {
-				oracle.path = p
-				break
-			}
-		}
+		oracle.path = sharedtool.WarehouseOracle()
 		if oracle.path == "" {
 			oracle.why = "warehouse-oracle not found (set WAREHOUSE_ORACLE or put the shared tools at ../shared)"
 			return
