@@ -19,8 +19,8 @@ func TestFormMetadata(t *testing.T) {
 		wantLeft []LeftOut
 	}{
 		{
-			name: "too_new_left_out",
-			in:   meta("Metadata-Version", "2.1", "Name", "demo", "License", "MIT", "License-Expression", "MIT", "Dynamic", "Name"),
+			name:     "too_new_left_out",
+			in:       meta("Metadata-Version", "2.1", "Name", "demo", "License", "MIT", "License-Expression", "MIT", "Dynamic", "Name"),
 			wantSent: []Header{{"Metadata-Version", "2.1"}, {"Name", "demo"}, {"License", "MIT"}},
 			wantLeft: []LeftOut{{Header{"License-Expression", "MIT"}, LeftTooNew, "2.4"}, {Header{"Dynamic", "Name"}, LeftTooNew, "2.2"}},
 		},
