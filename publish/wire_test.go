@@ -44,7 +44,7 @@ func wireFiles(t *testing.T) []*dist.Distribution {
 		if err != nil {
 			t.Fatalf("dist.Read(%s): %v", p, err)
 		}
-		if metadataVersionBelow(d.Metadata.Value("Metadata-Version"), 2, 3) {
+		if mv := d.Metadata.Value("Metadata-Version"); mv < "2.3" && len(mv) == 3 {
 			out = append(out, d)
 		}
 	}
