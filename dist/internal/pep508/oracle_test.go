@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 const python = "/usr/bin/python3"
