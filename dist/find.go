@@ -99,22 +99,47 @@ const maxListed = 20
 // Find does not open the files and never blocks on FIFOs or hangs on
 // symlink loops. It never panics.
 func Find(entries []string, workdir string) (*Found, error) {
-	var dirs []string
-	seen := map[string]bool{}
-	var seenInfo []os.FileInfo
-	addDir := func(dir string, fi os.FileInfo) {
-		if seen[dir] {
+	dirs, err := resolveEntries(entries, workdir)
+	if err != nil {
+		return nil, err
+	}
+	found, err := scanDirs(dirs)
+	if err != nil {
+		return nil, err
+	}
+	sortFound(found)
+	return found, nil
+}
+
+// dirSet collects directories in order, each once, also when two paths
+// name the same directory.
+type dirSet struct {
+	dirs  []string
+	seen  map[string]bool
+	infos []os.FileInfo
+}
+
+func (s *dirSet) add(dir string, fi os.FileInfo) {
+	if s.seen[dir] {
+		return
+	}
+	for _, other := range s.infos {
+		if os.SameFile(other, fi) {
 			return
 		}
-		for _, other := range seenInfo {
-			if os.SameFile(other, fi) {
-				return
-			}
-		}
-		seen[dir] = true
-		seenInfo = append(seenInfo, fi)
-		dirs = append(dirs, dir)
 	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[dir] = true
+	s.infos = append(s.infos, fi)
+	s.dirs = append(s.dirs, dir)
+}
+
+// resolveEntries turns the packages-dir entries into the directories to
+// scan (IN-04, DS-01, DS-02).
+func resolveEntries(entries []string, workdir string) ([]string, error) {
+	var set dirSet
 	given := 0
 	for _, raw := range entries {
 		entry := strings.TrimSpace(raw)
@@ -125,69 +150,88 @@ func Find(entries []string, workdir string) (*Found, error) {
 			continue
 		}
 		given++
-		p := entry
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(workdir, p)
+		if err := resolveEntry(&set, entry, workdir); err != nil {
+			return nil, err
 		}
-		p = filepath.Clean(p)
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			// An existing directory is taken literally, even when its
-			// name holds glob characters such as "[".
-			addDir(p, fi)
-			continue
-		}
-		if hasMeta(entry) {
-			pattern := filepath.Clean(entry)
-			if !filepath.IsAbs(pattern) {
-				// The workspace path is literal, not a pattern.
-				pattern = filepath.Join(escapeGlob(workdir), pattern)
-			}
-			matches, err := filepath.Glob(pattern)
-			if err != nil {
-				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p,
-					Message: fmt.Sprintf("packages-dir entry %q is not a valid glob pattern", entry),
-					Hint:    "Fix the pattern: '*' matches any run of characters except '/', '?' one character, '[...]' a character class",
-					Err:     err}
-			}
-			var found int
-			var others []string
-			for _, m := range matches {
-				fi, err := os.Stat(m)
-				if err != nil || !fi.IsDir() {
-					others = append(others, m)
-					continue
-				}
-				found++
-				addDir(m, fi)
-			}
-			if found == 0 {
-				msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
-				if len(others) > 0 {
-					msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
-				} else {
-					msg += "; it expanded to nothing"
-				}
-				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
-					Hint: workspaceHint(workdir)}
-			}
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, missingDirError(entry, p, workdir, err)
-		}
-		if !fi.IsDir() {
-			return nil, &FindError{ID: "DS-02", Entry: entry, Path: p,
-				Message: fmt.Sprintf("packages-dir %q (%s) is %s, not a directory", entry, p, describeMode(fi.Mode())),
-				Hint:    "Point packages-dir at the directory that holds the distributions (the default is dist)"}
-		}
-		addDir(p, fi)
 	}
 	if given == 0 {
 		return nil, &FindError{ID: "IN-04", Message: "packages-dir names no directory",
 			Hint: "Set packages-dir to a directory such as dist, or leave it unset"}
 	}
+	return set.dirs, nil
+}
 
+// resolveEntry adds the directories one entry names to set.
+func resolveEntry(set *dirSet, entry, workdir string) error {
+	p := entry
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(workdir, p)
+	}
+	p = filepath.Clean(p)
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		// An existing directory is taken literally, even when its
+		// name holds glob characters such as "[".
+		set.add(p, fi)
+		return nil
+	}
+	if hasMeta(entry) {
+		return expandGlob(set, entry, p, workdir)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return missingDirError(entry, p, workdir, err)
+	}
+	if !fi.IsDir() {
+		return &FindError{ID: "DS-02", Entry: entry, Path: p,
+			Message: fmt.Sprintf("packages-dir %q (%s) is %s, not a directory", entry, p, describeMode(fi.Mode())),
+			Hint:    "Point packages-dir at the directory that holds the distributions (the default is dist)"}
+	}
+	set.add(p, fi)
+	return nil
+}
+
+// expandGlob adds the directories a glob entry matches to set; p is the
+// entry joined to workdir, for messages.
+func expandGlob(set *dirSet, entry, p, workdir string) error {
+	pattern := filepath.Clean(entry)
+	if !filepath.IsAbs(pattern) {
+		// The workspace path is literal, not a pattern.
+		pattern = filepath.Join(escapeGlob(workdir), pattern)
+	}
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return &FindError{ID: "IN-04", Entry: entry, Path: p,
+			Message: fmt.Sprintf("packages-dir entry %q is not a valid glob pattern", entry),
+			Hint:    "Fix the pattern: '*' matches any run of characters except '/', '?' one character, '[...]' a character class",
+			Err:     err}
+	}
+	var found int
+	var others []string
+	for _, m := range matches {
+		fi, err := os.Stat(m)
+		if err != nil || !fi.IsDir() {
+			others = append(others, m)
+			continue
+		}
+		found++
+		set.add(m, fi)
+	}
+	if found > 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
+	if len(others) > 0 {
+		msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
+	} else {
+		msg += "; it expanded to nothing"
+	}
+	return &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
+		Hint: workspaceHint(workdir)}
+}
+
+// scanDirs lists every directory and classifies what it holds (DS-02,
+// DS-03, DS-04).
+func scanDirs(dirs []string) (*Found, error) {
 	found := &Found{Dirs: dirs}
 	var lookalikes []string // DS-04
 	var listed []string     // DS-03
@@ -223,6 +267,12 @@ func Find(entries []string, workdir string) (*Found, error) {
 		}
 		return nil, noDistsError(dirs, listed, listedTotal-len(listed))
 	}
+	return found, nil
+}
+
+// sortFound puts the files in upload order (wheels first, then sdists, by
+// file name, then path) and the other lists in path order.
+func sortFound(found *Found) {
 	sort.SliceStable(found.Files, func(i, j int) bool {
 		a, b := found.Files[i], found.Files[j]
 		if a.Kind != b.Kind {
@@ -236,7 +286,6 @@ func Find(entries []string, workdir string) (*Found, error) {
 	sort.Strings(found.Unrelated)
 	sort.Strings(found.Signatures)
 	sort.Strings(found.Orphans)
-	return found, nil
 }
 
 // hasMeta reports whether entry holds glob metacharacters.
