@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/internal/sharedtool"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // pypiSources returns a PYTHONPATH holding the code PyPI runs (Warehouse,
@@ -18,20 +18,8 @@ import (
 // them), or skips (fails with CI=true).
 func pypiSources(t *testing.T) string {
 	t.Helper()
-	up := sharedtool.WarehouseUpstream()
-	why := ""
-	switch {
-	case up == "":
-		why = "warehouse-oracle's upstream sources not found (../shared/tools/warehouse-oracle, or set WAREHOUSE_ORACLE)"
-	case exec.Command("/usr/bin/python3", "-c", "import idna, rfc3986, urllib3").Run() != nil:
-		why = "/usr/bin/python3 lacks idna, rfc3986 or urllib3 (bash .ci/install.sh installs python3-idna python3-rfc3986 python3-urllib3)"
-	}
-	if why != "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true and " + why)
-		}
-		t.Skip(why)
-	}
+	testtool.Python(t, "idna", "rfc3986", "urllib3")
+	up := testtool.WarehouseUpstream(t)
 	return strings.Join([]string{filepath.Join(up, "warehouse"), filepath.Join(up, "packaging"), filepath.Join(up, "email-validator")}, ":")
 }
 
@@ -49,7 +37,7 @@ func TestEmailURLContentTypeAgainstPyPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("/usr/bin/python3", filepath.Join("testdata", "check", "oracle.py"))
+	cmd := exec.Command(testtool.DebianPython, filepath.Join("testdata", "check", "oracle.py"))
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+path, "PYTHONHASHSEED=0")
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer

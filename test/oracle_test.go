@@ -8,24 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/internal/sharedtool"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // This file runs ../shared/tools/warehouse-oracle, PyPI's own upload view
 // run offline (its README says how): `serve` as a local index for the
 // binary, `judge` for saved requests.
-
-var oracle struct {
-	once sync.Once
-	path string
-	// why is set when the oracle cannot run here.
-	why string
-	// broken is set when it runs but its self-test fails.
-	broken string
-}
 
 // needOracle returns the oracle's path, or skips the test with the reason
 // (fails instead with CI=true, where the tool must be present).
@@ -34,30 +24,7 @@ func needOracle(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("differential tests against Warehouse are skipped under -short")
 	}
-	oracle.once.Do(func() {
-		oracle.path = sharedtool.WarehouseOracle()
-		if oracle.path == "" {
-			oracle.why = "warehouse-oracle not found (set WAREHOUSE_ORACLE or put the shared tools at ../shared)"
-			return
-		}
-		out, err := exec.Command(oracle.path, "check").CombinedOutput()
-		var ee *exec.ExitError
-		switch {
-		case errors.As(err, &ee) && ee.ExitCode() == 3:
-			oracle.why = "warehouse-oracle cannot run here (bash .ci/install.sh installs its Debian packages):\n" + string(out)
-		case err != nil:
-			oracle.broken = "warehouse-oracle check failed: " + err.Error() + "\n" + string(out)
-		}
-	})
-	switch {
-	case oracle.broken != "":
-		t.Fatal(oracle.broken)
-	case oracle.why != "" && os.Getenv("CI") == "true":
-		t.Fatalf("CI=true and %s", oracle.why)
-	case oracle.why != "":
-		t.Skip(oracle.why)
-	}
-	return oracle.path
+	return testtool.WarehouseOracle(t)
 }
 
 // startOracle starts `warehouse-oracle serve` on a free loopback port for

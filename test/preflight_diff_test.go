@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
 
@@ -137,7 +138,7 @@ func runDifferential(t *testing.T, cases []genCase) []fileResult {
 		dists, problems := preflight(files, metaOf)
 		client, err := publish.New(srv.URL+"/"+id+"/legacy/",
 			publish.WithCredentials(publish.Static{User: "__token__", Password: "pypi-differential"}),
-			publish.WithRetry(publish.Backoff{Attempts: 1}))
+			publish.WithRetry(retry.Backoff{Attempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}
