@@ -246,16 +246,22 @@ func (c *preflight) checkLeftOut() {
 	}
 	for _, l := range order {
 		name := l.Header.Name
-		switch l.Why {
-		case LeftTooNew:
+		switch {
+		case l.Why == LeftTooNew && strings.EqualFold(name, "License-File"):
+			// Build backends have written it under 2.1 for years, and
+			// PyPI's project page does not show license files: a notice.
+			c.add(SeverityNotice, "VA-01", "field-left-out", name,
+				fmt.Sprintf("%s is left out of the upload: the field belongs to Metadata-Version %s and this file declares %s, so PyPI would refuse the file with it. Without it PyPI accepts the file; its project page does not show license files either way, and its JSON API lists none for this release", name, l.Since, c.metaVer),
+				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend) to publish the license files; see %s", l.Since, coreMetadataURL))
+		case l.Why == LeftTooNew:
 			c.add(SeverityWarning, "VA-01", "field-left-out", name,
 				fmt.Sprintf("%s is left out of the upload: the field belongs to Metadata-Version %s and this file declares %s, so PyPI would refuse the file with it. Without it PyPI accepts the file, and the project page does not show it", name, l.Since, c.metaVer),
 				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend) to publish the field; see %s", l.Since, coreMetadataURL))
-		case LeftRepeated:
+		case l.Why == LeftRepeated:
 			c.add(SeverityWarning, "VA-01", "field-left-out", name,
 				fmt.Sprintf("%s appears %d times but takes one value: only the first is sent, which PyPI refuses otherwise, and the project page shows %s", name, count[strings.ToLower(name)]+1, pyRepr(oneLine(c.m.Value(name)))),
 				"keep one "+name+" in the build configuration")
-		case LeftUnknown:
+		case l.Why == LeftUnknown:
 			c.add(SeverityWarning, "VA-01", "field-unknown", name,
 				fmt.Sprintf("%s is not a core metadata field this action knows; it is not sent and PyPI will not show it. The file is uploaded first and alone, because PyPI's answer to a field it may know cannot be predicted", name),
 				"drop the field, or check that the build backend writes a Metadata-Version PyPI supports; see "+coreMetadataURL)
