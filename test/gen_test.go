@@ -151,6 +151,8 @@ type genFile struct {
 	DataDescriptor, Comment, Trailing, NoUTF8Flag bool
 	// Corrupt writes bytes that are no archive at all.
 	Corrupt bool
+	// Source, when set, is a real distribution copied as it is.
+	Source string
 }
 
 // genCase is one differential test case: files uploaded in order to a
@@ -242,6 +244,8 @@ func (f genFile) write(t *testing.T, dir string) string {
 	var b []byte
 	var err error
 	switch {
+	case f.Source != "":
+		b, err = os.ReadFile(f.Source)
 	case f.Corrupt:
 		b = []byte("this is not an archive\n")
 	case f.Kind == dist.Wheel || strings.HasSuffix(f.Filename, ".zip"):

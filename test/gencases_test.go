@@ -2,6 +2,8 @@ package test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -140,6 +142,37 @@ func generatedCases() []genCase {
 	cs = append(cs, filenameCases()...)
 	cs = append(cs, archiveCases()...)
 	cs = append(cs, releaseCases()...)
+	return cs
+}
+
+// realCases returns the real distributions as cases of one file each: the
+// corpus built by Debian's backends (DIST_CORPUS, when set) and the
+// fixtures of dist/testdata, many of them broken on purpose.
+func realCases() []genCase {
+	var cs []genCase
+	var paths []string
+	if root := os.Getenv("DIST_CORPUS"); root != "" {
+		p, _ := filepath.Glob(filepath.Join(root, "dists", "*"))
+		paths = append(paths, p...)
+	}
+	for _, sub := range []string{"dists", "check"} {
+		for _, ext := range []string{"*.whl", "*.tar.gz", "*.zip"} {
+			p, _ := filepath.Glob(filepath.Join(repoRoot(), "dist", "testdata", sub, ext))
+			paths = append(paths, p...)
+		}
+	}
+	for _, p := range paths {
+		name := filepath.Base(p)
+		kind := dist.Sdist
+		if strings.HasSuffix(name, ".whl") {
+			kind = dist.Wheel
+		}
+		rule := "real-corpus"
+		if strings.Contains(p, "testdata") {
+			rule = "real-testdata"
+		}
+		cs = append(cs, genCase{ID: rule + "/" + name, Rule: rule, Files: []genFile{{Filename: name, Kind: kind, Source: p}}})
+	}
 	return cs
 }
 
@@ -400,7 +433,20 @@ func archiveCases() []genCase {
 		f.Extra = []genMember{{Name: "gen_pkg/zeros.bin", Data: make([]byte, 65<<20)}}
 	}))
 
+	add("wheel-record-wrong-hash", w(func(f *genFile) {
+		f.Drop = []string{"RECORD"}
+		f.Extra = []genMember{{Name: distInfoName(f.Filename) + "/RECORD", Data: []byte("gen_pkg/__init__.py,sha256=AAAA,1\n")}}
+	}))
+	add("wheel-two-dist-info", w(func(f *genFile) {
+		f.Extra = []genMember{{Name: "other-2.0.dist-info/METADATA", Data: []byte("Metadata-Version: 2.1\nName: other\nVersion: 2.0\n")}}
+	}))
 	add("sdist-no-PKG-INFO", s(func(f *genFile) { f.Drop = []string{"PKG-INFO"} }))
+	add("sdist-dot-slash-members", s(func(f *genFile) {
+		top := sdistTop(f.Filename)
+		f.Drop = []string{"PKG-INFO"}
+		f.Members = []genMember{{Name: "./" + top + "/PKG-INFO", Data: []byte(m.String())}, {Name: "./" + top + "/gen_pkg/__init__.py", Data: []byte("\n")}}
+	}))
+	add("sdist-absolute-member", s(func(f *genFile) { f.Extra = []genMember{{Name: "/etc/evil", Data: []byte("x\n")}} }))
 	add("sdist-two-top-dirs", s(func(f *genFile) { f.Extra = []genMember{{Name: "other/file.txt", Data: []byte("x\n")}} }))
 	add("sdist-sparse-member", s(func(f *genFile) {
 		f.Extra = []genMember{{Name: sdistTop(f.Filename) + "/sparse.bin", Data: []byte("x\n"), TypeFlag: 'S'}}
