@@ -626,6 +626,23 @@ func (r *runner) reportProblems(ps []dist.Problem, files int) error {
 	if nerr > len(first) {
 		more = fmt.Sprintf("\n(and %d more)", nerr-len(first))
 	}
+	// issue 13: unreadable files are among the problems.
+	unreadable := 0
+	for _, p := range ps {
+		if p.Rule == "unreadable" {
+			unreadable++
+		}
+	}
+	if unreadable > 0 {
+		also := ""
+		if rest := nerr - unreadable; rest > 0 {
+			also = fmt.Sprintf(", and %d more problems would make %s reject the others", rest, r.kind)
+		}
+		return &userError{ID: "VA-10", Title: "Unreadable distributions",
+			Msg: fmt.Sprintf("%d of %d distributions could not be read%s; nothing was uploaded.\n%s%s",
+				unreadable, files, also, strings.Join(first, "\n"), more),
+			Hint: "Rebuild them (python -m build) and check the artifact upload and download steps; the table in the log and the step summary has every problem and its fix."}
+	}
 	return &userError{ID: "VA-01", Title: "Distributions would be rejected",
 		Msg:  fmt.Sprintf("%d problems in the distributions would make %s reject them; nothing was uploaded.\n%s%s", nerr, r.kind, strings.Join(first, "\n"), more),
 		Hint: "See the table in the log and the step summary for each rule and its fix, then rebuild. To skip these checks, set verify-metadata: false."}
