@@ -708,11 +708,12 @@ func (r *runner) sigstoreTrust(ctx context.Context) *attest.Trust {
 	}
 	if err != nil {
 		r.a.WithFieldsMap(map[string]string{"title": "Sigstore trust data not updated (AT-11)"}).Warningf(
-			"Could not update Sigstore's trusted root and signing config from %s: %v. Signing with the copy built into this release, taken from Sigstore on %s; if Sigstore rotated a key since, signing fails.",
-			tufURL, err, trust.Date.Format("2006-01-02"))
+			"Could not update Sigstore's trusted root and signing config (%v). Signing with the copy built into this release, taken from Sigstore on %s; if Sigstore rotated a key since, signing fails.",
+			err, trust.Date.Format("2006-01-02"))
 		return trust
 	}
-	r.a.Debugf("Sigstore trust updated from %s: TUF metadata versions %v", tufURL, trust.Versions) // AT-12
+	v := trust.Versions
+	r.a.Debugf("Sigstore trust updated from %s (TUF root v%d, timestamp v%d, snapshot v%d, targets v%d)", tufURL, v["root"], v["timestamp"], v["snapshot"], v["targets"]) // AT-12
 	return trust
 }
 
