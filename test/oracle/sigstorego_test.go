@@ -124,7 +124,7 @@ func TestSigstoreGo_rejects_foreign_root(t *testing.T) {
 
 func testdataRoot(t *testing.T) []byte {
 	t.Helper()
-	return testdata(t, "../trusted_root.production.json")
+	return testdata(t, "../sigstore/trusted_root.json")
 }
 
 // Attestations made across certificate renewals (1-minute certificates,
