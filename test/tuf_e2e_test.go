@@ -155,9 +155,9 @@ func TestTUF_keyRotation(t *testing.T) {
 	}
 }
 
-// TestTUF_offline: when the TUF repository cannot be reached, the run warns
-// once (AT-11), naming the date of the data built into the binary, and
-// signs with that data.
+// TestTUF_offline: when the TUF repository cannot be reached, or serves
+// what does not verify, the run warns once (AT-11), naming the date of the
+// data built into the binary, and signs with that data.
 func TestTUF_offline(t *testing.T) {
 	t.Parallel()
 	sf := newSigstoreFakes(t)
@@ -165,16 +165,29 @@ func TestTUF_offline(t *testing.T) {
 	date := attest.EmbeddedTrust().Date.Format("2006-01-02")
 	cases := []struct {
 		name string
+		// repo returns the TUF hooks' values; nil means nothing listens.
+		repo func(t *testing.T) (url, rootPath string)
 		// drop are the test hooks left out.
 		drop     []string
 		wantCode int
+		wantWarn string
 		wantErr  string
 	}{
 		// The hooks still override the embedded data: the run signs.
-		{name: "hooks_override"},
+		{name: "hooks_override", wantWarn: "connection refused"},
 		// Only Fulcio and Rekor are the fakes: the embedded production
 		// root rejects the fake certificate, which shows it is used.
-		{name: "embedded_root_used", drop: []string{"PYPI_PUBLISH_TRUSTED_ROOT"}, wantCode: 1, wantErr: "does not chain to the trusted root"},
+		{name: "embedded_root_used", drop: []string{"PYPI_PUBLISH_TRUSTED_ROOT"}, wantCode: 1, wantWarn: "connection refused", wantErr: "does not chain to the trusted root"},
+		// A repository whose timestamp expired (a freeze attack, or a
+		// stalled signer) is not trusted either.
+		{name: "expired_timestamp", wantWarn: "timestamp.json: expired", repo: func(t *testing.T) (string, string) {
+			repo := attesttest.NewTUF(t, []byte("{}"), attesttest.SigningConfig(sf.fulcio.URL, []string{sf.rekor.URL}, time.Now().Add(-time.Hour)))
+			repo.Expiry["timestamp"] = -time.Minute
+			if err := repo.PublishTimestamp(); err != nil {
+				t.Fatal(err)
+			}
+			return repo.URL, writeTemp(t, "root.json", repo.RootJSON())
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,6 +195,9 @@ func TestTUF_offline(t *testing.T) {
 			srv := trustedIndex(t, sf)
 			vars := tpVars(gh, sf, "pypi")
 			vars["PYPI_PUBLISH_TUF_URL"] = "http://127.0.0.1:1" // nothing listens on port 1
+			if tc.repo != nil {
+				vars["PYPI_PUBLISH_TUF_URL"], vars["PYPI_PUBLISH_TUF_ROOT"] = tc.repo(t)
+			}
 			for _, k := range tc.drop {
 				delete(vars, k)
 			}
@@ -194,8 +210,9 @@ func TestTUF_offline(t *testing.T) {
 				t.Errorf("exit code = %d, want %d", r.Code, tc.wantCode)
 			}
 			w := annotations(r, "warning")
-			if len(w) != 1 || !strings.Contains(w[0], "AT-11") || !strings.Contains(w[0], date) || !strings.Contains(w[0], "http://127.0.0.1:1") {
-				t.Errorf("warnings %q, want one AT-11 warning naming the repository and %s", w, date)
+			if len(w) != 1 || !strings.Contains(w[0], "AT-11") || !strings.Contains(w[0], date) ||
+				!strings.Contains(w[0], vars["PYPI_PUBLISH_TUF_URL"]) || !strings.Contains(w[0], tc.wantWarn) {
+				t.Errorf("warnings %q, want one AT-11 warning naming the repository, %q and %s", w, tc.wantWarn, date)
 			}
 			if errs := strings.Join(annotations(r, "error"), "\n"); !strings.Contains(errs, tc.wantErr) {
 				t.Errorf("errors %q, want %q", errs, tc.wantErr)
