@@ -269,8 +269,6 @@ func (c *preflight) checkLeftOut() {
 	}
 }
 
-// DroppedFromUpload is defined in form.go.
-
 func indexOf(list []string, s string) int {
 	for i, v := range list {
 		if v == s {
