@@ -173,7 +173,9 @@ func (r *runner) run(ctx context.Context) error {
 	if len(found.Signatures) > 0 {
 		a.Noticef("GPG signatures are not uploaded (PyPI ignores them): %s", listSome(r.rel(found.Signatures), 20))
 	}
-	dists, err := r.readAll(found.Files)
+	// issue 13: with the checks on, unreadable files are reported
+	// together with the problems of every readable file.
+	dists, unreadable, err := r.readAll(found.Files)
 	if err != nil {
 		return err
 	}
@@ -219,8 +221,11 @@ func (r *runner) run(ctx context.Context) error {
 		target = dist.TargetPyPI
 	}
 	if cfg.VerifyMetadata.Value {
-		problems := dist.Check(dists, target)
-		if err := r.reportProblems(problems, len(dists)); err != nil {
+		// issue 13: classifiers as the index knows them today; read
+		// failures in the same table as every other problem.
+		problems := dist.Check(dists, target,
+			dist.WithClassifiers(r.classifiers(ctx, dists)), dist.WithReadFailures(unreadable...))
+		if err := r.reportProblems(problems, len(dists)+len(unreadable)); err != nil {
 			return err
 		}
 	}
@@ -494,9 +499,11 @@ func (r *runner) backoffPolicy() retry.Backoff {
 }
 
 // readAll reads every distribution, several at a time (reading is hashing
-// and decompressing, so it uses the runner's cores), and reports all
-// failures at once, in upload order.
-func (r *runner) readAll(files []dist.File) ([]*dist.Distribution, error) {
+// and decompressing, so it uses the runner's cores). With verify-metadata
+// on it returns the files it could not read, for the checks to report with
+// every other problem (issue 13); with it off it fails on them, all at
+// once, in upload order.
+func (r *runner) readAll(files []dist.File) ([]*dist.Distribution, []dist.ReadFailure, error) {
 	type result struct {
 		d   *dist.Distribution
 		err error
@@ -516,24 +523,63 @@ func (r *runner) readAll(files []dist.File) ([]*dist.Distribution, error) {
 	}
 	wg.Wait()
 	var dists []*dist.Distribution
+	var failures []dist.ReadFailure
 	var errs []string
 	for i, f := range files {
 		d, err := results[i].d, results[i].err
 		if err != nil {
 			errs = append(errs, err.Error())
+			failures = append(failures, dist.ReadFailure{File: f, Err: err})
 			r.rep.addFile(f, nil, "failed", err.Error())
 			continue
 		}
 		dists = append(dists, d)
 		r.rep.addFile(f, d, "not-attempted", "")
 	}
-	if len(errs) > 0 {
-		return nil, &userError{ID: "VA-10", Title: "Unreadable distributions",
+	if len(errs) > 0 && !r.cfg.VerifyMetadata.Value {
+		return nil, nil, &userError{ID: "VA-10", Title: "Unreadable distributions",
 			Msg:     fmt.Sprintf("%d of %d distributions could not be read; nothing was uploaded:\n%s", len(errs), len(files), strings.Join(errs, "\n")),
 			Hint:    "Rebuild them (python -m build) and check the artifact upload and download steps.",
 			Details: "```\n" + strings.Join(errs, "\n") + "\n```"}
 	}
-	return dists, nil
+	return dists, failures, nil
+}
+
+// classifiers returns the list the checks judge Classifier fields against
+// (issue 13): for PyPI and TestPyPI, outside dry runs, the index's current
+// list; otherwise, or when the index does not answer in time, the list
+// built into the binary, with a note giving its date.
+func (r *runner) classifiers(ctx context.Context, dists []*dist.Distribution) *dist.Classifiers {
+	embedded := dist.EmbeddedClassifiers()
+	used := false
+	for _, d := range dists {
+		if _, ok := d.Metadata.Get("Classifier"); ok {
+			used = true
+			break
+		}
+	}
+	if !used || !r.kind.isPyPI() {
+		return embedded
+	}
+	listURL := publish.ClassifiersURLFor(r.repo.String())
+	if v := r.d.getenv("PYPI_PUBLISH_CLASSIFIERS_URL"); v != "" {
+		listURL = v // test hook, like PYPI_PUBLISH_INDEX_KIND
+	}
+	switch {
+	case r.cfg.DryRun.Value:
+		r.a.Infof("Classifiers are checked against the list built into this action (%s); a run that uploads asks %s for its current list.", embedded.Source(), r.kind)
+		return embedded
+	case listURL == "":
+		r.a.Infof("Classifiers are checked against the list built into this action (%s): where this index serves its list is not known.", embedded.Source())
+		return embedded
+	}
+	list, err := publish.FetchClassifiers(ctx, listURL, publish.WithHTTPClient(r.d.client), publish.WithUserAgent(userAgent()))
+	if err != nil {
+		r.a.Noticef("Classifiers are checked against the list built into this action (%s): %s did not give its current list (%v). A classifier added since then may be reported by mistake.", embedded.Source(), r.kind, err)
+		return embedded
+	}
+	r.a.Debugf("classifiers: %d from %s", list.Len(), list.Source())
+	return list
 }
 
 // reportProblems prints the preflight table and fails on any error.
@@ -579,6 +625,23 @@ func (r *runner) reportProblems(ps []dist.Problem, files int) error {
 	more := ""
 	if nerr > len(first) {
 		more = fmt.Sprintf("\n(and %d more)", nerr-len(first))
+	}
+	// issue 13: unreadable files are among the problems.
+	unreadable := 0
+	for _, p := range ps {
+		if p.Rule == "unreadable" {
+			unreadable++
+		}
+	}
+	if unreadable > 0 {
+		also := ""
+		if rest := nerr - unreadable; rest > 0 {
+			also = fmt.Sprintf(", and %d more problems would make %s reject the others", rest, r.kind)
+		}
+		return &userError{ID: "VA-10", Title: "Unreadable distributions",
+			Msg: fmt.Sprintf("%d of %d distributions could not be read%s; nothing was uploaded.\n%s%s",
+				unreadable, files, also, strings.Join(first, "\n"), more),
+			Hint: "Rebuild them (python -m build) and check the artifact upload and download steps; the table in the log and the step summary has every problem and its fix."}
 	}
 	return &userError{ID: "VA-01", Title: "Distributions would be rejected",
 		Msg:  fmt.Sprintf("%d problems in the distributions would make %s reject them; nothing was uploaded.\n%s%s", nerr, r.kind, strings.Join(first, "\n"), more),

@@ -11,11 +11,14 @@ export DEBIAN_FRONTEND=noninteractive
 export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 
 # Debian packages: the differential oracles (twine, packaging, readme-renderer,
-# docutils), the build backends for the real-distribution corpus, and the
-# tools the image check needs.
+# docutils; warehouse-oracle, PyPI's upload view, needs the pyramid, webob,
+# wtforms, rfc3986, readme-renderer, cmarkgfm, urllib3 and idna modules), the
+# build backends for the real-distribution corpus, and the tools the image
+# check needs.
 apt_pkgs=(
   make git coreutils file binutils curl time
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
+  python3-wtforms python3-cmarkgfm python3-urllib3 python3-idna
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck

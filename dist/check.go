@@ -2,8 +2,6 @@ package dist
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
@@ -23,28 +21,74 @@ const NewestMetadataVersion = "2.5"
 // coreMetadataURL is the link PyPI appends to metadata errors.
 const coreMetadataURL = "https://packaging.python.org/specifications/core-metadata"
 
-// Check runs every preflight rule on dists and returns all problems found,
-// for every file, in the order of dists and then of the rules. It never
-// stops at the first problem and never panics; a Distribution with nil
-// Metadata or Archive is checked as far as possible.
+// CheckOption configures Check.
+type CheckOption func(*checkConfig)
+
+type checkConfig struct {
+	classifiers *Classifiers
+	failures    []ReadFailure
+}
+
+// WithClassifiers makes Check judge classifiers against c, normally the
+// list the index serves. The default (and a nil c) is
+// EmbeddedClassifiers.
+func WithClassifiers(c *Classifiers) CheckOption {
+	return func(cfg *checkConfig) {
+		if c != nil {
+			cfg.classifiers = c
+		}
+	}
+}
+
+// ReadFailure is a distribution Read could not read.
+type ReadFailure struct {
+	File File
+	Err  error
+}
+
+// WithReadFailures makes Check report files Read refused, together with
+// the problems of every readable file: each gets an error (VA-10, rule
+// "unreadable", in PyPI's wording where PyPI has one for the same defect)
+// and the file name rules, which need no content. Default: none.
+func WithReadFailures(fs ...ReadFailure) CheckOption {
+	return func(cfg *checkConfig) { cfg.failures = append(cfg.failures, fs...) }
+}
+
+// Check runs every preflight rule on dists and returns all problems found:
+// first those of the files in WithReadFailures, then those of dists in
+// their order, rule by rule, then the batch rules (DS-08). It never stops at
+// the first problem and never panics; a Distribution with nil Metadata or
+// Archive is checked as far as possible.
 //
-// Rules follow what PyPI does on upload (pypi-protocol.md §8, §10-§12;
-// action.md §9, VA-01..VA-10, DS-08). Rules that are PyPI policy rather
-// than format validity (platform tags, local versions, classifiers, PEP
-// 625 names, .zip sdists, sizes, direct references, wheel name
-// normalization, fields newer than the declared Metadata-Version, README
-// rendering, one sdist per release) are errors for TargetPyPI and warnings
-// for TargetOther. A zero Target counts as TargetPyPI.
-func Check(dists []*Distribution, target Target) []Problem {
+// The rules judge what the upload sends (FormMetadata): a field the form
+// leaves out gets one warning and no error. They follow what PyPI does on
+// upload (docs/preflight.md lists each rule and its source). Rules that are
+// PyPI policy rather than format validity (platform tags, local versions,
+// classifiers, PEP 625 names, .zip sdists, sizes, direct references, wheel
+// name normalization, fields newer than the declared Metadata-Version,
+// README rendering, one sdist per release) are errors for TargetPyPI and
+// warnings for TargetOther. A zero Target counts as TargetPyPI.
+// Classifiers are judged against EmbeddedClassifiers unless
+// WithClassifiers gives the index's list.
+func Check(dists []*Distribution, target Target, opts ...CheckOption) []Problem {
 	if target != TargetOther {
 		target = TargetPyPI
 	}
+	cfg := checkConfig{classifiers: EmbeddedClassifiers()}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
 	var out []Problem
+	for _, f := range cfg.failures {
+		out = append(out, readFailureProblems(f, target)...)
+	}
 	for _, d := range dists {
 		if d == nil {
 			continue
 		}
-		c := &preflight{d: d, target: target}
+		c := &preflight{d: d, target: target, classifiers: cfg.classifiers}
 		c.run()
 		out = append(out, c.problems...)
 	}
@@ -54,8 +98,13 @@ func Check(dists []*Distribution, target Target) []Problem {
 
 // preflight collects the problems of one distribution.
 type preflight struct {
-	d        *Distribution
-	target   Target
+	d           *Distribution
+	target      Target
+	classifiers *Classifiers
+	// m is the metadata as the upload form carries it (FormMetadata);
+	// nil when the distribution has none.
+	m        *Metadata
+	left     []LeftOut
 	problems []Problem
 	// version is the parsed metadata version, when valid.
 	version    pep440.Version
@@ -80,6 +129,9 @@ func (c *preflight) policy() Severity {
 }
 
 func (c *preflight) run() {
+	if c.d.Metadata != nil {
+		c.m, c.left = FormMetadata(c.d.Metadata)
+	}
 	c.checkFilenameChars()
 	c.checkMetadata()
 	c.checkFilename()
@@ -114,51 +166,47 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// checkOneSdistPerRelease flags several sdists of one name and version in
-// the batch (DS-08): PyPI accepts one sdist per release.
+// checkOneSdistPerRelease flags the second and later sdists of one
+// release in upload order (DS-08): PyPI accepts the first sdist of a
+// release and refuses the others.
 func checkOneSdistPerRelease(dists []*Distribution, target Target) []Problem {
 	type key struct{ name, version string }
-	groups := map[key][]string{}
-	shown := map[key]string{}
-	var order []key
-	for _, d := range dists {
-		if d == nil || d.Kind != Sdist || d.Metadata == nil {
-			continue
-		}
-		v := d.Version()
-		if pv, err := pep440.Parse(v); err == nil {
-			// Releases are looked up by canonical version: 1.0 == 1.0.0.
-			for len(pv.Release) > 1 && pv.Release[len(pv.Release)-1] == "0" {
-				pv.Release = pv.Release[:len(pv.Release)-1]
-			}
-			v = pv.String()
-		}
-		k := key{NormalizeName(d.Name()), v}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-			shown[k] = d.Version()
-		}
-		groups[k] = append(groups[k], d.Filename)
-	}
+	first := map[key]string{}
 	sev := SeverityError
 	if target == TargetOther {
 		sev = SeverityWarning
 	}
 	var out []Problem
-	for _, k := range order {
-		files := groups[k]
-		if len(files) < 2 {
+	for _, d := range UploadOrder(dists) {
+		if d.Kind != Sdist || d.Metadata == nil {
 			continue
 		}
-		sort.Strings(files)
-		for _, f := range files {
-			out = append(out, Problem{
-				File: f, ID: "DS-08", Rule: "one-sdist-per-release", Severity: sev,
-				Message: fmt.Sprintf("%d sdists for %s %s in this batch (%s); PyPI: Only one sdist may be uploaded per release.",
-					len(files), k.name, shown[k], strings.Join(files, ", ")),
-				Fix: "keep one sdist per version (the .tar.gz)",
-			})
+		k := key{NormalizeName(d.Name()), releaseVersion(d.Version())}
+		f, seen := first[k]
+		if !seen {
+			first[k] = d.Filename
+			continue
 		}
+		out = append(out, Problem{
+			File: d.Filename, ID: "DS-08", Rule: "one-sdist-per-release", Severity: sev,
+			Message: "Only one sdist may be uploaded per release.",
+			Fix: fmt.Sprintf("%s is uploaded first as the sdist of %s %s; keep one sdist per version (the .tar.gz) and remove this one",
+				f, k.name, d.Version()),
+		})
 	}
 	return out
+}
+
+// releaseVersion is the version a release is looked up by: the canonical
+// version without trailing ".0" components (1.0 == 1.0.0), or v as written
+// when it does not parse.
+func releaseVersion(v string) string {
+	pv, err := pep440.Parse(v)
+	if err != nil {
+		return v
+	}
+	for len(pv.Release) > 1 && pv.Release[len(pv.Release)-1] == "0" {
+		pv.Release = pv.Release[:len(pv.Release)-1]
+	}
+	return pv.String()
 }

@@ -88,6 +88,9 @@ func (c *preflight) checkZipFraming() {
 	}
 	defer f.Close()
 	cd := make(map[string][2]uint64, len(c.d.Archive.Members))
+	// Keyed by the names as Python reads the central directory (code
+	// page 437 without the UTF-8 flag); local header names are read as
+	// UTF-8, so a non-ASCII name without the flag is not found, as on PyPI.
 	for _, m := range c.d.Archive.Members {
 		cd[m.Name] = [2]uint64{uint64(m.CompressedSize), uint64(m.Size)}
 	}
@@ -132,10 +135,10 @@ func (c *preflight) checkSdistMembers(names []string, have map[string]bool) {
 	c.checkLicenseFiles(top, have)
 }
 
-// checkLicenseFiles checks that every License-File exists under dir
-// (Metadata-Version 2.4 and newer; older files have it dropped on upload).
+// checkLicenseFiles checks that every License-File the form sends exists
+// under dir (older Metadata-Versions have it left out of the form).
 func (c *preflight) checkLicenseFiles(dir string, have map[string]bool) {
-	if c.d.Metadata == nil || c.metaVerIdx < indexOf(knownMetadataVersions, "2.4") {
+	if c.m == nil {
 		return
 	}
 	for _, p := range c.values("License-File") {

@@ -85,7 +85,7 @@ func (c *preflight) checkEntryPoints() {
 	}
 	if why := entryPointsProblem(c.d.EntryPoints); why != "" {
 		c.add(c.policy(), "VA-10", "wheel-entry-points", "",
-			fmt.Sprintf("Wheel '%s' has invalid entry points defined in the entry_points.txt file: %s.", c.d.Filename, why),
-			"fix [project.scripts], [project.gui-scripts] and [project.entry-points] (or setup.cfg's entry_points), then rebuild")
+			fmt.Sprintf("Wheel '%s' has invalid entry points defined in the entry_points.txt file", c.d.Filename),
+			"fix [project.scripts], [project.gui-scripts] and [project.entry-points] (or setup.cfg's entry_points), then rebuild ("+why+")")
 	}
 }

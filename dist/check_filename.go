@@ -40,7 +40,9 @@ func (c *preflight) checkFilenameChars() {
 		c.add(SeverityError, "VA-10", "filename-extension", "",
 			"Invalid file extension: Use .tar.gz, .whl or .zip extension. See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information",
 			pep527Fix)
-	case (c.d.Kind == Wheel) != (ext == ".whl"):
+	case (c.d.Kind == Wheel && ext != ".whl") || (c.d.Kind != Wheel && ext != ".tar.gz" && ext != ".zip"):
+		// The extension is matched without regard to case, then
+		// compared as written.
 		c.add(SeverityError, "VA-10", "filename-extension", "",
 			fmt.Sprintf("Invalid file extension: Extension %s is invalid for filetype %s. See https://www.python.org/dev/peps/pep-0527 for more information.", ext, c.d.Kind.FileType()),
 			pep527Fix)
@@ -53,7 +55,7 @@ func (c *preflight) checkFilenameChars() {
 }
 
 func (c *preflight) checkFilename() {
-	if c.d.Metadata == nil {
+	if c.m == nil {
 		return
 	}
 	switch c.d.Kind {
@@ -98,15 +100,10 @@ func parseWheel(filename string) (parsedWheel, string) {
 	if dashes == 5 && !buildTagRE.MatchString(parts[2]) {
 		return w, fmt.Sprintf("Invalid build number: %s in %s", parts[2], pyRepr(stem))
 	}
+	// packaging 26.2 accepts empty tag components; an empty platform tag
+	// is then refused as unsupported.
 	tag := parts[len(parts)-1]
 	comps := strings.Split(tag, "-")
-	for _, comp := range comps {
-		for _, p := range strings.Split(comp, ".") {
-			if p == "" {
-				return w, fmt.Sprintf("Invalid wheel filename (invalid tag component): %s", pyRepr(stem))
-			}
-		}
-	}
 	w.platforms = strings.Split(comps[len(comps)-1], ".")
 	return w, ""
 }
@@ -132,7 +129,7 @@ func (c *preflight) checkWheelFilename() {
 				"build manylinux or musllinux wheels (auditwheel repair, cibuildwheel); PyPI does not accept plain linux_* tags")
 		}
 	}
-	name := c.d.Name()
+	name := c.m.Value("Name")
 	if !ValidProjectName(name) {
 		return // reported as a metadata problem
 	}
@@ -176,7 +173,7 @@ func (c *preflight) checkSdistFilename() {
 		c.add(c.policy(), "VA-03", "sdist-filename", "", fmt.Sprintf("Invalid source distribution filename: %s", f), "name the sdist <normalized_name>-<version>.tar.gz (PEP 625)")
 		return
 	}
-	name := c.d.Name()
+	name := c.m.Value("Name")
 	if !ValidProjectName(name) || !c.versionOK {
 		return
 	}

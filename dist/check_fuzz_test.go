@@ -38,3 +38,20 @@ func FuzzCheck(f *testing.F) {
 		_ = FormatProblems(Check(dists, TargetOther))
 	})
 }
+
+// FuzzEmail runs the e-mail rules (parseaddr, then email-validator's
+// checks) on fuzzed field values: they must never panic, and a refusal
+// always has a reason.
+func FuzzEmail(f *testing.F) {
+	for _, s := range []string{"Jane <jane@example.com>", "a@b@c", "\"q\\\"x\"@ex.com", "(x(y)z)a@b.co", "a@[IPv6:::1]",
+		"jüne@bücher.example", "<>", "a@", "\"unclosed <a@b.c>", "a.＠b.c", "x@ab--cd.com", "a\\", "\"a\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if a := parseAddr(v); a != "" {
+			_ = emailProblem(a)
+		}
+		_ = emailProblem(v)
+		_ = validateContentType(v)
+	})
+}

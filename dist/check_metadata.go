@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -23,12 +24,17 @@ type metadataField struct {
 	email string // lower-case name as packaging spells it in messages
 	added string // Metadata-Version that introduced it
 	multi bool
+	// leftOutEarly: the upload form leaves the field out when the declared
+	// Metadata-Version predates it (FormMetadata, LeftTooNew).
+	leftOutEarly bool
 }
 
 var metadataFields = func() map[string]metadataField {
 	m := map[string]metadataField{}
 	add := func(name, added string, multi bool) {
-		m[name] = metadataField{email: name, added: added, multi: multi}
+		m[name] = metadataField{email: name, added: added, multi: multi,
+			leftOutEarly: name == "license-expression" || name == "license-file" || name == "dynamic" ||
+				name == "import-name" || name == "import-namespace"}
 	}
 	add("metadata-version", "1.0", false)
 	add("name", "1.0", false)
@@ -92,7 +98,7 @@ func ValidProjectName(name string) bool { return projectNameRE.MatchString(name)
 // drops values that are empty or "UNKNOWN" (after trimming).
 func (c *preflight) values(name string) []string {
 	var out []string
-	for _, v := range c.d.Metadata.All(name) {
+	for _, v := range c.m.All(name) {
 		if s := strings.TrimSpace(v); s == "" || s == "UNKNOWN" {
 			continue
 		}
@@ -119,22 +125,14 @@ func (c *preflight) metaErr(sev Severity, rule, field, msg string) {
 }
 
 func (c *preflight) checkMetadata() {
-	m := c.d.Metadata
-	if m == nil {
+	if c.m == nil {
 		c.add(SeverityError, "VA-01", "metadata-missing", "", "the distribution's metadata could not be read", "rebuild the distribution")
 		return
 	}
 	c.checkMetadataVersion()
+	c.checkLeftOut()
 	c.checkFieldVersions()
-
-	name, ok := c.value("Name")
-	switch {
-	case !ok:
-		c.metaErr(SeverityError, "name-required", "Name", "'name' is a required field")
-	case !ValidProjectName(name):
-		// The upload form rejects it before the metadata is parsed.
-		c.metaErr(SeverityError, "name-invalid", "Name", fmt.Sprintf("%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'. See %s for more information.", pyRepr(name), coreMetadataURL))
-	}
+	c.checkName()
 
 	ver, ok := c.value("Version")
 	if !ok {
@@ -149,7 +147,6 @@ func (c *preflight) checkMetadata() {
 		}
 	}
 
-	c.checkSingleUse()
 	if s, ok := c.value("Summary"); ok {
 		if strings.ContainsAny(s, "\r\n") {
 			c.metaErr(SeverityError, "summary-single-line", "Summary", "'summary' must be a single line")
@@ -174,7 +171,7 @@ func (c *preflight) checkMetadataVersion() {
 	mv, ok := c.value("Metadata-Version")
 	c.metaVer = strings.TrimSpace(mv)
 	if !ok {
-		c.metaErr(SeverityError, "metadata-version-required", "Metadata-Version", "'metadata-version' is a required field")
+		c.metaErr(SeverityError, "metadata-version-required", "Metadata-Version", "None is not a valid metadata version")
 		return
 	}
 	for i, k := range knownMetadataVersions {
@@ -187,7 +184,7 @@ func (c *preflight) checkMetadataVersion() {
 		c.metaVerIdx = len(knownMetadataVersions)
 		c.add(SeverityWarning, "VA-02", "metadata-version-newer", "Metadata-Version",
 			fmt.Sprintf("Metadata-Version %s is newer than %s, the newest PyPI is known to accept; the index decides", mv, NewestMetadataVersion),
-			"if the index rejects it, configure the build backend for Metadata-Version "+NewestMetadataVersion+" or older")
+			"the file is uploaded first and alone, so if the index refuses it nothing else of the release is sent; then configure the build backend for Metadata-Version "+NewestMetadataVersion+" or older")
 		return
 	}
 	c.metaErr(SeverityError, "metadata-version-invalid", "Metadata-Version", fmt.Sprintf("%s is not a valid metadata version", pyRepr(mv)))
@@ -208,17 +205,18 @@ func newerThan(a, b string) bool {
 	return false
 }
 
-// checkFieldVersions flags fields newer than the declared Metadata-Version.
-// License-File below 2.4 is not flagged: uploaders drop it (twine does).
+// checkFieldVersions flags fields the form sends that are newer than the
+// declared Metadata-Version (the ones build backends write early are left
+// out of the form; checkLeftOut warns about those).
 func (c *preflight) checkFieldVersions() {
 	if c.metaVerIdx < 0 || c.metaVerIdx >= len(knownMetadataVersions) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, h := range c.d.Metadata.Headers {
+	for _, h := range c.m.Headers {
 		key := strings.ToLower(h.Name)
 		f, ok := metadataFields[key]
-		if !ok || seen[key] || key == "license-file" {
+		if !ok || seen[key] {
 			continue
 		}
 		if s := strings.TrimSpace(h.Value); s == "" || s == "UNKNOWN" {
@@ -226,15 +224,6 @@ func (c *preflight) checkFieldVersions() {
 		}
 		seen[key] = true
 		if indexOf(knownMetadataVersions, f.added) > c.metaVerIdx {
-			if DroppedFromUpload(key) {
-				// The uploader leaves these out of the form for older
-				// metadata (publish.Fields), so PyPI never sees them and
-				// accepts the file; the user should still know.
-				c.add(SeverityWarning, "VA-01", "field-too-new", h.Name,
-					fmt.Sprintf("%s introduced in metadata version %s, not %s.", f.email, f.added, c.metaVer),
-					fmt.Sprintf("the field is left out of the upload, so PyPI accepts the file but will not show it; build with Metadata-Version %s or newer (a newer build backend) to publish it; see %s", f.added, coreMetadataURL))
-				continue
-			}
 			c.add(c.policy(), "VA-01", "field-too-new", h.Name,
 				fmt.Sprintf("%s introduced in metadata version %s, not %s.", f.email, f.added, c.metaVer),
 				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend), or drop the field; see %s", f.added, coreMetadataURL))
@@ -242,17 +231,42 @@ func (c *preflight) checkFieldVersions() {
 	}
 }
 
-// DroppedFromUpload reports whether the uploader leaves the header (lower
-// case, e.g. "license-expression") out of the upload form when the
-// declared Metadata-Version predates it. Warehouse would refuse the whole
-// file otherwise ("license-expression introduced in metadata version 2.4,
-// not 2.1."), and hatchling 1.12 writes License-Expression under 2.1.
-func DroppedFromUpload(header string) bool {
-	switch header {
-	case "license-expression", "license-file", "dynamic", "import-name", "import-namespace":
-		return true
+// checkLeftOut warns once per field the upload form leaves out
+// (FormMetadata): PyPI never sees it, so it accepts the file, and the
+// project page will not show the field.
+func (c *preflight) checkLeftOut() {
+	count := map[string]int{}
+	var order []LeftOut
+	for _, l := range c.left {
+		key := strings.ToLower(l.Header.Name)
+		if count[key] == 0 {
+			order = append(order, l)
+		}
+		count[key]++
 	}
-	return false
+	for _, l := range order {
+		name := l.Header.Name
+		switch {
+		case l.Why == LeftTooNew && strings.EqualFold(name, "License-File"):
+			// Build backends have written it under 2.1 for years, and
+			// PyPI's project page does not show license files: a notice.
+			c.add(SeverityNotice, "VA-01", "field-left-out", name,
+				fmt.Sprintf("%s is left out of the upload: the field belongs to Metadata-Version %s and this file declares %s, so PyPI would refuse the file with it. Without it PyPI accepts the file; its project page does not show license files either way, and its JSON API lists none for this release", name, l.Since, c.metaVer),
+				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend) to publish the license files; see %s", l.Since, coreMetadataURL))
+		case l.Why == LeftTooNew:
+			c.add(SeverityWarning, "VA-01", "field-left-out", name,
+				fmt.Sprintf("%s is left out of the upload: the field belongs to Metadata-Version %s and this file declares %s, so PyPI would refuse the file with it. Without it PyPI accepts the file, and the project page does not show it", name, l.Since, c.metaVer),
+				fmt.Sprintf("build with Metadata-Version %s or newer (a newer build backend) to publish the field; see %s", l.Since, coreMetadataURL))
+		case l.Why == LeftRepeated:
+			c.add(SeverityWarning, "VA-01", "field-left-out", name,
+				fmt.Sprintf("%s appears %d times but takes one value: only the first is sent, which PyPI refuses otherwise, and the project page shows %s", name, count[strings.ToLower(name)]+1, pyRepr(oneLine(c.m.Value(name)))),
+				"keep one "+name+" in the build configuration")
+		case l.Why == LeftUnknown:
+			c.add(SeverityWarning, "VA-01", "field-unknown", name,
+				fmt.Sprintf("%s is not a core metadata field this action knows; it is not sent and PyPI will not show it. The file is uploaded first and alone, because PyPI's answer to a field it may know cannot be predicted", name),
+				"drop the field, or check that the build backend writes a Metadata-Version PyPI supports; see "+coreMetadataURL)
+		}
+	}
 }
 
 func indexOf(list []string, s string) int {
@@ -264,18 +278,31 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-// checkSingleUse flags single-use fields given more than once: PyPI
-// answers "'<field>' has invalid data".
-func (c *preflight) checkSingleUse() {
-	count := map[string]int{}
-	for _, h := range c.d.Metadata.Headers {
-		key := strings.ToLower(h.Name)
-		if f, ok := metadataFields[key]; ok && !f.multi && key != "description" {
-			if s := strings.TrimSpace(h.Value); s != "" && s != "UNKNOWN" {
-				count[key]++
-				if count[key] == 2 {
-					c.metaErr(SeverityError, "field-repeated", h.Name, fmt.Sprintf("'%s' has invalid data (given more than once)", strings.ReplaceAll(key, "-", "_")))
-				}
+// checkName applies the upload form's rules to the name it sends
+// (SafeName of the metadata's Name).
+func (c *preflight) checkName() {
+	name, ok := c.value("Name")
+	switch {
+	case !ok:
+		c.add(SeverityError, "VA-01", "name-required", "Name",
+			"'' is an invalid value for Name. Error: This field is required.",
+			"set the project name in the build configuration ([project] name); see "+coreMetadataURL)
+	case !ValidProjectName(name):
+		// The upload form refuses it before the metadata is parsed.
+		shown := name
+		if utf8.RuneCountInString(shown) > 60 {
+			r := []rune(shown)
+			shown = string(r[:30]) + "..." + string(r[len(r)-30:])
+		}
+		c.add(SeverityError, "VA-01", "name-invalid", "Name",
+			fmt.Sprintf("%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.", pyRepr(shown)),
+			"use a project name of ASCII letters and digits with '.', '_' or '-' inside; see "+coreMetadataURL)
+	default:
+		if orig := c.d.Metadata.Value("Name"); orig != name {
+			if !ValidProjectName(strings.TrimSpace(orig)) {
+				c.add(SeverityWarning, "VA-01", "name-sent-safe", "Name",
+					fmt.Sprintf("Name %s is not a valid project name; it is sent as %s (as twine sends it), which PyPI accepts, but installers read %s from the file", pyRepr(orig), pyRepr(name), pyRepr(orig)),
+					"use a valid project name (ASCII letters and digits with '.', '_' or '-' inside); see "+coreMetadataURL)
 			}
 		}
 	}
@@ -291,48 +318,76 @@ func (c *preflight) checkDescriptionContentType() {
 	}
 }
 
-// validateContentType checks a Description-Content-Type value the way
-// packaging does; it returns "" when valid, else the message.
+// validateContentType checks a Description-Content-Type value as
+// packaging.metadata does (the type through Python's e-mail header parser,
+// then charset and Markdown variant); it returns "" when valid, else
+// packaging's message. The list of types is printed in the order PyPI's
+// Python prints that set with PYTHONHASHSEED=0; on PyPI the order can vary
+// from one worker to the next.
 func validateContentType(v string) string {
-	parts := strings.Split(v, ";")
-	ct := strings.ToLower(strings.TrimSpace(parts[0]))
+	head, rest, _ := strings.Cut(v, ";")
+	switch ct := strings.ToLower(strings.TrimSpace(head)); ct {
+	case "text/plain", "text/x-rst", "text/markdown":
+		params := contentTypeParams(rest)
+		if cs, ok := params["charset"]; ok && cs != "UTF-8" {
+			return fmt.Sprintf("'description-content-type' can only specify the UTF-8 charset, not %s", pyRepr(cs))
+		}
+		if variant, ok := params["variant"]; ok && ct == "text/markdown" && variant != "GFM" && variant != "CommonMark" {
+			return fmt.Sprintf("valid Markdown variants for 'description-content-type' are ['GFM', 'CommonMark'], not %s", pyRepr(variant))
+		}
+		return ""
+	}
+	return fmt.Sprintf("'description-content-type' must be one of ['text/x-rst', 'text/markdown', 'text/plain'], not %s", pyRepr(v))
+}
+
+// contentTypeParams reads MIME parameters ("; key=value" ...) the way
+// Python's e-mail header parser does for these values: keys lower-cased,
+// the first of repeated keys kept, a key without "=" gets "", a key with
+// "=" and nothing after it is dropped, a value is a quoted string or the
+// token up to white space or a special character, RFC 2231 "key*=charset”value"
+// is decoded, and malformed keys are dropped.
+func contentTypeParams(rest string) map[string]string {
 	params := map[string]string{}
-	malformed := fmt.Sprintf("%s is not a valid content type for 'description-content-type'", pyRepr(v))
-	for i, p := range parts[1:] {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			if i == len(parts)-2 {
-				continue // a trailing ";" is tolerated
-			}
-			return malformed
+	for _, seg := range strings.Split(rest, ";") {
+		seg = strings.TrimSpace(seg)
+		if seg == "" {
+			continue
 		}
-		k, val, ok := strings.Cut(p, "=")
-		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
-		quoted := len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"'
-		if quoted {
-			val = val[1 : len(val)-1]
+		k, val, hasEq := strings.Cut(seg, "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		if k == "" || strings.ContainsAny(k, " \t()<>@,;:\\\"/[]?") {
+			continue
 		}
-		if !ok || k == "" || strings.ContainsAny(k, " \t") || (!quoted && (val == "" || strings.ContainsAny(val, " \t"))) {
-			return malformed
-		}
-		k = strings.ToLower(k)
+		ext := strings.HasSuffix(k, "*")
+		k = strings.TrimSuffix(k, "*")
 		if _, dup := params[k]; dup {
-			return malformed
+			continue
+		}
+		if !hasEq {
+			params[k] = ""
+			continue
+		}
+		val = strings.TrimSpace(val)
+		if strings.HasPrefix(val, `"`) {
+			if end := strings.IndexByte(val[1:], '"'); end >= 0 {
+				val = val[1 : end+1]
+			} else {
+				val = val[1:]
+			}
+		} else if i := strings.IndexAny(val, " \t()<>@,;:\\\"/[]?="); i >= 0 {
+			val = val[:i]
+		}
+		if ext {
+			if parts := strings.SplitN(val, "'", 3); len(parts) == 3 {
+				val = parts[2]
+			}
+		}
+		if val == "" {
+			continue
 		}
 		params[k] = val
 	}
-	switch ct {
-	case "text/plain", "text/x-rst", "text/markdown":
-	default:
-		return fmt.Sprintf("'description-content-type' must be one of ['text/plain', 'text/x-rst', 'text/markdown'], not %s", pyRepr(v))
-	}
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return fmt.Sprintf("'description-content-type' can only specify the UTF-8 charset, not %s", pyRepr(cs))
-	}
-	if variant, ok := params["variant"]; ok && ct == "text/markdown" && variant != "GFM" && variant != "CommonMark" {
-		return fmt.Sprintf("valid Markdown variants for 'description-content-type' are ['GFM', 'CommonMark'], not %s", pyRepr(variant))
-	}
-	return ""
+	return params
 }
 
 func (c *preflight) checkEmails() {
@@ -349,139 +404,6 @@ func (c *preflight) checkEmails() {
 			c.metaErr(SeverityError, "email-invalid", f, fmt.Sprintf("%s is not a valid email address: %s", pyRepr(addr), reason))
 		}
 	}
-}
-
-// parseAddr approximates Python's email.utils.parseaddr (strict mode) as
-// Warehouse uses it: "" when the value holds several addresses; the part
-// in angle brackets when there is one; else the first word (comments in
-// parentheses dropped).
-func parseAddr(v string) string {
-	depth, quoted, angle := 0, false, false
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
-		ch := v[i]
-		switch {
-		case quoted:
-			if ch == '"' {
-				quoted = false
-			}
-		case ch == '"':
-			quoted = true
-		case ch == '(':
-			depth++
-			continue
-		case ch == ')' && depth > 0:
-			depth--
-			continue
-		case depth > 0:
-			continue
-		case ch == '<':
-			angle = true
-		case ch == '>':
-			angle = false
-		case ch == ',' && !angle:
-			if strings.TrimSpace(v[i+1:]) != "" && strings.TrimSpace(b.String()) != "" {
-				return ""
-			}
-		}
-		b.WriteByte(ch)
-	}
-	s := strings.TrimSpace(b.String())
-	var addr string
-	if i := strings.IndexByte(s, '<'); i >= 0 {
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			j = len(s) - i
-		}
-		addr = strings.Join(strings.Fields(s[i+1:i+j]), " ")
-		if strings.HasPrefix(addr, "@") {
-			return "" // a source route, not an address
-		}
-	} else if f := strings.Fields(strings.TrimRight(s, ",")); len(f) > 0 {
-		addr = f[0]
-		if strings.Contains(s, "@") {
-			addr = strings.Join(f, " ")
-		}
-	}
-	// Strict parsing yields nothing for a malformed addr-spec.
-	if strings.Count(addr, "@") > 1 || strings.HasSuffix(addr, "@") {
-		return ""
-	}
-	return addr
-}
-
-// specialUseDomains are top-level names email-validator refuses by default.
-var specialUseDomains = []string{"arpa", "invalid", "local", "localhost", "onion", "test"}
-
-var (
-	domainLabelRE = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$`)
-	localAtomRE   = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\x{80}-\\x{10FFFF}]+$")
-)
-
-// emailProblem returns why addr is not a valid address, following the
-// syntax checks of the email-validator package PyPI uses (no DNS).
-func emailProblem(addr string) string {
-	parts := strings.Split(addr, "@")
-	if len(parts) != 2 {
-		return "The email address is not valid. It must have exactly one @-sign."
-	}
-	local, domain := parts[0], parts[1]
-	switch {
-	case local == "":
-		return "There must be something before the @-sign."
-	case domain == "":
-		return "There must be something after the @-sign."
-	case utf8.RuneCountInString(local) > 64:
-		return "The email address is too long before the @-sign."
-	case len(addr) > 254:
-		return "The email address is too long."
-	}
-	for _, atom := range strings.Split(local, ".") {
-		if atom == "" {
-			return "The email address contains a period in an invalid place before the @-sign."
-		}
-		if !localAtomRE.MatchString(atom) {
-			return "The email address contains invalid characters before the @-sign."
-		}
-	}
-	if !isASCIIString(domain) {
-		return "" // internationalized domains: left to the server
-	}
-	if strings.HasSuffix(domain, ".") {
-		return "An email address cannot end with a period."
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return fmt.Sprintf("The domain name %s is not valid. It should have a period.", domain)
-	}
-	for _, l := range labels {
-		if l == "" {
-			return "An email address cannot have two periods in a row."
-		}
-		if len(l) > 63 || !domainLabelRE.MatchString(l) {
-			return fmt.Sprintf("The domain name %s contains invalid characters.", domain)
-		}
-	}
-	lower := strings.ToLower(domain)
-	for _, d := range specialUseDomains {
-		if lower == d || strings.HasSuffix(lower, "."+d) {
-			return fmt.Sprintf("The domain name %s is a special-use or reserved name that cannot be used with email.", domain)
-		}
-	}
-	tld := labels[len(labels)-1]
-	if last := tld[len(tld)-1]; !('a' <= last && last <= 'z' || 'A' <= last && last <= 'Z') {
-		return fmt.Sprintf("The domain name %s is not valid. It is not within a valid top-level domain.", domain)
-	}
-	return ""
-}
-
-func isASCIIString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 var (
@@ -534,7 +456,7 @@ func (c *preflight) checkURLs() {
 		label, url = strings.TrimSpace(label), strings.TrimSpace(url)
 		switch {
 		case labels[label]:
-			c.metaErr(SeverityError, "project-url-duplicate", "Project-URL", fmt.Sprintf("'project_urls' has invalid data (label %s given twice)", pyRepr(label)))
+			c.metaErr(SeverityError, "project-url-duplicate", "Project-URL", "'project_urls' has invalid data")
 		case label == "":
 			c.metaErr(SeverityError, "project-url-label", "Project-URL", "Must have a label")
 		case utf8.RuneCountInString(label) > 32:
@@ -552,13 +474,27 @@ func (c *preflight) checkRequirements() {
 	for _, f := range []string{"Requires-Dist", "Provides-Dist", "Obsoletes-Dist"} {
 		for _, v := range c.values(f) {
 			r, err := pep508.ParseRequirement(v)
-			if err != nil {
+			// packaging validates Requires-Dist ("... is invalid for
+			// 'requires-dist'"); Warehouse validates the other two itself
+			// and appends packaging's parser diagnostic.
+			requires := f == "Requires-Dist"
+			switch {
+			case err != nil && requires:
 				c.metaErr(SeverityError, "requirement-invalid", f, fmt.Sprintf("%s is invalid for '%s'", pyRepr(v), strings.ToLower(f)))
-				continue
-			}
-			if r.URL != "" {
+			case err != nil:
+				detail := err.Error()
+				var se *pep508.SyntaxError
+				if errors.As(err, &se) {
+					detail = se.Message
+				}
+				c.metaErr(SeverityError, "requirement-invalid", f, fmt.Sprintf("%s is invalid: %s", pyRepr(v), detail))
+			case r.URL != "":
+				shown := v
+				if !requires {
+					shown = pyRepr(v)
+				}
 				c.add(c.policy(), "VA-01", "direct-reference", f,
-					fmt.Sprintf("Can't have direct dependency: %s.", v),
+					fmt.Sprintf("Can't have direct dependency: %s.", shown),
 					"PyPI does not allow direct URL references; depend on a released project instead")
 			}
 		}
@@ -593,16 +529,14 @@ func (c *preflight) checkLicense() {
 	expr, hasExpr := c.value("License-Expression")
 	if hasExpr {
 		if _, err := spdx.Canonicalize(expr); err != nil {
-			c.metaErr(SeverityError, "license-expression-invalid", "License-Expression",
-				fmt.Sprintf("%s is invalid for 'license-expression' (%v)", pyRepr(expr), err))
+			c.add(SeverityError, "VA-01", "license-expression-invalid", "License-Expression",
+				fmt.Sprintf("%s is invalid for 'license-expression'.", pyRepr(expr)),
+				fmt.Sprintf("write a valid SPDX license expression (%v); see https://spdx.org/licenses/ and %s", err, coreMetadataURL))
 		}
 	}
 	if lic, ok := c.value("License"); ok && lic != "" && hasExpr {
 		c.metaErr(SeverityError, "license-exclusive", "License",
 			"License is deprecated when License-Expression is present. Only License-Expression should be present.")
-	}
-	if c.metaVerIdx >= 0 && c.metaVerIdx < indexOf(knownMetadataVersions, "2.4") {
-		return // License-File is dropped from the upload below 2.4
 	}
 	for _, p := range c.values("License-File") {
 		var why string
@@ -629,11 +563,11 @@ func (c *preflight) checkClassifiers() {
 			continue
 		}
 		seen[cl] = true
-		switch st, repl := trove.Lookup(cl); st {
+		switch st, repl := c.classifiers.list().Lookup(cl); st {
 		case trove.Unknown:
 			c.add(c.policy(), "VA-01", "classifier-unknown", "Classifier",
 				fmt.Sprintf("%s is not a valid classifier.", pyRepr(cl)),
-				"use a classifier from https://pypi.org/classifiers/ (list: "+trove.Source()+")")
+				"use a classifier from https://pypi.org/classifiers/ (checked against "+c.classifiers.Source()+")")
 		case trove.Deprecated:
 			msg := fmt.Sprintf("The classifier %s has been deprecated.", pyRepr(cl))
 			if len(repl) > 0 {

@@ -13,10 +13,10 @@ const maxRSTIssues = 5
 // checkDescription renders the long description as PyPI would (§8 step
 // 12) and reports a missing description or content type (VA-09).
 func (c *preflight) checkDescription() {
-	if c.d.Metadata == nil {
+	if c.m == nil {
 		return
 	}
-	desc := c.d.Metadata.Description()
+	desc := c.m.Description()
 	if s := strings.TrimSpace(desc); s == "" || s == "UNKNOWN" {
 		c.add(SeverityWarning, "VA-09", "description-missing", "Description",
 			"the distribution has no long description; the project page on PyPI will be empty",

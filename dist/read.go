@@ -32,6 +32,9 @@ type readError struct {
 	kind error
 	msg  string
 	err  error
+	// pypi is what PyPI answers for the same defect, when it has a
+	// message of its own; the preflight reports it (ReadFailure).
+	pypi string
 }
 
 func (e *readError) Error() string {
@@ -47,6 +50,20 @@ func (e *readError) Unwrap() error        { return e.err }
 func newReadError(kind error, err error, format string, args ...any) error {
 	return &readError{kind: kind, msg: fmt.Sprintf(format, args...), err: err}
 }
+
+// pypiSays sets PyPI's message for the defect err describes (a
+// *readError) and returns err.
+func pypiSays(err error, msg string) error {
+	if re, ok := err.(*readError); ok {
+		re.pypi = msg
+	}
+	return err
+}
+
+const (
+	pypiNotZip = "Invalid distribution file. File is not a zipfile"
+	pypiNotTar = "Invalid distribution file. File is not a tarfile"
+)
 
 // Read opens the distribution file f.Path and returns it with its size,
 // digests, metadata and archive member list.
@@ -166,7 +183,8 @@ func decode(file archiveFile, size int64, d *Distribution, maxMembers int) error
 		return fmt.Errorf("failed to parse %s: %w", d.MetadataPath, err)
 	}
 	if _, ok := m.Get("Metadata-Version"); !ok {
-		return newReadError(ErrNoMetadata, nil, "%s has no Metadata-Version header", d.MetadataPath)
+		return pypiSays(newReadError(ErrNoMetadata, nil, "%s has no Metadata-Version header", d.MetadataPath),
+			"None is not a valid metadata version.")
 	}
 	d.Metadata = m
 	return nil
@@ -187,7 +205,7 @@ func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) 
 		err = nil
 	}
 	if err != nil {
-		return nil, newReadError(ErrInvalidArchive, err, "not a valid zip archive")
+		return nil, pypiSays(newReadError(ErrInvalidArchive, err, "not a valid zip archive"), pypiNotZip)
 	}
 	if len(zr.File) > maxMembers {
 		return nil, newReadError(ErrTooLarge, nil, "the archive has %d members, more than the %d this action reads", len(zr.File), maxMembers)
@@ -195,7 +213,7 @@ func readZip(file archiveFile, d *Distribution, maxMembers int) ([]byte, error) 
 	a := &Archive{Format: "zip", Members: make([]Member, 0, len(zr.File))}
 	for _, zf := range zr.File {
 		a.Members = append(a.Members, Member{
-			Name:           zf.Name,
+			Name:           memberName(zf),
 			Size:           int64(min(zf.UncompressedSize64, 1<<62)),
 			CompressedSize: int64(min(zf.CompressedSize64, 1<<62)),
 			Method:         zf.Method,
@@ -267,6 +285,28 @@ func readEntryPoints(files []*zip.File, name string, d *Distribution) error {
 	return nil
 }
 
+// memberName is the member's name as Python's zipfile reads it: without
+// the UTF-8 flag, the bytes are code page 437. PyPI then looks for
+// "<name>-<version>.dist-info/WHEEL" among those names, so a UTF-8 name
+// written without the flag is not found there.
+func memberName(zf *zip.File) string {
+	if zf.Flags&0x800 != 0 {
+		return zf.Name
+	}
+	var b strings.Builder
+	for i := 0; i < len(zf.Name); i++ {
+		if c := zf.Name[i]; c < 0x80 {
+			b.WriteByte(c)
+		} else {
+			b.WriteRune(cp437High[c-0x80])
+		}
+	}
+	return b.String()
+}
+
+// cp437High maps bytes 0x80-0xFF of code page 437 to Unicode.
+var cp437High = []rune("ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0")
+
 // wheelMetadataMember finds the wheel's .dist-info/METADATA member.
 func wheelMetadataMember(files []*zip.File, filename string) (*zip.File, error) {
 	var candidates []*zip.File // top-level */METADATA in *.dist-info
@@ -301,10 +341,16 @@ func wheelMetadataMember(files []*zip.File, filename string) (*zip.File, error) 
 		return candidates[0], nil
 	}
 	if len(candidates) == 0 {
-		if want != "" {
-			return nil, newReadError(ErrNoMetadata, nil, "no %s (nor any other *.dist-info/METADATA) in the wheel", want)
+		// PyPI looks for METADATA in the .dist-info named by the file
+		// name's first two parts, as written.
+		pypi := ""
+		if parts := strings.SplitN(filename, "-", 3); len(parts) == 3 {
+			pypi = fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s-%s.dist-info/METADATA", filename, parts[0], parts[1])
 		}
-		return nil, newReadError(ErrNoMetadata, nil, "no *.dist-info/METADATA in the wheel")
+		if want != "" {
+			return nil, pypiSays(newReadError(ErrNoMetadata, nil, "no %s (nor any other *.dist-info/METADATA) in the wheel", want), pypi)
+		}
+		return nil, pypiSays(newReadError(ErrNoMetadata, nil, "no *.dist-info/METADATA in the wheel"), pypi)
 	}
 	names := make([]string, len(candidates))
 	for i, zf := range candidates {
@@ -337,7 +383,8 @@ func sdistZipMetadataMember(files []*zip.File) (*zip.File, error) {
 		if err := noTopFolder(files[0].Name, !files[0].Mode().IsDir()); err != nil {
 			return nil, err
 		}
-		return nil, newReadError(ErrNoMetadata, nil, "no %s in the archive", want)
+		return nil, pypiSays(newReadError(ErrNoMetadata, nil, "no %s in the archive", want),
+			"Invalid distribution file. PKG-INFO not found at "+want)
 	}
 	if !found.Mode().IsRegular() || strings.HasSuffix(found.Name, "/") {
 		return nil, newReadError(ErrNoMetadata, nil, "%s is not a regular file", found.Name)
@@ -398,7 +445,7 @@ func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]b
 		if ferr := finish(); ferr != nil {
 			return nil, ferr
 		}
-		return nil, newReadError(ErrInvalidArchive, err, "not a valid gzip file")
+		return nil, pypiSays(newReadError(ErrInvalidArchive, err, "not a valid gzip file"), pypiNotTar)
 	}
 	cr := &countingReader{r: gz, limit: limit}
 	a := &Archive{Format: "tar.gz"}
@@ -412,7 +459,7 @@ func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]b
 		if errors.Is(err, errExpansion) {
 			return nil, bombError(limit)
 		}
-		return nil, newReadError(ErrInvalidArchive, err, "not a valid gzip file")
+		return nil, pypiSays(newReadError(ErrInvalidArchive, err, "not a valid gzip file"), pypiNotTar)
 	}
 	if err := finish(); err != nil {
 		return nil, err
@@ -425,7 +472,8 @@ func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]b
 		if err := noTopFolder(a.Members[0].Name, !a.Members[0].Dir); err != nil {
 			return nil, err
 		}
-		return nil, newReadError(ErrNoMetadata, nil, "no %s/PKG-INFO in the archive", pk.top)
+		return nil, pypiSays(newReadError(ErrNoMetadata, nil, "no %s/PKG-INFO in the archive", pk.top),
+			"Invalid distribution file. PKG-INFO not found at "+pk.top+"/PKG-INFO")
 	}
 	d.MetadataPath = pk.name
 	if pk.err != nil {
@@ -458,7 +506,7 @@ func walkTar(tr *tar.Reader, a *Archive, maxMembers int, limit int64) (pkgInfo, 
 			if errors.Is(err, errExpansion) {
 				return pk, bombError(limit)
 			}
-			return pk, newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive")
+			return pk, pypiSays(newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive"), pypiNotTar)
 		}
 		if len(a.Members) >= maxMembers {
 			return pk, newReadError(ErrTooLarge, nil, "the archive has more than %d members, the most this action reads", maxMembers)
@@ -529,7 +577,8 @@ func describeMode(m os.FileMode) string {
 // outside any folder, or nil.
 func noTopFolder(first string, isFile bool) error {
 	if isFile && !strings.Contains(cleanMember(first), "/") {
-		return newReadError(ErrNoMetadata, nil, "no PKG-INFO found: the archive's first member, %q, is not in a folder; an sdist keeps everything, PKG-INFO included, in one <name>-<version>/ folder", first)
+		return pypiSays(newReadError(ErrNoMetadata, nil, "no PKG-INFO found: the archive's first member, %q, is not in a folder; an sdist keeps everything, PKG-INFO included, in one <name>-<version>/ folder", first),
+			"Invalid distribution file. Incorrect number of top-level directories in sdist")
 	}
 	return nil
 }

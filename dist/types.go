@@ -143,6 +143,8 @@ func NormalizeName(name string) string { return pep503.Normalize(name) }
 
 // Member describes one entry of a distribution archive.
 type Member struct {
+	// Name is the member's name as Python's zipfile and tarfile read it
+	// (a zip name without the UTF-8 flag is code page 437).
 	Name string
 	// Size is the uncompressed size as declared by the archive.
 	Size int64

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -75,48 +74,35 @@ var metadataFields = []header{
 // attestations (when o.Attestations is not nil), blake2_256_digest,
 // md5_digest, ":action" = "file_upload", "protocol_version" = "1".
 //
-// Names and values follow twine (pypi-protocol.md §2.1-§2.3), with these
-// deliberate differences:
-//   - name is twine's safe_name (runs of characters other than ASCII letters,
-//     digits and "." become "-"), because Warehouse renames the project's
-//     display name to the uploaded one and the original action uses twine.
+// The metadata is what dist.FormMetadata keeps, the view the preflight
+// judges: fields newer than the declared Metadata-Version that build
+// backends write early (license_file, license_expression, dynamic,
+// import_name, import_namespace) are left out, as twine leaves out
+// license_file, because Warehouse refuses the whole upload with "<field>
+// introduced in metadata version X, not Y" otherwise; a single-valued
+// header written more than once is sent once (its first value), because
+// Warehouse refuses a single-valued field sent twice; name is twine's
+// safe_name (dist.SafeName), because Warehouse renames the project's
+// display name to the uploaded one and the original action uses twine.
+// Names and values otherwise follow twine (pypi-protocol.md §2.1-§2.3),
+// with these deliberate differences:
 //   - requires_python is always sent, empty when absent, as uv does: GitLab
 //     requires it and Warehouse treats an empty value as absent.
 //   - md5_digest (hex) is sent, as twine before 6.2 did: Warehouse checks it
 //     and some Artifactory setups require it.
 //   - import_name and import_namespace (Metadata 2.5) are sent under
 //     Warehouse's names; twine does not send them at all.
-//   - A single-valued header written more than once is sent once (its first
-//     value): Warehouse rejects a single-valued field sent twice.
 //   - keywords is split on "," and joined with ", " as twine 7 does; twine 4
 //     sends the header as written.
-//   - license_file is dropped when Metadata-Version is below 2.4, as twine
-//     does (setuptools wrote it under 2.1, where Warehouse refuses it). The
-//     same goes for the other fields newer than the declared version that
-//     build backends are known to write early (license_expression: 2.4,
-//     hatchling 1.x writes it under 2.1; dynamic: 2.2; import_name and
-//     import_namespace: 2.5): Warehouse (packaging) refuses the whole upload
-//     with "<field> introduced in metadata version X, not Y" otherwise.
 func Fields(d *dist.Distribution, o UploadOptions) []Field {
 	var out []Field
 	add := func(name, value string) { out = append(out, Field{name, value}) }
-	m := d.Metadata
-	if m == nil {
-		m = &dist.Metadata{}
-	}
-	mv := m.Value("Metadata-Version")
+	m, _ := dist.FormMetadata(d.Metadata)
 	for _, h := range metadataFields {
-		if v, ok := introducedIn[h.field]; ok && metadataVersionBelow(mv, v[0], v[1]) {
-			continue
-		}
 		switch {
 		case h.multi:
 			for _, v := range m.All(h.name) {
 				add(h.field, v)
-			}
-		case h.field == "name":
-			if v, ok := m.Get(h.name); ok {
-				add(h.field, SafeName(v))
 			}
 		case h.field == "keywords":
 			if v, ok := m.Get(h.name); ok {
@@ -152,36 +138,11 @@ func Fields(d *dist.Distribution, o UploadOptions) []Field {
 	return out
 }
 
-// introducedIn gives the Metadata-Version that introduced a field, for the
-// fields Fields drops from older metadata.
-var introducedIn = map[string][2]int{
-	"license_file":       {2, 4},
-	"license_expression": {2, 4},
-	"dynamic":            {2, 2},
-	"import_name":        {2, 5},
-	"import_namespace":   {2, 5},
-}
-
-// SafeName returns twine's safe_name of a project name: every run of
-// characters other than ASCII letters, digits and "." replaced by one "-".
-// "my_pkg" becomes "my-pkg"; "Zebra.Cake_Tools" becomes "Zebra.Cake-Tools".
-func SafeName(name string) string {
-	var b strings.Builder
-	run := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '.' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') {
-			b.WriteByte(c)
-			run = false
-			continue
-		}
-		if !run {
-			b.WriteByte('-')
-			run = true
-		}
-	}
-	return b.String()
-}
+// SafeName returns twine's safe_name of a project name (dist.SafeName):
+// every run of characters other than ASCII letters, digits and "." replaced
+// by one "-". "my_pkg" becomes "my-pkg"; "Zebra.Cake_Tools" becomes
+// "Zebra.Cake-Tools".
+func SafeName(name string) string { return dist.SafeName(name) }
 
 // joinKeywords splits on "," and trims each keyword, as packaging does, and
 // joins them with ", " as twine 7 does.
@@ -206,20 +167,4 @@ func pyVersion(d *dist.Distribution) string {
 		return "any"
 	}
 	return parts[len(parts)-3]
-}
-
-// metadataVersionBelow reports whether the Metadata-Version v is below
-// major.minor. Unparsable versions report false (the field is kept and the
-// server decides).
-func metadataVersionBelow(v string, major, minor int) bool {
-	maj, min, ok := strings.Cut(strings.TrimSpace(v), ".")
-	if !ok {
-		return false
-	}
-	a, err1 := strconv.Atoi(maj)
-	b, err2 := strconv.Atoi(min)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	return a < major || (a == major && b < minor)
 }

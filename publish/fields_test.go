@@ -89,32 +89,33 @@ func TestSafeName(t *testing.T) {
 	}
 }
 
-func TestMetadataVersionBelow(t *testing.T) {
+// TestFields_sendsWhatTheFormKeeps: every header dist.FormMetadata keeps
+// (the view the preflight judges) goes out as a form field.
+func TestFields_sendsWhatTheFormKeeps(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		v    string
-		want bool
-	}{{"2.1", true}, {"2.3", true}, {"2.4", false}, {"2.5", false}, {"1.0", true}, {"10.0", false}, {"junk", false}, {"", false}}
-	for _, tc := range cases {
-		if got := metadataVersionBelow(tc.v, 2, 4); got != tc.want {
-			t.Errorf("metadataVersionBelow(%q, 2, 4) = %v, want %v", tc.v, got, tc.want)
-		}
+	var lines []string
+	for _, h := range metadataFields {
+		lines = append(lines, h.name+": v")
 	}
-}
-
-// TestIntroducedIn_matchesPreflight keeps the fields the form leaves out in
-// step with the preflight, which only warns about them.
-func TestIntroducedIn_matchesPreflight(t *testing.T) {
-	t.Parallel()
-	for field := range introducedIn {
-		header := strings.ReplaceAll(field, "_", "-")
-		if !dist.DroppedFromUpload(header) {
-			t.Errorf("dist.DroppedFromUpload(%q) = false, but Fields drops %s", header, field)
-		}
+	lines[0] = "Metadata-Version: 2.5"
+	d := &dist.Distribution{Filename: "p-1.tar.gz", Kind: dist.Sdist, Metadata: meta(lines...)}
+	sent, left := dist.FormMetadata(d.Metadata)
+	if len(left) != 0 {
+		t.Errorf("FormMetadata leaves out %v; Fields has a field for each", left)
 	}
-	for _, h := range []string{"license-expression", "license-file", "dynamic", "import-name", "import-namespace"} {
-		if _, ok := introducedIn[strings.ReplaceAll(h, "-", "_")]; !ok {
-			t.Errorf("dist.DroppedFromUpload(%q) = true, but Fields keeps it", h)
+	fields := map[string]bool{}
+	for _, f := range Fields(d, UploadOptions{}) {
+		fields[f.Name] = true
+	}
+	for _, h := range sent.Headers {
+		found := false
+		for _, mf := range metadataFields {
+			if strings.EqualFold(mf.name, h.Name) && fields[mf.field] {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("header %s is kept by FormMetadata but not sent", h.Name)
 		}
 	}
 }

@@ -71,8 +71,10 @@ type PublishOptions struct {
 	// skipped either way.
 	SkipExisting bool
 	// Concurrency is the number of uploads in flight; default (0) and 1
-	// upload one at a time. With more, the first file is uploaded alone
-	// (on PyPI it creates the release), then the rest in parallel.
+	// upload one at a time. With more, the first file and every file
+	// whose acceptance is uncertain (dist.Uncertain) are uploaded alone,
+	// one after the other (on PyPI the first creates the release), then
+	// the rest in parallel.
 	Concurrency int
 	// Attestations holds the "attestations" field (JSON array text) by
 	// distribution file name.
@@ -96,9 +98,12 @@ type Outcome struct {
 	Note string
 }
 
-// Publish uploads dists in the given order (main passes wheels first, then
-// sdists, each sorted by name) and returns one Outcome per distribution, in
-// the same order, whatever happens.
+// Publish uploads dists in upload order (dist.UploadOrder: files whose
+// acceptance is uncertain first, then wheels, then sdists, otherwise as
+// given) and returns one Outcome per distribution, in the order of dists,
+// whatever happens. An uncertain file (a Metadata-Version newer than any
+// PyPI is known to accept, unknown fields) goes alone, before anything
+// else: if the index refuses it, nothing else of the release is sent.
 //
 // With o.Index set it first lists what the index holds for each project and
 // decides per file (pypi-protocol.md §5.5): identical → skipped-identical;
@@ -128,7 +133,8 @@ func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o Publi
 	if err != nil {
 		return p.out, err
 	}
-	p.run(ctx, todo)
+	todo, alone := p.order(todo)
+	p.run(ctx, todo, alone)
 	var errs []error
 	for _, oc := range p.out {
 		if oc.Status == StatusFailed {
@@ -291,9 +297,31 @@ func (p *batch) skipExisting(i int, ee *ExistsError) {
 	p.event(Event{Kind: EventWarning, File: d.Filename, Err: ee, Message: msg})
 }
 
-// run uploads the files at indexes todo: the first alone, then up to
-// Concurrency at a time, stopping new starts at the first failure.
-func (p *batch) run(ctx context.Context, todo []int) {
+// order sorts the indexes todo into upload order (dist.UploadOrder) and
+// returns how many of them go alone: the uncertain ones, at least one.
+func (p *batch) order(todo []int) ([]int, int) {
+	byDist := map[*dist.Distribution][]int{}
+	ds := make([]*dist.Distribution, len(todo))
+	for k, i := range todo {
+		ds[k] = p.out[i].Dist
+		byDist[ds[k]] = append(byDist[ds[k]], i)
+	}
+	out := make([]int, 0, len(todo))
+	alone := 1
+	for _, d := range dist.UploadOrder(ds) {
+		out = append(out, byDist[d][0])
+		byDist[d] = byDist[d][1:]
+		if dist.Uncertain(d) != "" && len(out) > alone {
+			alone = len(out)
+		}
+	}
+	return out, alone
+}
+
+// run uploads the files at indexes todo: the first alone ones one at a
+// time, then up to Concurrency at a time, stopping new starts at the
+// first failure.
+func (p *batch) run(ctx context.Context, todo []int, alone int) {
 	if len(todo) == 0 {
 		return
 	}
@@ -301,10 +329,13 @@ func (p *batch) run(ctx context.Context, todo []int) {
 	if n < 1 {
 		n = 1
 	}
-	if !p.one(ctx, todo[0]) {
-		return
+	alone = min(max(alone, 1), len(todo))
+	for _, i := range todo[:alone] {
+		if !p.one(ctx, i) {
+			return
+		}
 	}
-	rest := todo[1:]
+	rest := todo[alone:]
 	var (
 		wg      sync.WaitGroup
 		sem     = make(chan struct{}, n)

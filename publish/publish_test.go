@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -409,4 +410,79 @@ func TestPublishEmptyAndNil(t *testing.T) {
 	if _, err := Publish(t.Context(), newTestClient(t, "https://upload.example.org/legacy/"), []*dist.Distribution{nil}, PublishOptions{}); err == nil {
 		t.Error("Publish with a nil distribution: err = nil")
 	}
+}
+
+// TestPublish_uncertainFirstAndAlone: a file whose acceptance cannot be
+// predicted goes first and alone; when the index refuses it, nothing else
+// of the release has been sent (issue 13). Wheels still go before sdists.
+func TestPublish_uncertainFirstAndAlone(t *testing.T) {
+	t.Parallel()
+	const (
+		sd   = "demo_pkg-1.0.tar.gz"
+		pure = "demo_pkg-1.0-py3-none-any.whl"
+		w312 = "demo_pkg-1.0-cp312-cp312-win_amd64.whl"
+		w313 = "demo_pkg-1.0-cp313-cp313-win_amd64.whl"
+	)
+	cases := []struct {
+		name     string
+		newer    string // Metadata-Version of w312; the fake refuses 2.6 as PyPI does
+		wantSent []string
+		want     []outcomeSummary
+	}{
+		{
+			name: "refused_first_nothing_else_sent", newer: "2.6",
+			wantSent: []string{w312},
+			want:     []outcomeSummary{{sd, StatusNotAttempted}, {pure, StatusNotAttempted}, {w312, StatusFailed}, {w313, StatusNotAttempted}},
+		},
+		{
+			name: "accepted_then_the_rest_in_upload_order", newer: "2.4",
+			wantSent: []string{w312, w313, pure, sd},
+			want:     []outcomeSummary{{sd, StatusUploaded}, {pure, StatusUploaded}, {w312, StatusUploaded}, {w313, StatusUploaded}},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := publishtest.New()
+			defer srv.Close()
+			c, err := New(srv.UploadURL(), WithCredentials(Static{User: "__token__", Password: "pypi-x"}), fastRetry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dists := []*dist.Distribution{
+				projectDist(t, sd, "1.0", "sdist"),
+				projectDist(t, pure, "1.0", "wheel"),
+				// Uncertain: a newer Metadata-Version, or a field no
+				// version defines (not sent; PyPI may one day read it).
+				writeDist(t, w312, []byte("w312"), "Metadata-Version: "+tc.newer, "Name: demo-pkg", "Version: 1.0", "X-Future: 1"),
+				writeDist(t, w313, []byte("w313"), "Metadata-Version: 2.4", "Name: demo-pkg", "Version: 1.0", "X-Future: 1"),
+			}
+			out, err := Publish(context.Background(), c, dists, PublishOptions{Concurrency: 4})
+			if failed := tc.newer == "2.6"; (err != nil) != failed {
+				t.Fatalf("Publish() error = %v, want failure %v", err, failed)
+			}
+			if diff := cmp.Diff(tc.want, summarize(out)); diff != "" {
+				t.Errorf("outcomes mismatch (-want +got):\n%s", diff)
+			}
+			var sent []string
+			for _, u := range srv.Uploads() {
+				sent = append(sent, u.Filename)
+			}
+			// With concurrency 4 the certain files may arrive in any
+			// order; the uncertain ones come first, one at a time.
+			if len(sent) == 4 {
+				sent = append(sent[:2], sortedCopy(sent[2:])...)
+				tc.wantSent = append(tc.wantSent[:2], sortedCopy(tc.wantSent[2:])...)
+			}
+			if diff := cmp.Diff(tc.wantSent, sent); diff != "" {
+				t.Errorf("uploads received mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }

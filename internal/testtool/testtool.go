@@ -7,10 +7,14 @@
 package testtool
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -86,4 +90,75 @@ func debianPackages(modules []string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// warehouse caches the search for warehouse-oracle and its self-test.
+var warehouse struct {
+	once             sync.Once
+	path, why, fatal string
+}
+
+// WarehouseOracle returns the path of warehouse-oracle, PyPI's upload view
+// run offline (../shared/tools/warehouse-oracle; $WAREHOUSE_ORACLE
+// overrides), after its self-test (`check`, run once per test binary)
+// passed. When it is absent or its Debian packages are missing, it calls
+// Missing; when the self-test fails, it fails t.
+func WarehouseOracle(t testing.TB) string {
+	t.Helper()
+	warehouse.once.Do(func() {
+		warehouse.path = findShared(filepath.Join("tools", "warehouse-oracle", "warehouse-oracle"), "WAREHOUSE_ORACLE")
+		if warehouse.path == "" {
+			warehouse.why = "warehouse-oracle not found (../shared/tools/warehouse-oracle, or set WAREHOUSE_ORACLE)"
+			return
+		}
+		out, err := exec.Command(warehouse.path, "check").CombinedOutput()
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee) && ee.ExitCode() == 3:
+			warehouse.why = "warehouse-oracle cannot run here (bash .ci/install.sh installs its Debian packages):\n" + string(out)
+		case err != nil:
+			warehouse.fatal = "warehouse-oracle check failed: " + err.Error() + "\n" + string(out)
+		}
+	})
+	switch {
+	case warehouse.fatal != "":
+		t.Fatal(warehouse.fatal)
+	case warehouse.why != "":
+		Missing(t, "%s", warehouse.why)
+	}
+	return warehouse.path
+}
+
+// WarehouseUpstream returns the folder of the sources warehouse-oracle runs
+// (warehouse/, packaging/, email-validator/, trove-classifiers/), for tests
+// that call PyPI's code directly; it calls Missing when they are absent.
+func WarehouseUpstream(t testing.TB) string {
+	t.Helper()
+	p := findShared(filepath.Join("tools", "warehouse-oracle", "warehouse-oracle"), "WAREHOUSE_ORACLE")
+	if p == "" {
+		Missing(t, "warehouse-oracle's sources not found (../shared/tools/warehouse-oracle, or set WAREHOUSE_ORACLE)")
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
+	return Exists(t, filepath.Join(filepath.Dir(p), "upstream"), "the upstream/ folder next to warehouse-oracle")
+}
+
+// findShared returns $env when set, else rel under shared/ next to the
+// module root or next to one of its parents (../shared in CI; a worktree
+// may sit deeper), or "".
+func findShared(rel, env string) string {
+	if p := os.Getenv(env); p != "" {
+		return p
+	}
+	_, here, _, _ := runtime.Caller(0)
+	dir := filepath.Dir(filepath.Dir(filepath.Dir(here)))
+	for i := 0; i < 4; i++ {
+		dir = filepath.Dir(dir)
+		p := filepath.Join(dir, "shared", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }
