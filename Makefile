@@ -7,9 +7,9 @@ GO ?= go
 CORPUS ?= $(CURDIR)/.cache/corpus
 export DIST_CORPUS := $(CORPUS)
 
-.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo bench-smoke bench
+.PHONY: test lint unit e2e oracle fuzz corpus image act workflows build tidy-check demo bench-smoke bench
 
-test: lint corpus unit oracle fuzz workflows image bench-smoke
+test: lint corpus unit oracle fuzz workflows image act bench-smoke
 	@echo "make test: all checks passed"
 
 build:
@@ -53,6 +53,13 @@ workflows:
 image:
 	@if [ -f .ci/image.sh ] && command -v buildah >/dev/null 2>&1 && command -v podman >/dev/null 2>&1; then \
 		bash .ci/image.sh; else echo "image: buildah/podman missing, image check skipped (bash .ci/run installs them)"; fi
+
+# The action under nektos/act, an emulation of GitHub's runner written by
+# others (issue 18): .ci/act.sh skips with a message where
+# ../shared/tools/act-runner is missing (fails under CI=true). Run it after
+# `image`: it reuses the image check's debootstrap rootfs for its builder.
+act:
+	@bash .ci/act.sh
 
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum

@@ -6,14 +6,17 @@ export DEBIAN_FRONTEND=noninteractive
 export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 
 # Debian packages: the differential oracles (twine, packaging, readme-renderer,
-# docutils), the build backends for the real-distribution corpus, and the
-# tools the image check needs.
+# docutils), the build backends for the real-distribution corpus, the tools
+# the image check needs, and those of the act check (.ci/act.sh: act-runner's
+# podman buildah runc debootstrap git curl, python3 for its fake index,
+# socat and iproute2 for the host-mode workflow).
 apt_pkgs=(
   make git coreutils file binutils curl time
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck
+  python3 socat iproute2
 )
 missing=()
 for p in "${apt_pkgs[@]}"; do
