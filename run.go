@@ -18,6 +18,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
@@ -254,7 +255,7 @@ func (r *runner) run(ctx context.Context) error {
 			oidc.WithIDToken(r.idToken),
 			oidc.WithMask(a.AddMask),
 			oidc.WithLogf(a.Debugf),
-			oidc.WithRetry(oidc.Backoff{Retries: 3, Initial: r.backoff(), Max: r.backoffPolicy().Max}),
+			oidc.WithRetry(r.backoffPolicy()),
 			oidc.WithProjects(projectNames(dists)...),
 			oidc.WithUserAgent(userAgent()),
 			// TP-05 is printed before the mint, so it is there when the mint fails.
@@ -483,13 +484,13 @@ func (r *runner) idleTimeout() time.Duration {
 	return publish.DefaultIdleTimeout
 }
 
-func (r *runner) backoffPolicy() publish.Backoff {
+func (r *runner) backoffPolicy() retry.Backoff {
 	min := r.backoff()
 	max := 30 * time.Second
 	if min < 2*time.Second {
 		max = 15 * min
 	}
-	return publish.Backoff{Attempts: 4, Min: min, Max: max}
+	return retry.Backoff{Attempts: 4, Min: min, Max: max}
 }
 
 // readAll reads every distribution, several at a time (reading is hashing
@@ -685,7 +686,7 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 		attest.WithIDToken(r.idToken),
 		attest.WithLogf(r.a.Debugf),
 		attest.WithMask(r.a.AddMask),
-		attest.WithRetry(attest.Backoff{Retries: 3, Min: r.backoff(), Max: r.backoffPolicy().Max}),
+		attest.WithRetry(r.backoffPolicy()),
 	}
 	if v := r.d.getenv("PYPI_PUBLISH_FULCIO_URL"); v != "" {
 		opts = append(opts, attest.WithFulcioURL(v))

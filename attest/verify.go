@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/distname"
 )
 
 // GitHubIssuer is the OIDC issuer of GitHub Actions ID tokens.
@@ -269,11 +271,11 @@ func checkStatement(raw []byte, filename, sha256hex string, types []string) (str
 	if sub.Name == nil {
 		return "", verr("statement", "invalid subject: missing name")
 	}
-	got, err := parseDistFilename(*sub.Name)
+	got, err := distname.Identify(*sub.Name)
 	if err != nil {
 		return "", verr("subject name", "invalid subject: %v", err)
 	}
-	want, err := parseDistFilename(filename)
+	want, err := distname.Identify(filename)
 	if err != nil {
 		return "", verr("subject name", "invalid distribution file name: %v", err)
 	}
