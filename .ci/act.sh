@@ -205,8 +205,8 @@ log_step() {
   sed -n "/⭐ Run Main $1\$/,/Main $1 \[/p" "$LOG" | grep -E '^\[[^]]*\]   (\||🚧|❗|⚙)' | sed 's/^\[[^]]*\]   //' || true
 }
 # expect_ok NAME STEP AUTH: act exited 0, STEP printed check-outputs' OK, the
-# index received each sample with AUTH (token or trusted), and act printed
-# the step summary into its log.
+# index received each sample with AUTH (token or trusted), act printed the
+# step summary into its log, and no error annotation or token is in it.
 expect_ok() {
   local name=$1 step=$2 auth=$3 d="$RUNS/$1" f b
   log_step "$step" | sed 's/^/  /'
@@ -221,6 +221,7 @@ expect_ok() {
       die "$name: the index did not receive $b with auth $auth (record: $d/uploads.jsonl)"
   done
   grep -q '⚙  Summary - ## pypi-publish: Published to' "$LOG" || die "$name: act printed no step summary (log: $LOG)"
+  if grep -q '❗' "$LOG"; then die "$name: a good publish printed an error annotation (log: $LOG)"; fi
   no_secret "$name"
   echo "OK: $name: act exit 0, outputs checked by the later step, the index holds ${#DISTS[@]} files (auth $auth), summary in act's log, no secret in it"
 }
@@ -248,6 +249,7 @@ act_case a dockerfile.yml "$SRC" --action-path . "${ADD_CHECK[@]}" -- \
 T[a_dockerfile]=$(dt "$t")
 stop_index
 expect_ok a "Check the outputs" token
+grep -q '🐳  docker build ' "$LOG" || die "a: act did not build the Dockerfile (log: $LOG)"
 
 # ------------------------------------------------------------------ (b) image: docker://…
 log "(b) release-image.yml: build $IMG:act with buildah, action.yml says image: docker://…@sha256"
