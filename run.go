@@ -678,15 +678,57 @@ func bulletLinks(links []string) string {
 	return b.String()
 }
 
+// sigstoreTrust fetches Sigstore's trusted root and signing config through
+// TUF (issue 16), falling back to the copy embedded in the binary with a
+// warning (AT-11). Test hooks: PYPI_PUBLISH_TUF_URL (repository) and
+// PYPI_PUBLISH_TUF_ROOT (root.json to start from); a test that brings its
+// own PYPI_PUBLISH_TRUSTED_ROOT and no TUF URL skips the update (nil).
+func (r *runner) sigstoreTrust(ctx context.Context) *attest.Trust {
+	tufURL := r.d.getenv("PYPI_PUBLISH_TUF_URL")
+	if tufURL == "" && r.d.getenv("PYPI_PUBLISH_TRUSTED_ROOT") != "" {
+		return nil
+	}
+	opts := []attest.TrustOption{attest.WithTUFHTTPClient(r.d.client), attest.WithTUFLogf(r.a.Debugf), attest.WithTUFUserAgent(userAgent())}
+	if tufURL != "" {
+		opts = append(opts, attest.WithTUFURL(tufURL))
+	} else {
+		tufURL = attest.DefaultTUFURL
+	}
+	var trust *attest.Trust
+	var err error
+	if p := r.d.getenv("PYPI_PUBLISH_TUF_ROOT"); p != "" {
+		var b []byte
+		if b, err = os.ReadFile(p); err == nil {
+			opts = append(opts, attest.WithTUFRoot(b))
+		}
+	}
+	if err == nil {
+		trust, err = attest.LoadTrust(ctx, opts...)
+	} else {
+		trust = attest.EmbeddedTrust()
+	}
+	if err != nil {
+		r.a.WithFieldsMap(map[string]string{"title": "Sigstore trust data not updated (AT-11)"}).Warningf(
+			"Could not update Sigstore's trusted root and signing config (%v). Signing with the copy built into this release, taken from Sigstore on %s; if Sigstore rotated a key since, signing fails.",
+			err, trust.Date.Format("2006-01-02"))
+		return trust
+	}
+	v := trust.Versions
+	r.a.Debugf("Sigstore trust updated from %s (TUF root v%d, timestamp v%d, snapshot v%d, targets v%d)", tufURL, v["root"], v["timestamp"], v["snapshot"], v["targets"]) // AT-12
+	return trust
+}
+
 // attest generates or reuses attestations (§10, issue 6).
 func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map[string][]byte) error {
 	id := attest.Identity{Repository: r.d.getenv("GITHUB_REPOSITORY"), WorkflowRef: r.d.getenv("GITHUB_WORKFLOW_REF")}
+	trust := r.sigstoreTrust(ctx)
 	opts := []attest.Option{
 		attest.WithHTTPClient(r.d.client),
 		attest.WithIDToken(r.idToken),
 		attest.WithLogf(r.a.Debugf),
 		attest.WithMask(r.a.AddMask),
 		attest.WithRetry(r.backoffPolicy()),
+		attest.WithTrust(trust), // the hooks below override it
 	}
 	if v := r.d.getenv("PYPI_PUBLISH_FULCIO_URL"); v != "" {
 		opts = append(opts, attest.WithFulcioURL(v))
@@ -695,6 +737,9 @@ func (r *runner) attest(ctx context.Context, dists []*dist.Distribution, out map
 		opts = append(opts, attest.WithRekorURL(v))
 	}
 	var root *attest.TrustedRoot
+	if trust != nil {
+		root = trust.Root
+	}
 	if v := r.d.getenv("PYPI_PUBLISH_TRUSTED_ROOT"); v != "" {
 		b, err := os.ReadFile(v)
 		if err != nil {

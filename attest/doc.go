@@ -18,6 +18,15 @@
 // Everything is verified at the log entry's integrated time, so verifying
 // needs no clock and no network.
 //
+// Which keys to trust and where to sign come from Sigstore: FetchTrust
+// updates Sigstore's TUF repository (tuf-repo-cdn.sigstore.dev, through
+// package internal/tuf) from the root built into the binary and returns the
+// trusted root and the signing config (v0.2) it lists; LoadTrust falls back
+// to EmbeddedTrust, the copy of the release (attest/sigstore). The signing
+// config picks Fulcio and the first Rekor v1 log valid now; Rekor v2 logs
+// are skipped because PyPI's verifier cannot accept their entries yet
+// (SigningConfig.RekorURL).
+//
 // Specs: ../shared/spec/attestations.md (wire formats, gotchas) and
 // ../shared/spec/action.md §10 with the situations AT-01..AT-10.
 //
