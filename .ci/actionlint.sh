@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # .ci/actionlint.sh [FILE...] - lint GitHub workflow files with actionlint
-# (default: .github/workflows/*.yml). Installs actionlint from the Go module
+# (default: .github/workflows/*.yml and the act check's .ci/act/*.yml). Installs actionlint from the Go module
 # proxy when it is missing or another version; runs shellcheck on `run:`
 # scripts when shellcheck is installed (apt install shellcheck).
 set -euo pipefail
 policy=0
 if (($# == 0)); then
   cd "$(dirname "${BASH_SOURCE[0]}")/.."
-  set -- .github/workflows/*.yml
+  set -- .github/workflows/*.yml .ci/act/*.yml
   policy=1
 fi
 

@@ -13,8 +13,10 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 # Debian packages: the differential oracles (twine, packaging, readme-renderer,
 # docutils; warehouse-oracle, PyPI's upload view, needs the pyramid, webob,
 # wtforms, rfc3986, readme-renderer, cmarkgfm, urllib3 and idna modules), the
-# build backends for the real-distribution corpus, and the tools the image
-# check needs.
+# build backends for the real-distribution corpus, the tools the image check
+# needs, and those of the act check (.ci/act.sh: act-runner's podman buildah
+# runc debootstrap git curl, python3 for its fake index, socat and iproute2 for
+# the host-mode workflow).
 apt_pkgs=(
   make git coreutils file binutils curl time
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
@@ -22,6 +24,7 @@ apt_pkgs=(
   python3-build python3-setuptools python3-wheel python3-hatchling flit python3-poetry-core
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck
+  python3 socat iproute2
 )
 sudo=()
 if ((EUID != 0)); then sudo=(sudo -n); fi
