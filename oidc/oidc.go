@@ -52,7 +52,7 @@ type Exchanger struct {
 	client   *http.Client
 	base     string // scheme://host[:port]
 	host     string // host[:port], for messages
-	linkBase string // "https://pypi.org", "https://test.pypi.org" or ""
+	linkBase string // WithIndex's web base: "https://pypi.org", "https://test.pypi.org" or ""
 
 	mu       sync.Mutex
 	aud      string // cached audience
@@ -61,8 +61,9 @@ type Exchanger struct {
 
 // New returns an Exchanger for the index whose upload URL is repoURL (for
 // example "https://upload.pypi.org/legacy/"). The OIDC endpoints are on the
-// URL's scheme, host and port. repoURL must be https, or http to a loopback
-// host (for test indexes). [WithIDToken] is required. New does no I/O.
+// URL's scheme, host and port. repoURL must be https, or http with
+// [WithPlainHTTP]. [WithIDToken] is required; [WithIndex] says whether the
+// index is PyPI or TestPyPI. New does no I/O.
 func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	o, err := makeOptions(opts)
 	if err != nil {
@@ -76,7 +77,7 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	case u.Host == "":
 		return nil, fmt.Errorf("failed to use repository URL %q: it has no host", repoURL)
 	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && o.plainHTTP:
 	case u.Scheme == "http":
 		return nil, fmt.Errorf("failed to use repository URL %q: plain http is only allowed for loopback hosts", repoURL)
 	default:
@@ -85,27 +86,13 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	client := *o.client
 	// The JWT and the minted token must only go to the index host.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	e := &Exchanger{
-		o:      o,
-		client: &client,
-		base:   u.Scheme + "://" + u.Host,
-		host:   u.Host,
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "pypi.org":
-		e.linkBase = "https://pypi.org"
-	case "test.pypi.org":
-		e.linkBase = "https://test.pypi.org"
-	}
-	return e, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return &Exchanger{
+		o:        o,
+		client:   &client,
+		base:     u.Scheme + "://" + u.Host,
+		host:     u.Host,
+		linkBase: o.webBase,
+	}, nil
 }
 
 // pypi reports whether the index is PyPI or TestPyPI.
@@ -113,11 +100,8 @@ func (e *Exchanger) pypi() bool { return e.linkBase != "" }
 
 // indexName names the index in messages.
 func (e *Exchanger) indexName() string {
-	switch e.linkBase {
-	case "https://pypi.org":
-		return "PyPI"
-	case "https://test.pypi.org":
-		return "TestPyPI"
+	if e.o.indexName != "" {
+		return e.o.indexName
 	}
 	return "the index at " + e.host
 }

@@ -51,6 +51,9 @@ type options struct {
 	backoff   Backoff
 	userAgent string
 	projects  []string
+	indexName string // WithIndex
+	webBase   string // WithIndex
+	plainHTTP bool   // WithPlainHTTP
 }
 
 // WithHTTPClient sets the client for the audience, mint and burn requests.

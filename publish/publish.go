@@ -107,8 +107,10 @@ type Outcome struct {
 // not-attempted). It stops starting files at the first hard failure (the
 // rest are not-attempted) and returns every failure joined. Cancelling ctx
 // stops at once: files in flight fail with the context's error, the rest are
-// not-attempted. It never panics on empty input.
-func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) ([]Outcome, error) {
+// not-attempted. It never panics on empty input. A non-nil error is a
+// *BatchError, which knows its situation ([Classify]).
+func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) (_ []Outcome, err error) {
+	defer func() { err = batchError(err) }()
 	p := &batch{c: c, o: o, out: make([]Outcome, len(dists))}
 	for i, d := range dists {
 		p.out[i] = Outcome{Dist: d, Status: StatusNotAttempted}

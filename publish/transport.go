@@ -41,27 +41,6 @@ func withoutRedirects(c *http.Client) *http.Client {
 	return &cc
 }
 
-// InsecureCredentials reports whether sending credentials to repoURL would
-// expose them on the network: the scheme is http and the host is not a
-// loopback address or "localhost". main warns in that case. An unparsable
-// URL reports false (validation reports it elsewhere).
-func InsecureCredentials(repoURL string) bool {
-	u, err := url.Parse(repoURL)
-	if err != nil || !strings.EqualFold(u.Scheme, "http") {
-		return false
-	}
-	return !isLoopback(u.Hostname())
-}
-
-func isLoopback(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
-
 // sameHost reports whether u points at the host (and port) of base, the
 // only host credentials may be sent to (STYLE C4).
 func sameHost(base, u *url.URL) bool {

@@ -1,0 +1,52 @@
+package config
+
+import "time"
+
+// Hooks are the test hooks: PYPI_PUBLISH_* variables that point the action
+// at fakes or shorten its waits. They are decoded once, by [LoadHooks], and
+// passed down; the README lists them in one place. A value that does not
+// parse (or a duration that is not positive) is ignored, so the default
+// applies.
+type Hooks struct {
+	// IndexKind is PYPI_PUBLISH_INDEX_KIND: "pypi" or "testpypi" treat the
+	// index as PyPI or TestPyPI whatever its host (tests, private Warehouse
+	// instances), any other non-empty value as a third-party index. The
+	// default "" decides by host.
+	IndexKind string
+	// FulcioURL is PYPI_PUBLISH_FULCIO_URL; the default "" is Sigstore's
+	// public Fulcio.
+	FulcioURL string
+	// RekorURL is PYPI_PUBLISH_REKOR_URL; the default "" is Sigstore's
+	// public Rekor.
+	RekorURL string
+	// TrustedRoot is PYPI_PUBLISH_TRUSTED_ROOT, the path of a Sigstore
+	// trusted_root.json; the default "" is the root embedded in the binary.
+	TrustedRoot string
+	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
+	// default 0 means 2 s. Tests use 1ms.
+	Backoff time.Duration
+	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
+	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
+	IdleTimeout time.Duration
+}
+
+// LoadHooks decodes the test hooks from getenv.
+func LoadHooks(getenv func(string) string) Hooks {
+	return Hooks{
+		IndexKind:   getenv("PYPI_PUBLISH_INDEX_KIND"),
+		FulcioURL:   getenv("PYPI_PUBLISH_FULCIO_URL"),
+		RekorURL:    getenv("PYPI_PUBLISH_REKOR_URL"),
+		TrustedRoot: getenv("PYPI_PUBLISH_TRUSTED_ROOT"),
+		Backoff:     duration(getenv("PYPI_PUBLISH_BACKOFF")),
+		IdleTimeout: duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
+	}
+}
+
+// duration parses a positive Go duration such as "1ms"; anything else is 0.
+func duration(v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
+}
