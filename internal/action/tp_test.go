@@ -70,8 +70,8 @@ func TestRun_trustedPublishing(t *testing.T) {
 		{
 			name: "third_party_index_skips_attestations", kind: "other",
 			statuses: up2, wantBurns: true,
-			log:      []string{"::notice::Attestations are skipped: only PyPI and TestPyPI accept PEP 740 attestations"},
-			summary:  []string{"| Attestations | skipped: only PyPI and TestPyPI"},
+			log:     []string{"::notice::Attestations are skipped: only PyPI and TestPyPI accept PEP 740 attestations"},
+			summary: []string{"| Attestations | skipped: only PyPI and TestPyPI"},
 		},
 		{
 			name: "reusable_workflow", kind: "pypi",
