@@ -11,8 +11,13 @@ import (
 	"strings"
 )
 
-// maxSummary keeps the step summary under the runner's 1024 KiB limit.
-const maxSummary = 900 << 10
+// maxSummary keeps the step summary under the runner's 1024 KiB limit;
+// the file table stops at maxTable, so the sections after it (what went
+// wrong, the note about left-out rows) still fit.
+const (
+	maxSummary = 900 << 10
+	maxTable   = 700 << 10
+)
 
 // Statuses of a file, as the `files` output spells them.
 const (
@@ -200,7 +205,7 @@ func (r Report) writeFiles(b *strings.Builder) {
 	}
 	b.WriteString("| File | Version | Size | SHA-256 | Status | Attestation | Link |\n|---|---|---:|---|---|---|---|\n")
 	for i, f := range r.Files {
-		if b.Len() > maxSummary {
+		if b.Len() > maxTable {
 			fmt.Fprintf(b, "\n_%d more files are left out to keep the summary under GitHub's size limit; the `files` output lists them all._\n", len(r.Files)-i)
 			break
 		}
