@@ -105,7 +105,7 @@ func (g *GitHub) AddMask(secret string) {
 // SetOutputs appends the outputs to the GITHUB_OUTPUT file in name order,
 // each in the "name<<DELIMITER" form with a random delimiter, so no value
 // can end its block early. A file that cannot be opened or written is a
-// warning naming it and the reason.
+// warning naming it and the reason (docs/situations.md#in-06).
 func (g *GitHub) SetOutputs(outputs map[string]string) {
 	if g.outputFile == "" {
 		g.Debugf("GITHUB_OUTPUT is not set; outputs are not written") // IN-06
@@ -119,7 +119,7 @@ func (g *GitHub) SetOutputs(outputs map[string]string) {
 // AddSummary appends markdown and a line break to the GITHUB_STEP_SUMMARY
 // file. A file that cannot be opened or written (as under act's host mode,
 // where the path is outside the container) is a warning naming it and the
-// reason, never a failure of the run.
+// reason, never a failure of the run (docs/situations.md#in-06).
 func (g *GitHub) AddSummary(markdown string) {
 	if g.summaryFile == "" {
 		g.Debugf("GITHUB_STEP_SUMMARY is not set; no step summary is written") // IN-06
