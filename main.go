@@ -68,13 +68,13 @@ func main() {
 }
 
 // realMain dispatches the subcommands and returns the error to report. An
-// internal panic becomes an error too: users get one line and the summary,
-// and the stack only when DEBUG is set.
+// internal panic becomes an error too: users get one line, and the stack
+// (through the console, like every other line) only when DEBUG is set.
 func realMain(ctx context.Context, c console.Console, idToken func(context.Context, string) (string, error), args []string) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if os.Getenv("DEBUG") != "" {
-				fmt.Fprintf(os.Stderr, "panic: %v\n%s", p, debug.Stack())
+				c.Infof("panic: %v\n%s", p, debug.Stack())
 			}
 			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
 		}

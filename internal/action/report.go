@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
-	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/report"
 	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/publish"
@@ -13,24 +12,27 @@ import (
 // results is what the steps returned so far; Run fills it in as the run
 // goes, and summarize reads it at the end, whatever happened.
 type results struct {
-	cfg      config.Config
-	target   *target.Target // nil until decided
-	workdir  string
-	auth     string
-	read     []readResult
-	checks   string
-	attest   string
-	trusted  bool
-	sections []report.Section
-	attested attested
-	outcomes []publish.Outcome
-	dryRun   bool
+	// repositoryURL is the input as given, for a run that fails before
+	// the target is decided. (No other input is kept: the password must
+	// not outlive the steps that need it.)
+	repositoryURL string
+	target        *target.Target // nil until decided
+	workdir       string
+	auth          string
+	read          []readResult
+	checks        string
+	attest        string
+	trusted       bool
+	sections      []report.Section
+	attested      attested
+	outcomes      []publish.Outcome
+	dryRun        bool
 }
 
 // summarize builds the report from the results and the run's error.
 func summarize(res *results, err error) report.Report {
 	rep := report.Report{
-		Index:             res.cfg.RepositoryURL,
+		Index:             res.repositoryURL,
 		IndexName:         target.Other.String(),
 		Auth:              res.auth,
 		Attestations:      res.attest,

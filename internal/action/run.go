@@ -12,8 +12,8 @@ import (
 // cancelling ctx stops any wait or transfer and fails the run.
 func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
 	c := d.Console
-	res := &results{cfg: maskPassword(c, cfg)}
-	cfg = res.cfg
+	cfg = maskPassword(c, cfg)
+	res := &results{repositoryURL: cfg.RepositoryURL}
 	defer func() {
 		if err != nil {
 			err = fail("pypi-publish failed", err)
