@@ -26,8 +26,7 @@ type options struct {
 	requestTimeout time.Duration
 }
 
-// Backoff is the retry policy for Fulcio and Rekor requests (action.md
-// §12.3): up to Retries further attempts after the first, on transport
+// Backoff is the retry policy for Fulcio and Rekor requests: up to Retries further attempts after the first, on transport
 // errors, 429 and 5xx, waiting Min, then doubling up to Max, with jitter.
 type Backoff struct {
 	Retries  int
@@ -108,7 +107,7 @@ func makeOptions(opts []Option) (*options, error) {
 
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	// Connect timeout of action.md §12.3; the total is the client's.
+	// A 10 s connect timeout; the total is the client's.
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
 	t.ResponseHeaderTimeout = 30 * time.Second

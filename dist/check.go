@@ -8,7 +8,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
 )
 
-// Size limits PyPI applies to one file (pypi-protocol.md §9).
+// Size limits PyPI applies to one file (docs/situations.md#up-15, #up-16).
 const (
 	// PyPIDefaultFileLimit is PyPI's default per-file limit (100 MiB).
 	PyPIDefaultFileLimit = 100 << 20
@@ -17,7 +17,7 @@ const (
 )
 
 // NewestMetadataVersion is the newest Metadata-Version PyPI is known to
-// accept (pypi-protocol.md §10.1); newer ones are only warned about (VA-02).
+// accept; newer ones are only warned about (VA-02).
 const NewestMetadataVersion = "2.5"
 
 // coreMetadataURL is the link PyPI appends to metadata errors.
@@ -28,8 +28,8 @@ const coreMetadataURL = "https://packaging.python.org/specifications/core-metada
 // stops at the first problem and never panics; a Distribution with nil
 // Metadata or Archive is checked as far as possible.
 //
-// Rules follow what PyPI does on upload (pypi-protocol.md §8, §10-§12;
-// action.md §9, VA-01..VA-10, DS-08). Rules that are PyPI policy rather
+// Rules follow what PyPI does on upload (Warehouse's upload view (warehouse/forklift/legacy.py);
+// docs/situations.md#validation, VA-01..VA-10, DS-08). Rules that are PyPI policy rather
 // than format validity (platform tags, local versions, classifiers, PEP
 // 625 names, .zip sdists, sizes, direct references, wheel name
 // normalization, fields newer than the declared Metadata-Version, README

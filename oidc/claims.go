@@ -16,14 +16,14 @@ import (
 const Missing = "MISSING"
 
 // DiagnosticClaims are the claims shown when a mint is refused, in display
-// order (action.md TP-10).
+// order (docs/situations.md#tp-10).
 var DiagnosticClaims = []string{
 	"sub", "repository", "repository_owner", "repository_owner_id",
 	"workflow_ref", "job_workflow_ref", "ref", "environment",
 }
 
 // claimRole says, for each diagnostic claim, what PyPI compares it with
-// (pypi-protocol.md §13.4).
+// (warehouse/oidc/models/github.py).
 var claimRole = map[string]string{
 	"sub":                 "not compared (shown for reference)",
 	"repository":          "Owner/Repository name (case-insensitive)",

@@ -36,7 +36,7 @@ func (t *Token) String() string { return "oidc.Token{Value: <redacted>}" }
 func (t *Token) GoString() string { return t.String() }
 
 // fallbackLifetime is PyPI's token lifetime, used when the mint response has
-// no "expires" (pypi-protocol.md §13.3).
+// no "expires" (Warehouse mints tokens for 15 minutes).
 const fallbackLifetime = 900 * time.Second
 
 // remintBefore is how long before expiry Source re-mints (TP-16).
@@ -600,7 +600,7 @@ func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, cla
 	return out
 }
 
-// codeHint is the per-code hint of action.md §12.2 (TP-10 table).
+// codeHint is the per-code hint of TP-10 (docs/situations.md#tp-10).
 func (e *Exchanger) codeHint(code, description string, pub Publisher) string {
 	switch code {
 	case "invalid-publisher":

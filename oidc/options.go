@@ -9,8 +9,7 @@ import (
 	"time"
 )
 
-// Backoff controls retries of the audience and mint requests (action.md
-// §12.3): Retries more attempts after the first, waiting Initial, then twice
+// Backoff controls retries of the audience and mint requests: Retries more attempts after the first, waiting Initial, then twice
 // as long each time up to Max, each wait jittered down by up to half.
 // A zero Backoff means no retries.
 type Backoff struct {
@@ -59,7 +58,7 @@ type options struct {
 // WithHTTPClient sets the client for the audience, mint and burn requests.
 // The default is a client with a 30 s total timeout on a clone of
 // http.DefaultTransport with 10 s connect and TLS-handshake timeouts
-// (action.md §12.3). A nil client keeps the default.
+// A nil client keeps the default.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) {
 		if c != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // acceptHeader asks for Warehouse's JSON error bodies, whose "code" carries
-// the message even over HTTP/2 (pypi-protocol.md §4).
+// the message even over HTTP/2, where there is no reason phrase.
 const acceptHeader = "application/json;q=0.9, text/plain;q=0.8"
 
 // errIdle is the cause of an upload abandoned by the idle timeout.

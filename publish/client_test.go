@@ -443,7 +443,7 @@ func TestUploadDoesNotRetryUntrustedCertificate(t *testing.T) {
 }
 
 // TestUploadKeepsNonLatin1Message: the status line and JSON code lose
-// characters outside ISO-8859-1; the JSON message keeps them (§4).
+// characters outside ISO-8859-1; the JSON message keeps them.
 func TestUploadKeepsNonLatin1Message(t *testing.T) {
 	t.Parallel()
 	s := publishtest.New()

@@ -21,7 +21,7 @@ type UploadOptions struct {
 }
 
 // header describes how one METADATA header becomes form fields
-// (pypi-protocol.md §2.2).
+// (as twine's package.py does).
 type header struct {
 	name  string // METADATA header, matched case-insensitively
 	field string // form field
@@ -75,7 +75,7 @@ var metadataFields = []header{
 // attestations (when o.Attestations is not nil), blake2_256_digest,
 // md5_digest, ":action" = "file_upload", "protocol_version" = "1".
 //
-// Names and values follow twine (pypi-protocol.md §2.1-§2.3), with these
+// Names and values follow twine (twine/package.py), with these
 // deliberate differences:
 //   - name is twine's safe_name (runs of characters other than ASCII letters,
 //     digits and "." become "-"), because Warehouse renames the project's

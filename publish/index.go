@@ -26,7 +26,7 @@ const (
 )
 
 // Index reads what a package index already holds, through its simple API
-// (PEP 503/691), for the existing-file check of pypi-protocol.md §5.5. It is
+// (PEP 503/691), for the existing-file check (see Publish). It is
 // safe for concurrent use.
 type Index struct {
 	root *url.URL

@@ -14,16 +14,16 @@ const (
 	DefaultUserAgent = "pypi-publish/dev"
 	// DefaultIdleTimeout is how long an upload may make no progress
 	// (no body bytes taken by the connection) before it is abandoned
-	// (action.md §12.3).
+	// (docs/situations.md#up-20).
 	DefaultIdleTimeout = 120 * time.Second
 	// DefaultRequestTimeout bounds each simple-API request of an Index
-	// (action.md §12.3: total 30 s).
+	// (30 s in total).
 	DefaultRequestTimeout = 30 * time.Second
 )
 
 // DefaultBackoff is the retry policy when WithRetry is not given: 4 attempts
 // (the first try and 3 retries), waiting 2 s, 4 s, 8 s (capped at 30 s), each
-// wait jittered down by up to half (pypi-protocol.md §7).
+// wait jittered down by up to half.
 var DefaultBackoff = Backoff{Attempts: 4, Min: 2 * time.Second, Max: 30 * time.Second}
 
 // Backoff bounds the retries of one request.

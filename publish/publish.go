@@ -62,7 +62,7 @@ type Event struct {
 type PublishOptions struct {
 	// Index, when not nil, is asked what it already holds before anything
 	// is uploaded and again to settle "already exists" and outcome-unknown
-	// answers (pypi-protocol.md §5.5). nil: no pre-check; answers are
+	// answers. nil: no pre-check; answers are
 	// classified from the server's status and text.
 	Index *Index
 	// SkipExisting skips files whose name the index already holds with
@@ -100,7 +100,7 @@ type Outcome struct {
 // the same order, whatever happens.
 //
 // With o.Index set it first lists what the index holds for each project and
-// decides per file (pypi-protocol.md §5.5): identical → skipped-identical;
+// decides per file: identical → skipped-identical;
 // same name, other bytes, or a second sdist for the release → with
 // o.SkipExisting skipped-existing plus a warning event, without it an
 // *ExistsError before any upload (those files failed, the rest
@@ -183,7 +183,7 @@ const (
 	conflict                 // same name other bytes, or a second sdist
 )
 
-// decide compares d with what the index lists (pypi-protocol.md §5.5).
+// decide compares d with what the index lists.
 func decide(d *dist.Distribution, remote []RemoteFile) (verdict, *ExistsError) {
 	for _, r := range remote {
 		if r.Filename != d.Filename {
@@ -396,8 +396,8 @@ func (p *batch) set(i int, oc Outcome) {
 }
 
 // settle classifies a failed upload: "already exists" and "one sdist"
-// answers are checked against the index by hash when there is one
-// (pypi-protocol.md §5.5 step 2). It reports whether the batch may go on.
+// answers are checked against the index by hash when there is one. It
+// reports whether the batch may go on.
 func (p *batch) settle(ctx context.Context, i int, err error) bool {
 	d := p.out[i].Dist
 	fail := func(err error) bool {

@@ -15,7 +15,7 @@ import (
 // them), and redirects never followed.
 //
 // Changes to http.DefaultTransport, each deliberate:
-//   - DialContext: 10 s connect timeout (action.md §12.3) instead of 30 s.
+//   - DialContext: 10 s connect timeout instead of 30 s.
 //   - TLSHandshakeTimeout: 10 s (unchanged value, stated explicitly).
 //   - ResponseHeaderTimeout: 5 min after the request body was sent.
 //     Warehouse reads the whole body before answering and then hashes,
