@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
 // GitHubIssuer is the OIDC issuer of GitHub Actions ID tokens.
@@ -39,11 +41,7 @@ func (id Identity) workflow() string {
 	if id.Workflow != "" {
 		return id.Workflow
 	}
-	ref, _, _ := strings.Cut(id.WorkflowRef, "@")
-	if _, file, ok := strings.Cut(ref, "/.github/workflows/"); ok {
-		return file
-	}
-	return ""
+	return workflowref.File(id.WorkflowRef)
 }
 
 // Fulcio certificate extension OIDs (Fulcio's docs/oid-info.md).

@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
 // Missing is what [Claims.String] returns for an absent claim.
@@ -126,17 +127,10 @@ func reusableDetails(c Claims) string {
 	return b.String()
 }
 
-// workflowFileRE finds the workflow file name just before "@", as PyPI does
-// (warehouse/oidc/models/github.py).
-var workflowFileRE = regexp.MustCompile(`[^/]+\.(yml|yaml)@`)
-
 // WorkflowFile returns the workflow file name in a workflow ref such as
 // "owner/repo/.github/workflows/release.yml@refs/tags/v1", or "" when there
-// is none.
-func WorkflowFile(ref string) string {
-	m := workflowFileRE.FindString(ref)
-	return strings.TrimSuffix(m, "@")
-}
+// is none (internal/workflowref, the one parser).
+func WorkflowFile(ref string) string { return workflowref.File(ref) }
 
 // Publisher holds the values of PyPI's "add a GitHub trusted publisher" form
 // that would match a token with the given claims.
