@@ -14,7 +14,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	c := d.Console
 	cfg = maskPassword(c, cfg)
 	res := &results{repositoryURL: cfg.RepositoryURL}
-	defer func() {
+	defer func() { // report, whatever happened
 		if err != nil {
 			err = fail("pypi-publish failed", err)
 		}
@@ -23,6 +23,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		c.AddSummary(rep.Markdown())
 	}()
 
+	// start → find → read
 	tg, err := start(c, cfg, d.Hooks)
 	if err != nil {
 		return err
@@ -38,6 +39,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	if err != nil {
 		return err
 	}
+	// check: authentication policy, attestation gate, distributions
 	c.Debugf("authentication: %s for %s (%s)", res.auth, tg.UploadURL, tg.Kind)
 	if err := checkAuth(c, cfg, tg, env, dists); err != nil {
 		return err
@@ -56,6 +58,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		return nil
 	}
 
+	// authenticate → attest → upload
 	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
