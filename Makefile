@@ -1,11 +1,17 @@
 # The one command that runs every test: `make test`.
 # `bash .ci/run` installs what the tests need on a clean Debian machine first,
-# then runs `make test`. Tests whose tools are missing skip with a message.
+# then runs `make test`. Tests whose tools are missing skip with a message;
+# with CI=true (GitHub sets it; so does .ci/run) a missing tool fails instead.
 
 SHELL := /bin/bash
 GO ?= go
 CORPUS ?= $(CURDIR)/.cache/corpus
 export DIST_CORPUS := $(CORPUS)
+
+# missing reports a missing test tool: a message locally, a failure with
+# CI=true. Use it as the else branch of a shell test: `else $(missing); fi`,
+# after echoing what is skipped.
+missing = if [ "$${CI:-}" = true ]; then echo "CI=true: a missing test tool fails the run (bash .ci/install.sh installs it)"; exit 1; fi
 
 .PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo bench-smoke bench
 
@@ -19,7 +25,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... && $(GO) vet -tags nodemo .
 	@if command -v staticcheck >/dev/null 2>&1 || [ -x "$$HOME/go/bin/staticcheck" ]; then \
-		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; fi
+		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; $(missing); fi
 
 # Real distributions built by Debian's build backends (setuptools, hatchling,
 # flit, poetry-core) plus Debian's own wheels; tests read DIST_CORPUS.
@@ -27,7 +33,7 @@ corpus:
 	@if [ -f "$(CORPUS)/manifest.json" ]; then echo "corpus: reusing $(CORPUS)"; \
 	elif [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import build' 2>/dev/null; then \
 		rm -rf "$(CORPUS)"; bash .ci/build-corpus.sh "$(CORPUS)"; \
-	else echo "corpus: python3-build missing, corpus tests will skip"; fi
+	else echo "corpus: python3-build missing, corpus tests will skip"; $(missing); fi
 
 unit:
 	$(GO) test -count=1 -race -shuffle=on -timeout=20m ./...
@@ -52,7 +58,7 @@ workflows:
 
 image:
 	@if [ -f .ci/image.sh ] && command -v buildah >/dev/null 2>&1 && command -v podman >/dev/null 2>&1; then \
-		bash .ci/image.sh; else echo "image: buildah/podman missing, image check skipped (bash .ci/run installs them)"; fi
+		bash .ci/image.sh; else echo "image: buildah/podman missing, image check skipped (bash .ci/run installs them)"; $(missing); fi
 
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
@@ -64,7 +70,7 @@ demo:
 # full run (8-15 minutes) is `make bench` and writes bench/results/.
 bench-smoke:
 	@if [ -x /usr/bin/twine ] && [ -x /usr/bin/time ]; then bash bench/run.sh --quick; \
-	else echo "bench-smoke: twine or GNU time missing, skipped (bash .ci/run installs them)"; fi
+	else echo "bench-smoke: twine or GNU time missing, skipped (bash .ci/run installs them)"; $(missing); fi
 
 bench:
 	bash bench/run.sh

@@ -21,6 +21,9 @@ fi
 flags=(-no-color)
 if command -v shellcheck >/dev/null; then
   flags+=(-shellcheck "$(command -v shellcheck)")
+elif [[ ${CI:-} == true ]]; then
+  echo "actionlint: shellcheck not installed (CI=true: failing; apt-get install shellcheck)" >&2
+  exit 1
 else
   echo "actionlint: shellcheck not installed, run: scripts are not checked"
   flags+=(-shellcheck=)

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the test suite uses. Idempotent; safe to run twice.
+# Installs what the test suite uses: the one list of CI packages, used by
+# .ci/run and by .github/workflows/test.yml. Idempotent; safe to run twice.
+# Uses sudo when not run as root. Waits for the apt/dpkg lock (another apt
+# run, unattended-upgrades) up to 10 minutes per try, tries three times and
+# exits non-zero when the last try fails: with CI=true the tests then fail
+# on the missing tools instead of skipping them (internal/testtool).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -15,15 +20,23 @@ apt_pkgs=(
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck
 )
+sudo=()
+if ((EUID != 0)); then sudo=(sudo -n); fi
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "== apt-get install ${missing[*]}"
-  for i in 1 2 3; do
-    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then break; fi
-    echo "apt failed (try $i), retrying"; sleep 10
+  tries=3
+  for ((i = 1; ; i++)); do
+    if "${apt[@]}" update -qq && "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then break; fi
+    if ((i >= tries)); then
+      echo "install.sh: apt-get failed $tries times; not installed: ${missing[*]}" >&2
+      exit 1
+    fi
+    echo "apt failed (try $i of $tries), retrying"; sleep 10
   done
 fi
 

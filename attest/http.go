@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // maxResponse bounds what is read from Fulcio and Rekor.
@@ -26,51 +26,45 @@ func temporary(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500
 }
 
+// statusError is an answer worth retrying (429 or 5xx).
+type statusError int
+
+func (e statusError) Error() string { return fmt.Sprintf("HTTP %d", int(e)) }
+
 // do sends a request built by build (called once per attempt, so every
 // attempt may carry a fresh token) and retries transport errors, 429 and
-// 5xx per the backoff. It returns the last response when retries run out.
+// 5xx per the backoff; an *Error is final. It returns the last response
+// when retries run out on 429 or 5xx, and ctx.Err() when ctx is done.
 func (s *Signer) do(ctx context.Context, what string, build func(ctx context.Context) (*http.Request, error)) (*response, error) {
-	b := s.o.backoff
-	wait := b.Min
-	for attempt := 0; ; attempt++ {
-		r, err := s.attempt(ctx, build)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	var r *response
+	err := retry.Do(ctx, s.o.backoff, func(err error) bool {
 		var e *Error
-		if errors.As(err, &e) {
-			return nil, err
+		return !errors.As(err, &e)
+	}, func(ctx context.Context, _ int) error {
+		var err error
+		r, err = s.attempt(ctx, build)
+		if err == nil && temporary(r.status) {
+			return statusError(r.status)
 		}
-		if err == nil && !temporary(r.status) {
-			return r, nil
-		}
-		if attempt >= b.Retries {
-			if err != nil {
-				return nil, err
-			}
-			return r, nil
-		}
-		if err != nil {
-			s.o.logf("%s: attempt %d failed: %v; retrying", what, attempt+1, err)
+		return err
+	}, retry.OnRetry(func(rt retry.Retry) {
+		var se statusError
+		if errors.As(rt.Err, &se) {
+			s.o.logf("%s: attempt %d got HTTP %d; retrying", what, rt.Attempt, int(se))
 		} else {
-			s.o.logf("%s: attempt %d got HTTP %d; retrying", what, attempt+1, r.status)
+			s.o.logf("%s: attempt %d failed: %v; retrying", what, rt.Attempt, rt.Err)
 		}
-		d := wait
-		if d > 0 {
-			d = d/2 + rand.N(d/2+1)
-		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-		wait *= 2
-		if wait > b.Max {
-			wait = b.Max
-		}
+	}))
+	var se statusError
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &se):
+		return r, nil
+	case err != nil:
+		return nil, err
 	}
+	return r, nil
 }
 
 // attempt sends one request with its own deadline (30 s

@@ -3,9 +3,12 @@ package attest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // Option configures a Signer.
@@ -20,21 +23,11 @@ type options struct {
 	clock      func() time.Time
 	logf       func(format string, args ...any)
 	mask       func(secret string)
-	backoff    Backoff
+	backoff    retry.Backoff
 	margin     time.Duration
 	// requestTimeout bounds each request, retries apart.
 	requestTimeout time.Duration
 }
-
-// Backoff is the retry policy for Fulcio and Rekor requests: up to Retries further attempts after the first, on transport
-// errors, 429 and 5xx, waiting Min, then doubling up to Max, with jitter.
-type Backoff struct {
-	Retries  int
-	Min, Max time.Duration
-}
-
-// DefaultBackoff is 3 retries, 2 s doubling up to 30 s.
-var DefaultBackoff = Backoff{Retries: 3, Min: 2 * time.Second, Max: 30 * time.Second}
 
 // WithFulcioURL sets Fulcio's base URL. The default is
 // https://fulcio.sigstore.dev.
@@ -70,8 +63,10 @@ func WithLogf(f func(format string, args ...any)) Option { return func(o *option
 // moment it exists. The default does nothing.
 func WithMask(f func(secret string)) Option { return func(o *options) { o.mask = f } }
 
-// WithRetry sets the retry policy. The default is DefaultBackoff.
-func WithRetry(b Backoff) Option { return func(o *options) { o.backoff = b } }
+// WithRetry sets the retry policy of Fulcio and Rekor requests (transport
+// errors, 429 and 5xx are retried). The default is retry.Default: 4
+// attempts, waiting about 2 s, 4 s, 8 s, never more than 30 s.
+func WithRetry(b retry.Backoff) Option { return func(o *options) { o.backoff = b } }
 
 func makeOptions(opts []Option) (*options, error) {
 	o := &options{
@@ -80,7 +75,7 @@ func makeOptions(opts []Option) (*options, error) {
 		clock:     time.Now,
 		logf:      func(string, ...any) {},
 		mask:      func(string) {},
-		backoff:   DefaultBackoff,
+		backoff:   retry.Default,
 		margin:    2 * time.Minute,
 
 		requestTimeout: 30 * time.Second,
@@ -99,8 +94,8 @@ func makeOptions(opts []Option) (*options, error) {
 	if o.httpClient == nil {
 		o.httpClient = defaultHTTPClient()
 	}
-	if o.backoff.Retries < 0 || o.backoff.Min < 0 || o.backoff.Max < o.backoff.Min {
-		return nil, errors.New("failed to create signer: invalid backoff")
+	if err := o.backoff.Validate(); err != nil {
+		return nil, fmt.Errorf("failed to create signer: %w", err)
 	}
 	return o, nil
 }

@@ -69,42 +69,11 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 	var problems []string
 	for i, f := range files {
 		out[i].Filename = f.Filename
-		pub := f.Path + PublishSuffix
-		b, err := os.ReadFile(pub)
-		switch {
-		case err == nil:
-			if err := Verify(b, f.Filename, f.SHA256, id, root); err != nil {
-				problems = append(problems, fmt.Sprintf("%s → %s: %v", f.Filename, pub, err))
-			} else {
-				out[i].Reused = true
-				atts[i] = compact(b)
-			}
-		case !errors.Is(err, fs.ErrNotExist):
-			problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, pub, err))
-		}
-		seen := map[string]bool{PublishPredicateType: true}
-		for _, c := range f.Companions {
-			if filepath.Base(c) == filepath.Base(pub) || contains(out[i].Companions, c) {
-				continue
-			}
-			b, err := os.ReadFile(c)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, c, err))
-				continue
-			}
-			pt, err := verify(b, f.Filename, f.SHA256, id, root, false, []string{PublishPredicateType, SLSAProvenancePredicateType})
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s → %s: %v", f.Filename, c, err))
-				continue
-			}
-			if seen[pt] {
-				problems = append(problems, fmt.Sprintf("%s → %s: predicate type: a second attestation of type %s (PyPI accepts one per type)", f.Filename, c, pt))
-				continue
-			}
-			seen[pt] = true
-			out[i].Companions = append(out[i].Companions, c)
-			extra[i] = append(extra[i], compact(b))
-		}
+		var p, q []string
+		atts[i], p = reusable(f, id, root)
+		out[i].Reused = atts[i] != nil
+		out[i].Companions, extra[i], q = companions(f, id, root)
+		problems = append(append(problems, p...), q...)
 		if n := 1 + len(out[i].Companions); n > 2 {
 			problems = append(problems, fmt.Sprintf("%s: %d attestations, PyPI accepts at most 2 per file", f.Filename, n))
 		}
@@ -117,39 +86,104 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 		}
 	}
 	for i, f := range files {
-		pub := f.Path + PublishSuffix
-		out[i].Files = []string{pub}
+		out[i].Files = []string{f.Path + PublishSuffix}
 		if atts[i] == nil {
-			if s == nil {
-				return nil, fmt.Errorf("failed to attest %s: no signer", f.Filename)
-			}
-			b, err := s.Sign(ctx, f.Filename, f.SHA256)
+			b, err := signAndWrite(ctx, s, f, id)
 			if err != nil {
 				return nil, err
 			}
-			// PyPI checks the identity against the trusted publisher; when
-			// the workflow is known, catch a mismatch before uploading.
-			if id.Repository != "" && id.workflow() != "" {
-				if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
-					return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
-				}
-			}
-			if err := os.WriteFile(pub, b, 0o644); err != nil {
-				return nil, &Error{ID: "AT-09", Message: "failed to write attestation file " + pub, Hint: hintAT09, Err: err}
-			}
 			atts[i] = b
 		}
-		var buf bytes.Buffer
-		buf.WriteByte('[')
-		buf.Write(atts[i])
-		for _, e := range extra[i] {
-			buf.WriteByte(',')
-			buf.Write(e)
-		}
-		buf.WriteByte(']')
-		out[i].Attestations = buf.Bytes()
+		out[i].Attestations = attestationsField(atts[i], extra[i])
 	}
 	return out, nil
+}
+
+// reusable returns the existing publish attestation of f, compacted, when
+// it verifies (AT-03); nil and no problem when there is none.
+func reusable(f Subject, id Identity, root *TrustedRoot) (att []byte, problems []string) {
+	pub := f.Path + PublishSuffix
+	b, err := os.ReadFile(pub)
+	switch {
+	case err == nil:
+		if err := Verify(b, f.Filename, f.SHA256, id, root); err != nil {
+			return nil, []string{fmt.Sprintf("%s → %s: %v", f.Filename, pub, err)}
+		}
+		return compact(b), nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, []string{fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, pub, err)}
+	}
+	return nil, nil
+}
+
+// companions verifies f's companion attestations under PyPI's policy: each
+// must verify, have a predicate type PyPI knows, and no type may appear
+// twice (the publish attestation counts as one). It returns the usable
+// ones' paths and compacted contents, and a problem for each other one.
+func companions(f Subject, id Identity, root *TrustedRoot) (paths []string, atts [][]byte, problems []string) {
+	pub := f.Path + PublishSuffix
+	seen := map[string]bool{PublishPredicateType: true}
+	for _, c := range f.Companions {
+		if filepath.Base(c) == filepath.Base(pub) || contains(paths, c) {
+			continue
+		}
+		b, err := os.ReadFile(c)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, c, err))
+			continue
+		}
+		pt, err := verify(b, f.Filename, f.SHA256, id, root, false, []string{PublishPredicateType, SLSAProvenancePredicateType})
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s → %s: %v", f.Filename, c, err))
+			continue
+		}
+		if seen[pt] {
+			problems = append(problems, fmt.Sprintf("%s → %s: predicate type: a second attestation of type %s (PyPI accepts one per type)", f.Filename, c, pt))
+			continue
+		}
+		seen[pt] = true
+		paths = append(paths, c)
+		atts = append(atts, compact(b))
+	}
+	return paths, atts, problems
+}
+
+// signAndWrite signs f with s, checks the result against id when the
+// workflow is known, and writes it next to f (AT-09 when that fails).
+func signAndWrite(ctx context.Context, s *Signer, f Subject, id Identity) ([]byte, error) {
+	if s == nil {
+		return nil, fmt.Errorf("failed to attest %s: no signer", f.Filename)
+	}
+	b, err := s.Sign(ctx, f.Filename, f.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	// PyPI checks the identity against the trusted publisher; when the
+	// workflow is known, catch a mismatch before uploading.
+	if id.Repository != "" && id.workflow() != "" {
+		if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
+			return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
+		}
+	}
+	pub := f.Path + PublishSuffix
+	if err := os.WriteFile(pub, b, 0o644); err != nil {
+		return nil, &Error{ID: "AT-09", Message: "failed to write attestation file " + pub, Hint: hintAT09, Err: err}
+	}
+	return b, nil
+}
+
+// attestationsField is the JSON array of the upload's "attestations"
+// field: the publish attestation, then the companions.
+func attestationsField(publish []byte, companions [][]byte) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	buf.Write(publish)
+	for _, e := range companions {
+		buf.WriteByte(',')
+		buf.Write(e)
+	}
+	buf.WriteByte(']')
+	return buf.Bytes()
 }
 
 func compact(b []byte) []byte {

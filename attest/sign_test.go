@@ -14,6 +14,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/attest/attesttest"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 const (
@@ -299,7 +300,7 @@ func TestSign_request_deadline(t *testing.T) {
 	}))
 	t.Cleanup(hang.Close)
 	t.Cleanup(func() { close(release) })
-	s := env.Signer(t, attest.WithFulcioURL(hang.URL), attest.WithRetry(attest.Backoff{Retries: 1, Min: time.Millisecond, Max: time.Millisecond}))
+	s := env.Signer(t, attest.WithFulcioURL(hang.URL), attest.WithRetry(retry.Backoff{Attempts: 2, Min: time.Millisecond, Max: time.Millisecond}))
 	attest.SetRequestTimeout(s, 50*time.Millisecond)
 	_, err := s.Sign(context.Background(), wheelName, wheelSHA)
 	var e *attest.Error

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pypi-publish/pypi-publish/internal/distname"
 	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
@@ -267,11 +268,11 @@ func checkStatement(raw []byte, filename, sha256hex string, types []string) (str
 	if sub.Name == nil {
 		return "", verr("statement", "invalid subject: missing name")
 	}
-	got, err := parseDistFilename(*sub.Name)
+	got, err := distname.Identify(*sub.Name)
 	if err != nil {
 		return "", verr("subject name", "invalid subject: %v", err)
 	}
-	want, err := parseDistFilename(filename)
+	want, err := distname.Identify(filename)
 	if err != nil {
 		return "", verr("subject name", "invalid distribution file name: %v", err)
 	}

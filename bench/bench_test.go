@@ -30,6 +30,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/bench/internal/sink"
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
 
@@ -216,7 +217,7 @@ func BenchmarkUpload(b *testing.B) {
 	b.Cleanup(srv.Close)
 	c, err := publish.New(srv.URL+"/legacy/",
 		publish.WithCredentials(publish.Static{User: "__token__", Password: "pypi-bench"}),
-		publish.WithRetry(publish.Backoff{Attempts: 1}))
+		publish.WithRetry(retry.Backoff{Attempts: 1}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 // Size limits PyPI applies to one file (docs/situations.md#up-15, #up-16).

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/distname"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pep503"
 )
 
 const pep527Fix = "build a .whl or .tar.gz distribution with a current build backend"
@@ -63,43 +64,7 @@ func (c *preflight) checkFilename() {
 	}
 }
 
-// canonicalizeName is packaging's canonicalize_name: runs of "-", "_", "."
-// become "-", then lower case.
-func canonicalizeName(s string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range s {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	if sep {
-		b.WriteByte('-')
-	}
-	return b.String()
-}
-
 var buildTagRE = regexp.MustCompile(`^[0-9]+`)
-
-// wheelNameOK is PEP 427's escaped name: word characters, "." and "_",
-// with no "__".
-func wheelNameOK(s string) bool {
-	if s == "" || strings.Contains(s, "__") {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '.' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) {
-			return false
-		}
-	}
-	return true
-}
 
 // parsedWheel is what packaging.utils.parse_wheel_filename returns.
 type parsedWheel struct {
@@ -121,10 +86,10 @@ func parseWheel(filename string) (parsedWheel, string) {
 		return w, fmt.Sprintf("Invalid wheel filename (wrong number of parts): %s", pyRepr(stem))
 	}
 	parts := strings.SplitN(stem, "-", dashes-1)
-	if !wheelNameOK(parts[0]) {
+	if !distname.ValidWheelName(parts[0]) {
 		return w, fmt.Sprintf("Invalid project name: %s", pyRepr(stem))
 	}
-	w.name = canonicalizeName(parts[0])
+	w.name = pep503.Normalize(parts[0])
 	v, err := pep440.Parse(parts[1])
 	if err != nil {
 		return w, fmt.Sprintf("Invalid wheel filename (invalid version): %s", pyRepr(stem))
@@ -171,7 +136,7 @@ func (c *preflight) checkWheelFilename() {
 	if !ValidProjectName(name) {
 		return // reported as a metadata problem
 	}
-	canonical := canonicalizeName(name)
+	canonical := pep503.Normalize(name)
 	if canonical != w.name {
 		c.add(SeverityError, "VA-05", "wheel-name-project", "",
 			fmt.Sprintf("Start filename for %s with %s.", pyRepr(name), pyRepr(strings.ReplaceAll(canonical, "-", "_"))),
@@ -206,7 +171,7 @@ func (c *preflight) checkSdistFilename() {
 		c.add(c.policy(), "VA-03", "sdist-filename", "", fmt.Sprintf("Invalid source distribution filename: %s", f), "name the sdist <normalized_name>-<version>.tar.gz (PEP 625)")
 		return
 	}
-	nameFromFile := canonicalizeName(stem[:i])
+	nameFromFile := pep503.Normalize(stem[:i])
 	if _, err := pep440.Parse(stem[i+1:]); err != nil {
 		c.add(c.policy(), "VA-03", "sdist-filename", "", fmt.Sprintf("Invalid source distribution filename: %s", f), "name the sdist <normalized_name>-<version>.tar.gz (PEP 625)")
 		return
@@ -215,14 +180,14 @@ func (c *preflight) checkSdistFilename() {
 	if !ValidProjectName(name) || !c.versionOK {
 		return
 	}
-	canonical := canonicalizeName(name)
+	canonical := pep503.Normalize(name)
 	// Versions spelled with a hyphen ("1.0-1" is a post release): split on
 	// the second-to-last hyphen instead, as Warehouse does.
 	if c.version.IsPostRelease() && nameFromFile != canonical && strings.Count(f, "-") >= 2 {
 		j := strings.LastIndexByte(stem[:i], '-')
 		if j > 0 {
 			if _, err := pep440.Parse(stem[j+1:]); err == nil {
-				nameFromFile = canonicalizeName(stem[:j])
+				nameFromFile = pep503.Normalize(stem[:j])
 			}
 		}
 	}

@@ -8,10 +8,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
 	"github.com/pypi-publish/pypi-publish/dist/internal/pep508"
 	"github.com/pypi-publish/pypi-publish/dist/internal/spdx"
 	"github.com/pypi-publish/pypi-publish/dist/internal/trove"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 // knownMetadataVersions are the Metadata-Version values PyPI accepts, in

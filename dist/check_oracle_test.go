@@ -8,19 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // TestEmailAndURLAgainstPython compares the e-mail, URL and content-type
 // rules with what Warehouse runs (email.utils.parseaddr + email_validator;
 // rfc3986; packaging's Description-Content-Type rules),
 // using Debian's python3-email-validator and python3-rfc3986 in one
-// process. Skipped when they are missing.
+// process. Skipped when they are missing (failed with CI=true).
 func TestEmailAndURLAgainstPython(t *testing.T) {
 	t.Parallel()
-	const python = "/usr/bin/python3"
-	if err := exec.Command(python, "-c", "import email_validator, rfc3986").Run(); err != nil {
-		t.Skipf("%s lacks email_validator or rfc3986 (apt install python3-email-validator python3-rfc3986): %v", python, err)
-	}
+	python := testtool.Python(t, "email_validator", "rfc3986")
 	r := rand.New(rand.NewPCG(3, 4))
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
 	var emails, urls []string

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // corpusEntry is one file of the manifest written by
@@ -41,7 +42,7 @@ func loadCorpus(t *testing.T) (string, corpusManifest) {
 	t.Helper()
 	root := os.Getenv("DIST_CORPUS")
 	if root == "" {
-		t.Skip("DIST_CORPUS is not set; build a corpus with .ci/build-corpus.sh DIR (make corpus)")
+		testtool.Missing(t, "DIST_CORPUS is not set; build a corpus with .ci/build-corpus.sh DIR (make corpus)")
 	}
 	var manifest corpusManifest
 	b, err := os.ReadFile(filepath.Join(root, "manifest.json"))

@@ -3,6 +3,8 @@ package dist
 import (
 	"errors"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/distname"
 )
 
 // Sentinel errors. Callers test them with errors.Is; the wrapping error
@@ -10,7 +12,7 @@ import (
 var (
 	// ErrInvalidFilename reports a file name that does not follow the wheel
 	// or sdist naming rules (ParseWheelFilename, ParseSdistFilename).
-	ErrInvalidFilename = errors.New("invalid distribution filename")
+	ErrInvalidFilename = distname.ErrInvalid
 	// ErrUnknownFormat reports a file whose extension is not .whl, .tar.gz or
 	// .zip.
 	ErrUnknownFormat = errors.New("unknown distribution format")

@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/pypi-publish/pypi-publish/internal/distname"
 )
 
 // File name suffixes of the distribution formats this package accepts
@@ -46,86 +46,7 @@ func kindOf(name string) (Kind, bool) {
 // is an identifier. The version is checked only for characters a PEP 440
 // version may hold; full PEP 440 validation is a preflight rule. Errors wrap
 // ErrInvalidFilename. It never panics.
-func ParseWheelFilename(name string) (WheelName, error) {
-	invalid := func(why string) (WheelName, error) {
-		return WheelName{}, fmt.Errorf("%w %q: %s", ErrInvalidFilename, name, why)
-	}
-	if !utf8.ValidString(name) {
-		return invalid("not valid UTF-8")
-	}
-	stem, ok := strings.CutSuffix(name, wheelExt)
-	if !ok {
-		return invalid("the extension must be .whl")
-	}
-	dashes := strings.Count(stem, "-")
-	if dashes != 4 && dashes != 5 {
-		return invalid(fmt.Sprintf("want 5 or 6 parts separated by '-', found %d", dashes+1))
-	}
-	parts := strings.Split(stem, "-")
-	w := WheelName{Name: parts[0], Version: parts[1]}
-	if dashes == 5 {
-		w.Build = parts[2]
-	}
-	tags := parts[len(parts)-3:]
-	if w.Name == "" {
-		return invalid("the project name is empty")
-	}
-	if strings.Contains(w.Name, "__") || strings.IndexFunc(w.Name, notNameRune) >= 0 {
-		return invalid(fmt.Sprintf("invalid project name %q (only letters, digits, '_' and '.' are allowed, and no '__')", w.Name))
-	}
-	if err := checkVersionChars(w.Version); err != nil {
-		return invalid(err.Error())
-	}
-	if dashes == 5 && (w.Build == "" || w.Build[0] < '0' || w.Build[0] > '9') {
-		return invalid(fmt.Sprintf("invalid build tag %q (it must start with a digit)", w.Build))
-	}
-	sets := make([][]string, 3)
-	for i, t := range tags {
-		sets[i] = strings.Split(t, ".")
-		for _, s := range sets[i] {
-			if s == "" {
-				return invalid(fmt.Sprintf("empty tag in %q", t))
-			}
-			if i == 0 && !isIdentifier(s) {
-				return invalid(fmt.Sprintf("invalid Python tag %q (it must be an identifier, such as py3 or cp312)", s))
-			}
-		}
-	}
-	w.Python, w.ABI, w.Platform = sets[0], sets[1], sets[2]
-	return w, nil
-}
-
-// isIdentifier approximates Python's str.isidentifier: a letter or "_",
-// then letters, digits and "_".
-func isIdentifier(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// notNameRune reports runes not allowed in the name part of a wheel file name
-// (Python's regular expression [\w\d._]).
-func notNameRune(r rune) bool {
-	return !(r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsNumber(r))
-}
-
-// checkVersionChars rejects a version that is empty or holds characters no
-// PEP 440 version can hold.
-func checkVersionChars(v string) error {
-	if v == "" {
-		return fmt.Errorf("the version is empty")
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '!' || c == '+' || c == '_') {
-			return fmt.Errorf("invalid version %q", v)
-		}
-	}
-	return nil
-}
+func ParseWheelFilename(name string) (WheelName, error) { return distname.ParseWheel(name) }
 
 // ParseSdistFilename splits a source distribution file name (base name, no
 // directory; "*.tar.gz" or "*.zip") into the name and version as written,
@@ -133,31 +54,7 @@ func checkVersionChars(v string) error {
 // (a PEP 440 version holds no "-"). Nothing is normalized. Errors wrap
 // ErrInvalidFilename. It never panics.
 func ParseSdistFilename(filename string) (name, version string, err error) {
-	invalid := func(why string) (string, string, error) {
-		return "", "", fmt.Errorf("%w %q: %s", ErrInvalidFilename, filename, why)
-	}
-	if !utf8.ValidString(filename) {
-		return invalid("not valid UTF-8")
-	}
-	stem, ok := strings.CutSuffix(filename, tarGzExt)
-	if !ok {
-		stem, ok = strings.CutSuffix(filename, zipExt)
-	}
-	if !ok {
-		return invalid("the extension must be .tar.gz or .zip")
-	}
-	i := strings.LastIndexByte(stem, '-')
-	if i < 0 {
-		return invalid("no '-' between name and version")
-	}
-	name, version = stem[:i], stem[i+1:]
-	if name == "" {
-		return invalid("the project name is empty")
-	}
-	if err := checkVersionChars(version); err != nil {
-		return invalid(err.Error())
-	}
-	return name, version, nil
+	return distname.ParseSdist(filename)
 }
 
 // maxListed is how many entries a DS-03 error lists.
@@ -202,22 +99,47 @@ const maxListed = 20
 // Find does not open the files and never blocks on FIFOs or hangs on
 // symlink loops. It never panics.
 func Find(entries []string, workdir string) (*Found, error) {
-	var dirs []string
-	seen := map[string]bool{}
-	var seenInfo []os.FileInfo
-	addDir := func(dir string, fi os.FileInfo) {
-		if seen[dir] {
+	dirs, err := resolveEntries(entries, workdir)
+	if err != nil {
+		return nil, err
+	}
+	found, err := scanDirs(dirs)
+	if err != nil {
+		return nil, err
+	}
+	sortFound(found)
+	return found, nil
+}
+
+// dirSet collects directories in order, each once, also when two paths
+// name the same directory.
+type dirSet struct {
+	dirs  []string
+	seen  map[string]bool
+	infos []os.FileInfo
+}
+
+func (s *dirSet) add(dir string, fi os.FileInfo) {
+	if s.seen[dir] {
+		return
+	}
+	for _, other := range s.infos {
+		if os.SameFile(other, fi) {
 			return
 		}
-		for _, other := range seenInfo {
-			if os.SameFile(other, fi) {
-				return
-			}
-		}
-		seen[dir] = true
-		seenInfo = append(seenInfo, fi)
-		dirs = append(dirs, dir)
 	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[dir] = true
+	s.infos = append(s.infos, fi)
+	s.dirs = append(s.dirs, dir)
+}
+
+// resolveEntries turns the packages-dir entries into the directories to
+// scan (IN-04, DS-01, DS-02).
+func resolveEntries(entries []string, workdir string) ([]string, error) {
+	var set dirSet
 	given := 0
 	for _, raw := range entries {
 		entry := strings.TrimSpace(raw)
@@ -228,69 +150,88 @@ func Find(entries []string, workdir string) (*Found, error) {
 			continue
 		}
 		given++
-		p := entry
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(workdir, p)
+		if err := resolveEntry(&set, entry, workdir); err != nil {
+			return nil, err
 		}
-		p = filepath.Clean(p)
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			// An existing directory is taken literally, even when its
-			// name holds glob characters such as "[".
-			addDir(p, fi)
-			continue
-		}
-		if hasMeta(entry) {
-			pattern := filepath.Clean(entry)
-			if !filepath.IsAbs(pattern) {
-				// The workspace path is literal, not a pattern.
-				pattern = filepath.Join(escapeGlob(workdir), pattern)
-			}
-			matches, err := filepath.Glob(pattern)
-			if err != nil {
-				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p,
-					Message: fmt.Sprintf("packages-dir entry %q is not a valid glob pattern", entry),
-					Hint:    "Fix the pattern: '*' matches any run of characters except '/', '?' one character, '[...]' a character class",
-					Err:     err}
-			}
-			var found int
-			var others []string
-			for _, m := range matches {
-				fi, err := os.Stat(m)
-				if err != nil || !fi.IsDir() {
-					others = append(others, m)
-					continue
-				}
-				found++
-				addDir(m, fi)
-			}
-			if found == 0 {
-				msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
-				if len(others) > 0 {
-					msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
-				} else {
-					msg += "; it expanded to nothing"
-				}
-				return nil, &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
-					Hint: workspaceHint(workdir)}
-			}
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, missingDirError(entry, p, workdir, err)
-		}
-		if !fi.IsDir() {
-			return nil, &FindError{ID: "DS-02", Entry: entry, Path: p,
-				Message: fmt.Sprintf("packages-dir %q (%s) is %s, not a directory", entry, p, describeMode(fi.Mode())),
-				Hint:    "Point packages-dir at the directory that holds the distributions (the default is dist)"}
-		}
-		addDir(p, fi)
 	}
 	if given == 0 {
 		return nil, &FindError{ID: "IN-04", Message: "packages-dir names no directory",
 			Hint: "Set packages-dir to a directory such as dist, or leave it unset"}
 	}
+	return set.dirs, nil
+}
 
+// resolveEntry adds the directories one entry names to set.
+func resolveEntry(set *dirSet, entry, workdir string) error {
+	p := entry
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(workdir, p)
+	}
+	p = filepath.Clean(p)
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		// An existing directory is taken literally, even when its
+		// name holds glob characters such as "[".
+		set.add(p, fi)
+		return nil
+	}
+	if hasMeta(entry) {
+		return expandGlob(set, entry, p, workdir)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return missingDirError(entry, p, workdir, err)
+	}
+	if !fi.IsDir() {
+		return &FindError{ID: "DS-02", Entry: entry, Path: p,
+			Message: fmt.Sprintf("packages-dir %q (%s) is %s, not a directory", entry, p, describeMode(fi.Mode())),
+			Hint:    "Point packages-dir at the directory that holds the distributions (the default is dist)"}
+	}
+	set.add(p, fi)
+	return nil
+}
+
+// expandGlob adds the directories a glob entry matches to set; p is the
+// entry joined to workdir, for messages.
+func expandGlob(set *dirSet, entry, p, workdir string) error {
+	pattern := filepath.Clean(entry)
+	if !filepath.IsAbs(pattern) {
+		// The workspace path is literal, not a pattern.
+		pattern = filepath.Join(escapeGlob(workdir), pattern)
+	}
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return &FindError{ID: "IN-04", Entry: entry, Path: p,
+			Message: fmt.Sprintf("packages-dir entry %q is not a valid glob pattern", entry),
+			Hint:    "Fix the pattern: '*' matches any run of characters except '/', '?' one character, '[...]' a character class",
+			Err:     err}
+	}
+	var found int
+	var others []string
+	for _, m := range matches {
+		fi, err := os.Stat(m)
+		if err != nil || !fi.IsDir() {
+			others = append(others, m)
+			continue
+		}
+		found++
+		set.add(m, fi)
+	}
+	if found > 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
+	if len(others) > 0 {
+		msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
+	} else {
+		msg += "; it expanded to nothing"
+	}
+	return &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
+		Hint: workspaceHint(workdir)}
+}
+
+// scanDirs lists every directory and classifies what it holds (DS-02,
+// DS-03, DS-04).
+func scanDirs(dirs []string) (*Found, error) {
 	found := &Found{Dirs: dirs}
 	var lookalikes []string // DS-04
 	var listed []string     // DS-03
@@ -326,6 +267,12 @@ func Find(entries []string, workdir string) (*Found, error) {
 		}
 		return nil, noDistsError(dirs, listed, listedTotal-len(listed))
 	}
+	return found, nil
+}
+
+// sortFound puts the files in upload order (wheels first, then sdists, by
+// file name, then path) and the other lists in path order.
+func sortFound(found *Found) {
 	sort.SliceStable(found.Files, func(i, j int) bool {
 		a, b := found.Files[i], found.Files[j]
 		if a.Kind != b.Kind {
@@ -339,7 +286,6 @@ func Find(entries []string, workdir string) (*Found, error) {
 	sort.Strings(found.Unrelated)
 	sort.Strings(found.Signatures)
 	sort.Strings(found.Orphans)
-	return found, nil
 }
 
 // hasMeta reports whether entry holds glob metacharacters.

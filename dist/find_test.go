@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 func TestParseWheelFilename(t *testing.T) {
@@ -435,10 +436,7 @@ func TestFindGlobCharsInPaths(t *testing.T) {
 // packaging added in 26.3 (no empty tag, Python tags are identifiers).
 func TestParseFilenamesMatchPackaging(t *testing.T) {
 	t.Parallel()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import packaging.utils").Run(); err != nil {
-		t.Skip("needs /usr/bin/python3 with python3-packaging")
-	}
+	py := testtool.Python(t, "packaging.utils")
 	names := []string{
 		"pkg-1.0-py3-none-any.whl", "pkg-1.0-1-py3-none-any.whl", "pkg-1.0-1abc-py2.py3-none-any.whl",
 		"Zebra.Cake_Tools-2.0.0rc1.post2.dev3-py3-none-any.whl", "a-1!2.0+local.1-cp311-cp311-linux_x86_64.whl",

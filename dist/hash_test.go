@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 func TestHashKnownValues(t *testing.T) {
@@ -51,7 +52,7 @@ func TestHashMatchesCoreutils(t *testing.T) {
 	t.Parallel()
 	for _, tool := range []string{"sha256sum", "md5sum", "b2sum"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (coreutils)", tool)
+			testtool.Missing(t, "needs %s (coreutils)", tool)
 		}
 	}
 	big := filepath.Join(t.TempDir(), "random-1.0-py3-none-any.whl")

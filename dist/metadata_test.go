@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 func TestParseMetadata(t *testing.T) {
@@ -224,10 +225,7 @@ func TestParseMetadataVersions(t *testing.T) {
 // It needs /usr/bin/python3 (Debian's python3-minimal).
 func TestParseMetadataMatchesPython(t *testing.T) {
 	t.Parallel()
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("needs /usr/bin/python3")
-	}
+	py := testtool.Python(t)
 	inputs := []string{
 		"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n\n# Title\n\nText.\n",
 		"Metadata-Version: 1.0\nName: pkg\n",

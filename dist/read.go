@@ -401,61 +401,16 @@ func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]b
 		return nil, newReadError(ErrInvalidArchive, err, "not a valid gzip file")
 	}
 	cr := &countingReader{r: gz, limit: limit}
-	tr := tar.NewReader(cr)
 	a := &Archive{Format: "tar.gz"}
-	var (
-		meta     []byte
-		metaName string
-		metaErr  error
-		top      string
-	)
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, tar.ErrInsecurePath) {
-			err = nil // only with GODEBUG=tarinsecurepath=0; nothing is extracted
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if errors.Is(err, errExpansion) {
-				return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d MiB (over %d times its size); this looks like a decompression bomb", limit>>20, tarExpansionRatio)
-			}
-			return nil, newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive")
-		}
-		if len(a.Members) >= maxMembers {
-			return nil, newReadError(ErrTooLarge, nil, "the archive has more than %d members, the most this action reads", maxMembers)
-		}
-		a.Members = append(a.Members, Member{
-			Name:     hdr.Name,
-			Size:     hdr.Size,
-			TypeFlag: hdr.Typeflag,
-			Dir:      hdr.Typeflag == tar.TypeDir,
-		})
-		if top == "" {
-			top = topDir(hdr.Name) // the first member that names one
-		}
-		if metaName != "" || cleanMember(hdr.Name) != top+"/PKG-INFO" {
-			continue
-		}
-		metaName = hdr.Name
-		switch {
-		case hdr.Typeflag != tar.TypeReg: // the reader reports old-style regular files as TypeReg too
-			metaErr = newReadError(ErrNoMetadata, nil, "%s is not a regular file", hdr.Name)
-		case hdr.Size > MaxMetadataSize:
-			return nil, newReadError(ErrTooLarge, nil, "%s is %d bytes, more than the %d MiB this action reads", hdr.Name, hdr.Size, MaxMetadataSize>>20)
-		default:
-			meta, err = io.ReadAll(io.LimitReader(tr, MaxMetadataSize+1))
-			if err != nil {
-				return nil, newReadError(ErrInvalidArchive, err, "failed to decompress %s", hdr.Name)
-			}
-		}
+	pk, err := walkTar(tar.NewReader(cr), a, maxMembers, limit)
+	if err != nil {
+		return nil, err
 	}
 	// Read the gzip stream to its end, so its checksum and length are
 	// verified, then hash the rest of the file.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
 		if errors.Is(err, errExpansion) {
-			return nil, newReadError(ErrTooLarge, nil, "the archive expands to more than %d MiB (over %d times its size); this looks like a decompression bomb", limit>>20, tarExpansionRatio)
+			return nil, bombError(limit)
 		}
 		return nil, newReadError(ErrInvalidArchive, err, "not a valid gzip file")
 	}
@@ -463,20 +418,90 @@ func readTarGz(file io.Reader, size int64, d *Distribution, maxMembers int) ([]b
 		return nil, err
 	}
 	d.Archive = a
-	if metaName == "" {
+	if pk.name == "" {
 		if len(a.Members) == 0 {
 			return nil, newReadError(ErrNoMetadata, nil, "the archive is empty")
 		}
 		if err := noTopFolder(a.Members[0].Name, !a.Members[0].Dir); err != nil {
 			return nil, err
 		}
-		return nil, newReadError(ErrNoMetadata, nil, "no %s/PKG-INFO in the archive", top)
+		return nil, newReadError(ErrNoMetadata, nil, "no %s/PKG-INFO in the archive", pk.top)
 	}
-	d.MetadataPath = metaName
-	if metaErr != nil {
-		return nil, metaErr
+	d.MetadataPath = pk.name
+	if pk.err != nil {
+		return nil, pk.err
 	}
-	return meta, nil
+	return pk.data, nil
+}
+
+// pkgInfo is what walkTar found of an sdist's <top>/PKG-INFO.
+type pkgInfo struct {
+	top  string // the first top-level folder named by a member
+	name string // the member's name as written; "" when there is none
+	data []byte
+	err  error // the member is unusable (not a regular file)
+}
+
+// walkTar lists the tar members into a and reads <top>/PKG-INFO on the
+// way. limit is the expansion limit, for the message.
+func walkTar(tr *tar.Reader, a *Archive, maxMembers int, limit int64) (pkgInfo, error) {
+	var pk pkgInfo
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, tar.ErrInsecurePath) {
+			err = nil // only with GODEBUG=tarinsecurepath=0; nothing is extracted
+		}
+		if err == io.EOF {
+			return pk, nil
+		}
+		if err != nil {
+			if errors.Is(err, errExpansion) {
+				return pk, bombError(limit)
+			}
+			return pk, newReadError(ErrInvalidArchive, err, "not a valid tar.gz archive")
+		}
+		if len(a.Members) >= maxMembers {
+			return pk, newReadError(ErrTooLarge, nil, "the archive has more than %d members, the most this action reads", maxMembers)
+		}
+		a.Members = append(a.Members, Member{
+			Name:     hdr.Name,
+			Size:     hdr.Size,
+			TypeFlag: hdr.Typeflag,
+			Dir:      hdr.Typeflag == tar.TypeDir,
+		})
+		if pk.top == "" {
+			pk.top = topDir(hdr.Name) // the first member that names one
+		}
+		if pk.name != "" || cleanMember(hdr.Name) != pk.top+"/PKG-INFO" {
+			continue
+		}
+		pk.name = hdr.Name
+		if err := pk.read(hdr, tr); err != nil {
+			return pk, err
+		}
+	}
+}
+
+// read takes PKG-INFO's contents from tr, or records why it cannot.
+func (pk *pkgInfo) read(hdr *tar.Header, tr *tar.Reader) error {
+	switch {
+	case hdr.Typeflag != tar.TypeReg: // the reader reports old-style regular files as TypeReg too
+		pk.err = newReadError(ErrNoMetadata, nil, "%s is not a regular file", hdr.Name)
+	case hdr.Size > MaxMetadataSize:
+		return newReadError(ErrTooLarge, nil, "%s is %d bytes, more than the %d MiB this action reads", hdr.Name, hdr.Size, MaxMetadataSize>>20)
+	default:
+		data, err := io.ReadAll(io.LimitReader(tr, MaxMetadataSize+1))
+		if err != nil {
+			return newReadError(ErrInvalidArchive, err, "failed to decompress %s", hdr.Name)
+		}
+		pk.data = data
+	}
+	return nil
+}
+
+// bombError is the error for an archive that expands past limit.
+func bombError(limit int64) error {
+	return newReadError(ErrTooLarge, nil, "the archive expands to more than %d MiB (over %d times its size); this looks like a decompression bomb", limit>>20, tarExpansionRatio)
 }
 
 // describeMode names a non-regular file mode for error messages.

@@ -3,6 +3,9 @@ package dist
 import (
 	"strings"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/distname"
+	"github.com/pypi-publish/pypi-publish/internal/pep503"
 )
 
 // Kind is the kind of a distribution file.
@@ -134,31 +137,9 @@ func (d *Distribution) Name() string { return d.Metadata.Value("Name") }
 func (d *Distribution) Version() string { return d.Metadata.Value("Version") }
 
 // NormalizeName returns the PEP 503 normalized form of a project name:
-// lower case, every run of "-", "_" and "." replaced by one "-".
-func NormalizeName(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '-' || c == '_' || c == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	if sep {
-		b.WriteByte('-')
-	}
-	return b.String()
-}
+// every run of "-", "_" and "." replaced by one "-", then lower case (as
+// packaging's canonicalize_name; see internal/pep503).
+func NormalizeName(name string) string { return pep503.Normalize(name) }
 
 // Member describes one entry of a distribution archive.
 type Member struct {
@@ -185,29 +166,4 @@ type Archive struct {
 // WheelName is a wheel file name split into its parts, as written in the
 // file name (nothing is normalized): "{Name}-{Version}(-{Build})?-{Python}-{ABI}-{Platform}.whl".
 // Python, ABI and Platform are the compressed tag sets split on ".".
-type WheelName struct {
-	Name     string
-	Version  string
-	Build    string // "" when the file name has no build tag
-	Python   []string
-	ABI      []string
-	Platform []string
-}
-
-// String returns the file name the parts came from.
-func (w WheelName) String() string {
-	var b strings.Builder
-	b.WriteString(w.Name)
-	b.WriteByte('-')
-	b.WriteString(w.Version)
-	if w.Build != "" {
-		b.WriteByte('-')
-		b.WriteString(w.Build)
-	}
-	for _, set := range [][]string{w.Python, w.ABI, w.Platform} {
-		b.WriteByte('-')
-		b.WriteString(strings.Join(set, "."))
-	}
-	b.WriteString(".whl")
-	return b.String()
-}
+type WheelName = distname.Wheel

@@ -170,6 +170,8 @@ func (w *zipWalker) walk() error {
 	}
 }
 
+// localHeader checks one local file header against the central directory
+// and skips the member's data.
 func (w *zipWalker) localHeader() error {
 	b, err := w.read(26)
 	if err != nil {
@@ -177,8 +179,10 @@ func (w *zipWalker) localHeader() error {
 	}
 	flags := binary.LittleEndian.Uint16(b[2:])
 	method := binary.LittleEndian.Uint16(b[4:])
-	csize := uint64(binary.LittleEndian.Uint32(b[14:]))
-	usize := uint64(binary.LittleEndian.Uint32(b[18:]))
+	sz := memberSizes{
+		c: uint64(binary.LittleEndian.Uint32(b[14:])),
+		u: uint64(binary.LittleEndian.Uint32(b[18:])),
+	}
 	nameLen := int(binary.LittleEndian.Uint16(b[22:]))
 	extraLen := int(binary.LittleEndian.Uint16(b[24:]))
 	name, err := w.read(nameLen)
@@ -192,6 +196,39 @@ func (w *zipWalker) localHeader() error {
 	if unprintable(name) {
 		return errFraming("Invalid character in filename")
 	}
+	if err := localExtras(extra, method, &sz); err != nil {
+		return err
+	}
+	if flags&0x08 != 0 {
+		return errFraming("ZIP contains a data descriptor")
+	}
+	if !validUTF8(name) {
+		return errFraming("Filename not unicode")
+	}
+	sizes, ok := w.cd[string(name)]
+	if !ok {
+		return errFraming("Filename not in central directory")
+	}
+	if sizes[0] != sz.c {
+		return errFraming("Mis-matched data size")
+	}
+	if sizes[1] != sz.u {
+		return errFraming("Mis-matched file size")
+	}
+	if w.local[string(name)] {
+		return errFraming("Duplicate filename in local headers")
+	}
+	w.local[string(name)] = true
+	return w.skip(sz.c)
+}
+
+// memberSizes are a member's compressed (c) and uncompressed (u) sizes.
+type memberSizes struct{ c, u uint64 }
+
+// localExtras walks the extra fields of a local header: a ZIP64 field
+// updates sz, an Info-ZIP Unicode Path must be a printable UTF-8 name, and
+// neither may appear twice.
+func localExtras(extra []byte, method uint16, sz *memberSizes) error {
 	seen := map[uint16]bool{}
 	for len(extra) > 0 {
 		if len(extra) < 4 {
@@ -208,27 +245,8 @@ func (w *zipWalker) localHeader() error {
 		data := extra[4 : 4+n]
 		switch id {
 		case 0x0001: // ZIP64 sizes
-			switch n {
-			case 0:
-				if csize == 0xFFFFFFFF || usize == 0xFFFFFFFF {
-					return errFraming("Malformed zip file")
-				}
-			case 8:
-				if method != 0 {
-					return errFraming("Malformed zip file")
-				}
-				u := binary.LittleEndian.Uint64(data)
-				csize = u
-				if usize == 0xFFFFFFFF {
-					usize = u
-				}
-			case 16, 24, 28:
-				if usize == 0xFFFFFFFF {
-					usize = binary.LittleEndian.Uint64(data)
-				}
-				csize = binary.LittleEndian.Uint64(data[8:])
-			default:
-				return errFraming("Malformed zip file")
+			if err := localZip64(data, method, sz); err != nil {
+				return err
 			}
 		case 0x7075: // Info-ZIP Unicode Path
 			if n >= 5 {
@@ -243,27 +261,34 @@ func (w *zipWalker) localHeader() error {
 		}
 		extra = extra[4+n:]
 	}
-	if flags&0x08 != 0 {
-		return errFraming("ZIP contains a data descriptor")
+	return nil
+}
+
+// localZip64 applies a local header's ZIP64 extra field to sz.
+func localZip64(data []byte, method uint16, sz *memberSizes) error {
+	switch len(data) {
+	case 0:
+		if sz.c == 0xFFFFFFFF || sz.u == 0xFFFFFFFF {
+			return errFraming("Malformed zip file")
+		}
+	case 8:
+		if method != 0 {
+			return errFraming("Malformed zip file")
+		}
+		u := binary.LittleEndian.Uint64(data)
+		sz.c = u
+		if sz.u == 0xFFFFFFFF {
+			sz.u = u
+		}
+	case 16, 24, 28:
+		if sz.u == 0xFFFFFFFF {
+			sz.u = binary.LittleEndian.Uint64(data)
+		}
+		sz.c = binary.LittleEndian.Uint64(data[8:])
+	default:
+		return errFraming("Malformed zip file")
 	}
-	if !validUTF8(name) {
-		return errFraming("Filename not unicode")
-	}
-	sizes, ok := w.cd[string(name)]
-	if !ok {
-		return errFraming("Filename not in central directory")
-	}
-	if sizes[0] != csize {
-		return errFraming("Mis-matched data size")
-	}
-	if sizes[1] != usize {
-		return errFraming("Mis-matched file size")
-	}
-	if w.local[string(name)] {
-		return errFraming("Duplicate filename in local headers")
-	}
-	w.local[string(name)] = true
-	return w.skip(csize)
+	return nil
 }
 
 func (w *zipWalker) centralHeader() error {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // Token is a minted PyPI API token.
@@ -119,16 +121,35 @@ func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
 		return nil, err
 	}
 	e.o.logf("Requesting a GitHub OIDC token for audience %q", aud)
-	reuseRetried := false
-	attempt := 0 // transient-failure retries used
+	var (
+		tok          *Token
+		again        bool // the last attempt is worth retrying
+		reuseRetried bool // TP-14's one immediate retry is used
+	)
+	err = retry.Do(ctx, e.o.backoff, func(error) bool { return again }, func(ctx context.Context, n int) error {
+		var err error
+		tok, again, err = e.mintFresh(ctx, aud, n, &reuseRetried)
+		return err
+	}, retry.WithSleep(sleep))
+	if err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
+// mintFresh is attempt n of Mint: a fresh GitHub token, then mint-token. A
+// mint refused with invalid-reuse-token is tried once more at once, with
+// another GitHub token, within the same attempt (TP-14). again says whether
+// another attempt makes sense.
+func (e *Exchanger) mintFresh(ctx context.Context, aud string, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
 	for {
 		jwt, err := e.o.idToken(ctx, aud)
 		if err != nil {
-			return nil, githubTokenError(err)
+			return nil, false, githubTokenError(err)
 		}
 		jwt = strings.TrimSpace(jwt)
 		if jwt == "" {
-			return nil, githubTokenError(errors.New("the token response had no token"))
+			return nil, false, githubTokenError(errors.New("the token response had no token"))
 		}
 		claims, cerr := DecodeClaims(jwt)
 		if cerr != nil {
@@ -136,25 +157,15 @@ func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
 			claims = Claims{}
 		}
 		if err := e.checkIssuer(claims); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		e.warnReusable(claims)
 
-		wasReuse := reuseRetried
-		tok, retry, err := e.mintOnce(ctx, jwt, claims, attempt, &reuseRetried)
-		if err == nil {
-			return tok, nil
+		wasReuse := *reuseRetried
+		tok, again, err = e.mintOnce(ctx, jwt, claims, n, reuseRetried)
+		if err == nil || !again || ctx.Err() != nil || wasReuse || !*reuseRetried {
+			return tok, again, err
 		}
-		if !retry || ctx.Err() != nil {
-			return nil, err
-		}
-		if reuseRetried && !wasReuse {
-			continue // TP-14: one immediate retry with a fresh JWT
-		}
-		if err := e.sleep(ctx, attempt); err != nil {
-			return nil, err
-		}
-		attempt++
 	}
 }
 
@@ -206,20 +217,12 @@ func (e *Exchanger) warnReusable(c Claims) {
 	}
 }
 
-// sleep waits before retry number attempt, or returns when ctx is done.
-func (e *Exchanger) sleep(ctx context.Context, attempt int) error {
-	d := e.o.backoff.delay(attempt)
-	if d <= 0 {
-		return ctx.Err()
+// sleep waits d before a retry, or returns when ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if err := retry.Sleep(ctx, d); err != nil {
+		return fmt.Errorf("failed to wait for a retry: %w", err)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("failed to wait for a retry: %w", ctx.Err())
-	case <-t.C:
-		return nil
-	}
+	return nil
 }
 
 // retryable reports whether an HTTP status is worth retrying.
@@ -292,23 +295,22 @@ func (e *Exchanger) audience(ctx context.Context) (string, error) {
 		return aud, nil
 	}
 	u := e.base + "/_/oidc/audience"
-	for attempt := 0; ; attempt++ {
-		aud, retry, err := e.audienceOnce(ctx, u)
-		if err == nil {
-			e.mu.Lock()
-			e.aud = aud
-			e.mu.Unlock()
-			return aud, nil
-		}
-		if !retry || attempt >= e.o.backoff.Retries || ctx.Err() != nil {
-			return "", err
-		}
+	var again bool // the last attempt is worth retrying
+	err := retry.Do(ctx, e.o.backoff, func(error) bool { return again }, func(ctx context.Context, _ int) error {
+		var err error
+		aud, again, err = e.audienceOnce(ctx, u)
+		return err
+	}, retry.WithSleep(sleep), retry.OnRetry(func(r retry.Retry) {
 		e.o.logf("The audience request to %s failed (%s); retrying (attempt %d of %d)",
-			e.host, oneLine(err.(*Error).Message, 200), attempt+2, e.o.backoff.Retries+1)
-		if err := e.sleep(ctx, attempt); err != nil {
-			return "", err
-		}
+			e.host, oneLine(r.Err.(*Error).Message, 200), r.Attempt+1, r.Attempts)
+	}))
+	if err != nil {
+		return "", err
 	}
+	e.mu.Lock()
+	e.aud = aud
+	e.mu.Unlock()
+	return aud, nil
 }
 
 func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, retry bool, err error) {
@@ -406,104 +408,45 @@ type mintResponse struct {
 	} `json:"errors"`
 }
 
-// mintOnce posts one JWT. retry says whether another attempt (with a fresh
-// JWT) makes sense.
-func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, attempt int, reuseRetried *bool) (tok *Token, retry bool, err error) {
+// mintOnce posts one JWT in attempt n (1-based). again says whether
+// another attempt (with a fresh JWT) makes sense.
+func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
 	scrub := scrubber(jwt)
 	u := e.base + "/_/oidc/mint-token"
 	body, err := json.Marshal(map[string]string{"token": jwt})
 	if err != nil {
 		return nil, false, fmt.Errorf("failed to encode mint request: %w", err)
 	}
-	more := attempt < e.o.backoff.Retries
+	more := n < e.o.backoff.MaxAttempts()
 	resp, err := e.do(ctx, http.MethodPost, u, body)
 	if err != nil {
 		cause := scrub(transportError(err))
 		if more && ctx.Err() == nil {
 			e.o.logf("The mint request to %s failed (%s); retrying with a fresh GitHub token (attempt %d of %d)",
-				e.host, cause, attempt+2, e.o.backoff.Retries+1)
+				e.host, cause, n+1, e.o.backoff.MaxAttempts())
 		}
-		return nil, more, &Error{
-			ID:      IDAudience,
-			Message: fmt.Sprintf("The token request to %s failed before an answer arrived: %s.", e.host, cause),
-			Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
-			Details: section(IDAudience, "Index unreachable while minting",
-				fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),
-				"Re-run the job; allow outbound HTTPS to `"+e.host+"`."),
-			Err: errors.New(cause),
-		}
+		return nil, more, e.mintUnreachable(u, cause)
 	}
 	if retryable(resp.status) && more {
 		e.o.logf("The mint request to %s answered %s; retrying with a fresh GitHub token (attempt %d of %d)",
-			e.host, resp.text, attempt+2, e.o.backoff.Retries+1)
+			e.host, resp.text, n+1, e.o.backoff.MaxAttempts())
 		return nil, true, &Error{ID: IDMintStatus, Message: "the index answered " + resp.text}
 	}
-
-	var mr mintResponse
 	if !json.Valid(resp.body) {
-		return nil, false, &Error{
-			ID:      IDMintNotJSON,
-			Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
-			Hint:    "This points to an outage or maintenance on the index: wait a few minutes and re-run.",
-			Details: section(IDMintNotJSON, "Unexpected answer while minting",
-				fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
-				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
-		}
+		return nil, false, e.mintNotJSON(u, resp, scrub)
 	}
+	var mr mintResponse
 	if json.Unmarshal(resp.body, &mr) != nil {
 		// JSON of the wrong shape: treat it as carrying nothing usable
 		// (TP-12 on success, TP-13 otherwise).
 		mr = mintResponse{}
 	}
 	if resp.status >= 200 && resp.status <= 299 {
-		if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {
-			return nil, false, &Error{
-				ID:      IDMintNoToken,
-				Message: fmt.Sprintf("The token request to %s got an invalid response: %s without a usable \"token\".", e.host, resp.text),
-				Hint:    "This points to a problem on the index: wait a few minutes and re-run.",
-				Details: section(IDMintNoToken, "Invalid mint response",
-					fmt.Sprintf("`POST %s` answered %s, but the JSON has no usable `token` field.", u, mdCode(resp.text)),
-					"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
-			}
-		}
-		value := *mr.Token
-		// Mask first: nothing about the token may be logged before this.
-		e.o.mask(value)
-		now := e.o.now()
-		expires := now.Add(fallbackLifetime)
-		if len(mr.Expires) > 0 && string(mr.Expires) != "null" {
-			var got time.Time
-			var n json.Number
-			if json.Unmarshal(mr.Expires, &n) == nil {
-				if i, err := n.Int64(); err == nil && i > 0 {
-					got = time.Unix(i, 0)
-				} else if f, err := n.Float64(); err == nil && f > 0 {
-					got = time.Unix(int64(f), 0)
-				}
-			}
-			// Trust it only if it is plausible: a clock skew that puts it in
-			// the past (or days ahead) would make Source re-mint before
-			// every file, or never.
-			if got.After(now) && got.Before(now.Add(24*time.Hour)) {
-				expires = got
-			} else {
-				e.o.logf("The index's expiry time %s is unusable or not plausible against this machine's clock; assuming %s", oneLine(string(mr.Expires), 40), fallbackLifetime)
-			}
-		}
-		e.o.logf("Minted a PyPI API token on %s; it expires at %s (in %s)",
-			e.host, expires.UTC().Format(time.RFC3339), expires.Sub(now).Round(time.Second))
-		return &Token{Value: value, Expires: expires, Claims: claims}, false, nil
+		tok, err := e.minted(u, resp, mr, claims)
+		return tok, false, err
 	}
 	if len(mr.Errors) == 0 {
-		excerpt := scrub(bodyExcerpt(resp.body))
-		return nil, false, &Error{
-			ID:      IDMintStatus,
-			Message: fmt.Sprintf("The token request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
-			Hint:    "The index answered without reasons, which points to an outage or maintenance: wait a few minutes and re-run.",
-			Details: section(IDMintStatus, "Token request failed without reasons",
-				fmt.Sprintf("`POST %s` answered %s with no `errors` list.%s", u, mdCode(resp.text), quoteMD(excerpt)),
-				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
-		}
+		return nil, false, e.mintNoReasons(u, resp, scrub)
 	}
 	codes := make([]string, 0, len(mr.Errors))
 	reuse := false
@@ -520,6 +463,92 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, att
 		return nil, true, &Error{ID: IDReuseToken, Message: "invalid-reuse-token"}
 	}
 	return nil, false, e.refused(resp, mr, codes, claims, scrub, reuse)
+}
+
+// mintUnreachable is the error of a mint request that got no answer.
+func (e *Exchanger) mintUnreachable(u, cause string) *Error {
+	return &Error{
+		ID:      IDAudience,
+		Message: fmt.Sprintf("The token request to %s failed before an answer arrived: %s.", e.host, cause),
+		Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
+		Details: section(IDAudience, "Index unreachable while minting",
+			fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),
+			"Re-run the job; allow outbound HTTPS to `"+e.host+"`."),
+		Err: errors.New(cause),
+	}
+}
+
+// mintNotJSON is TP-11: a mint answer whose body is not JSON.
+func (e *Exchanger) mintNotJSON(u string, resp *response, scrub func(string) string) *Error {
+	return &Error{
+		ID:      IDMintNotJSON,
+		Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
+		Hint:    "This points to an outage or maintenance on the index: wait a few minutes and re-run.",
+		Details: section(IDMintNotJSON, "Unexpected answer while minting",
+			fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
+			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+	}
+}
+
+// mintNoReasons is TP-13: a failed mint answer without an errors list.
+func (e *Exchanger) mintNoReasons(u string, resp *response, scrub func(string) string) *Error {
+	excerpt := scrub(bodyExcerpt(resp.body))
+	return &Error{
+		ID:      IDMintStatus,
+		Message: fmt.Sprintf("The token request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
+		Hint:    "The index answered without reasons, which points to an outage or maintenance: wait a few minutes and re-run.",
+		Details: section(IDMintStatus, "Token request failed without reasons",
+			fmt.Sprintf("`POST %s` answered %s with no `errors` list.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+	}
+}
+
+// minted turns a successful mint answer into a Token, masking its value
+// before anything else is done with it (TP-12 when there is no usable
+// token).
+func (e *Exchanger) minted(u string, resp *response, mr mintResponse, claims Claims) (*Token, error) {
+	if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {
+		return nil, &Error{
+			ID:      IDMintNoToken,
+			Message: fmt.Sprintf("The token request to %s got an invalid response: %s without a usable \"token\".", e.host, resp.text),
+			Hint:    "This points to a problem on the index: wait a few minutes and re-run.",
+			Details: section(IDMintNoToken, "Invalid mint response",
+				fmt.Sprintf("`POST %s` answered %s, but the JSON has no usable `token` field.", u, mdCode(resp.text)),
+				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
+		}
+	}
+	value := *mr.Token
+	// Mask first: nothing about the token may be logged before this.
+	e.o.mask(value)
+	now := e.o.now()
+	expires := e.expiry(mr.Expires, now)
+	e.o.logf("Minted a PyPI API token on %s; it expires at %s (in %s)",
+		e.host, expires.UTC().Format(time.RFC3339), expires.Sub(now).Round(time.Second))
+	return &Token{Value: value, Expires: expires, Claims: claims}, nil
+}
+
+// expiry reads the "expires" of a mint answer (Unix seconds). It trusts
+// the value only if it is plausible: a clock skew that puts it in the past
+// (or days ahead) would make Source re-mint before every file, or never.
+// Otherwise it assumes now + fallbackLifetime.
+func (e *Exchanger) expiry(raw json.RawMessage, now time.Time) time.Time {
+	if len(raw) == 0 || string(raw) == "null" {
+		return now.Add(fallbackLifetime)
+	}
+	var got time.Time
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		if i, err := n.Int64(); err == nil && i > 0 {
+			got = time.Unix(i, 0)
+		} else if f, err := n.Float64(); err == nil && f > 0 {
+			got = time.Unix(int64(f), 0)
+		}
+	}
+	if got.After(now) && got.Before(now.Add(24*time.Hour)) {
+		return got
+	}
+	e.o.logf("The index's expiry time %s is unusable or not plausible against this machine's clock; assuming %s", oneLine(string(raw), 40), fallbackLifetime)
+	return now.Add(fallbackLifetime)
 }
 
 // refused builds the TP-10 (or TP-14) error for a mint answered with errors.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
 )
@@ -63,7 +64,7 @@ type env struct {
 	ex    *oidc.Exchanger
 }
 
-var testBackoff = oidc.Backoff{Retries: 3, Initial: time.Millisecond, Max: time.Millisecond}
+var testBackoff = retry.Backoff{Attempts: 4, Min: time.Millisecond, Max: time.Millisecond}
 
 // defaultPublisher matches oidctest.DefaultClaims.
 var defaultPublisher = oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml", Environment: "pypi"}
@@ -854,7 +855,7 @@ func TestMint_NoRedirect(t *testing.T) {
 
 func TestMint_ContextCancelled(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, setup{exOpts: []oidc.Option{oidc.WithRetry(oidc.Backoff{Retries: 3, Initial: time.Hour, Max: time.Hour})}})
+	e := newEnv(t, setup{exOpts: []oidc.Option{oidc.WithRetry(retry.Backoff{Attempts: 4, Min: time.Hour, Max: time.Hour})}})
 	e.idx.FailNext("audience", 1, 503, "down")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -1054,7 +1055,7 @@ func TestMint_HeadersAndLimits(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithPlainHTTP(true), oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(oidc.Backoff{}),
+	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithPlainHTTP(true), oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(retry.Backoff{}),
 		oidc.WithUserAgent("pypi-publish/test"))
 	if err != nil {
 		t.Fatalf("New() error = %v", err)

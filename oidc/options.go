@@ -3,39 +3,13 @@ package oidc
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
-
-// Backoff controls retries of the audience and mint requests: Retries more attempts after the first, waiting Initial, then twice
-// as long each time up to Max, each wait jittered down by up to half.
-// A zero Backoff means no retries.
-type Backoff struct {
-	Retries int
-	Initial time.Duration
-	Max     time.Duration
-}
-
-// DefaultBackoff is 3 retries, waiting 2 s, 4 s, 8 s (jittered), capped at 30 s.
-var DefaultBackoff = Backoff{Retries: 3, Initial: 2 * time.Second, Max: 30 * time.Second}
-
-// delay returns the wait before retry number n (0-based).
-func (b Backoff) delay(n int) time.Duration {
-	d := b.Initial
-	for i := 0; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	if b.Max > 0 && d > b.Max {
-		d = b.Max
-	}
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
-}
 
 // Option configures an [Exchanger]. A nil Option is ignored.
 type Option func(*options)
@@ -47,7 +21,7 @@ type options struct {
 	warnf     func(format string, args ...any)
 	mask      func(secret string)
 	now       func() time.Time
-	backoff   Backoff
+	backoff   retry.Backoff
 	userAgent string
 	projects  []string
 	indexName string // WithIndex
@@ -103,8 +77,10 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithRetry sets the retry policy for the audience and mint requests. The
-// default is [DefaultBackoff]; tests pass waits of about 1 ms.
-func WithRetry(b Backoff) Option {
+// default is retry.Default: 4 attempts, waiting about 2 s, 4 s, 8 s, never
+// more than 30 s; tests pass waits of about 1 ms. A zero Backoff makes one
+// attempt.
+func WithRetry(b retry.Backoff) Option {
 	return func(o *options) { o.backoff = b }
 }
 
@@ -127,7 +103,7 @@ func makeOptions(opts []Option) (*options, error) {
 		warnf:     func(string, ...any) {},
 		mask:      func(string) {},
 		now:       time.Now,
-		backoff:   DefaultBackoff,
+		backoff:   retry.Default,
 		userAgent: "pypi-publish",
 	}
 	for _, opt := range opts {
@@ -150,8 +126,8 @@ func makeOptions(opts []Option) (*options, error) {
 	if o.now == nil {
 		o.now = time.Now
 	}
-	if o.backoff.Retries < 0 {
-		o.backoff.Retries = 0
+	if err := o.backoff.Validate(); err != nil {
+		return nil, fmt.Errorf("failed to create exchanger: %w", err)
 	}
 	if o.client == nil {
 		o.client = defaultClient()

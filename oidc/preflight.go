@@ -74,6 +74,12 @@ func Preflight(env Env) error {
 	if env.RequestURLSet && env.RequestTokenSet {
 		return nil
 	}
+	return missingTokenVariables(env)
+}
+
+// missingTokenVariables is TP-02 (a pull request from a fork) or TP-01 (no
+// id-token permission) for a run without the token-request variables.
+func missingTokenVariables(env Env) error {
 	var missing []string
 	if !env.RequestURLSet {
 		missing = append(missing, "ACTIONS_ID_TOKEN_REQUEST_URL")

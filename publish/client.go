@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // acceptHeader asks for Warehouse's JSON error bodies, whose "code" carries
@@ -120,74 +121,126 @@ func (c *Client) upload(ctx context.Context, d *dist.Distribution, o UploadOptio
 	if err != nil {
 		return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, err)
 	}
-	max := c.o.backoff.attempts()
-	res := &Result{Filename: d.Filename}
-	for n := 1; ; n++ {
-		res.Attempts++
-		status, msg, sent, err := c.attempt(ctx, b)
-		if err == nil {
-			res.StatusCode, res.Message = status, msg
-			return res, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, ctx.Err())
-		}
-		if errors.Is(err, ErrTokenExpired) && !res.Refreshed {
-			if r, ok := c.o.creds.(Refresher); ok {
-				res.Refreshed = true
-				c.o.logf("%s: the token expired; refreshing it and uploading again", d.Filename)
-				if rerr := r.Refresh(ctx); rerr != nil {
-					return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, errors.Join(err, fmt.Errorf("failed to refresh credentials: %w", rerr)))
-				}
-				n-- // a refresh is not a retry
-				continue
-			}
-		}
-		var he *Error
-		isHTTP := errors.As(err, &he)
-		retryable := (isHTTP && he.Temporary()) || (!isHTTP && isTransport(err))
-		if errors.Is(err, errContentChanged) || errors.Is(err, errSizeChanged) {
-			// Say it plainly: the transport's wrapping hides the cause.
-			return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, changedError{errors.Is(err, errContentChanged)})
-		}
-		if !retryable || n >= max {
-			if retryable && max > 1 {
-				err = fmt.Errorf("gave up after %d attempts: %w", n, err)
-			}
-			return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, err)
-		}
-		wait := c.o.backoff.wait(n, c.o.jitter)
-		if isHTTP && he.RetryAfter > 0 {
-			wait = min(max2(wait, he.RetryAfter), c.o.backoff.Max)
-		}
-		c.o.logf("%s: attempt %d of %d failed: %v; retrying in %v", d.Filename, n, max, err, wait.Round(time.Millisecond))
+	u := &uploadRun{c: c, d: d, b: b, h: h, res: &Result{Filename: d.Filename}}
+	err = retry.Do(ctx, c.o.backoff, retryable, u.try, c.o.retryOptions(func(r retry.Retry) {
+		c.o.logf("%s: attempt %d of %d failed: %v; retrying in %v", d.Filename, r.Attempt, r.Attempts, r.Err, r.Wait.Round(time.Millisecond))
 		if h.event != nil {
-			h.event(Event{Kind: EventRetry, File: d.Filename, Attempt: n + 1, Attempts: max, Err: err,
-				Message: fmt.Sprintf("attempt %d of %d failed; retrying in %v", n, max, wait.Round(time.Millisecond))})
+			h.event(Event{Kind: EventRetry, File: d.Filename, Attempt: r.Attempt + 1, Attempts: r.Attempts, Err: r.Err,
+				Message: fmt.Sprintf("attempt %d of %d failed; retrying in %v", r.Attempt, r.Attempts, r.Wait.Round(time.Millisecond))})
 		}
-		if serr := c.o.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, serr)
-		}
-		unknown := (isHTTP && he.StatusCode >= 500) || (!isHTTP && sent)
-		if unknown && h.recheck != nil {
-			present, cerr := h.recheck(ctx)
-			if cerr != nil {
-				return nil, cerr
-			}
-			if present {
-				res.Confirmed = true
-				res.StatusCode = 0
-				return res, nil
-			}
-		}
+	})...)
+	switch {
+	case u.final != nil:
+		return nil, u.final
+	case err == nil:
+		return u.res, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, ctx.Err())
+	case errors.Is(err, errContentChanged) || errors.Is(err, errSizeChanged):
+		// Say it plainly: the transport's wrapping hides the cause.
+		return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, changedError{errors.Is(err, errContentChanged)})
+	case retryable(err) && c.o.backoff.MaxAttempts() > 1:
+		err = fmt.Errorf("gave up after %d attempts: %w", u.n, err)
+	}
+	return nil, fmt.Errorf("failed to upload %s: %w", d.Filename, err)
+}
+
+// retryOptions are the options of every retry.Do of publish: the
+// server's Retry-After, the test hooks, and onRetry.
+func (o *options) retryOptions(onRetry func(retry.Retry)) []retry.Option {
+	return []retry.Option{
+		retry.RetryAfter(retryAfter),
+		retry.OnRetry(onRetry),
+		retry.WithSleep(o.sleep),
+		retry.WithJitter(o.jitter),
 	}
 }
 
-func max2(a, b time.Duration) time.Duration {
-	if a > b {
-		return a
+// retryable reports whether a failed request is worth sending again:
+// 429, 500/502/503/504 and transport errors, not local failures.
+func retryable(err error) bool {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.Temporary()
 	}
-	return b
+	return isTransport(err)
+}
+
+// retryAfter is the wait an *Error's Retry-After asks for, or 0.
+func retryAfter(err error) time.Duration {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.RetryAfter
+	}
+	return 0
+}
+
+// uploadRun is the state of one file's upload across its attempts.
+type uploadRun struct {
+	c   *Client
+	d   *dist.Distribution
+	b   *body
+	h   hooks
+	res *Result
+	// n is the number of the last attempt (token refreshes not counted).
+	n int
+	// unknown reports that the last attempt's outcome is unknown: the body
+	// was sent but no answer came, or the index answered 5xx.
+	unknown bool
+	// final is an error that ends the upload as it is, not wrapped again.
+	final error
+}
+
+// try is one attempt of retry.Do. Before a retry whose previous outcome
+// is unknown it asks the index whether the file arrived (hooks.recheck);
+// a "token is expired" answer refreshes the credentials once and sends the
+// file again within the same attempt (a refresh is not a retry).
+func (u *uploadRun) try(ctx context.Context, n int) error {
+	u.n = n
+	if n > 1 && u.unknown && u.h.recheck != nil {
+		present, err := u.h.recheck(ctx)
+		if err != nil {
+			u.final = err
+			return err
+		}
+		if present {
+			u.res.Confirmed = true
+			u.res.StatusCode = 0
+			return nil
+		}
+	}
+	err := u.post(ctx)
+	if err == nil || ctx.Err() != nil || !errors.Is(err, ErrTokenExpired) || u.res.Refreshed {
+		return err
+	}
+	r, ok := u.c.o.creds.(Refresher)
+	if !ok {
+		return err
+	}
+	u.res.Refreshed = true
+	u.c.o.logf("%s: the token expired; refreshing it and uploading again", u.d.Filename)
+	if rerr := r.Refresh(ctx); rerr != nil {
+		u.final = fmt.Errorf("failed to upload %s: %w", u.d.Filename, errors.Join(err, fmt.Errorf("failed to refresh credentials: %w", rerr)))
+		return u.final
+	}
+	return u.post(ctx)
+}
+
+// post makes one POST and records its result.
+func (u *uploadRun) post(ctx context.Context) error {
+	u.res.Attempts++
+	status, msg, sent, err := u.c.attempt(ctx, u.b)
+	if err == nil {
+		u.res.StatusCode, u.res.Message = status, msg
+		return nil
+	}
+	var he *Error
+	if errors.As(err, &he) {
+		u.unknown = he.StatusCode >= 500
+	} else {
+		u.unknown = sent
+	}
+	return err
 }
 
 // isTransport reports whether err is a network-level failure worth

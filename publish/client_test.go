@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -164,7 +165,7 @@ func TestUploadHonoursRetryAfterCapped(t *testing.T) {
 		}
 		o.jitter = func() float64 { return 0 }
 	})
-	c := newTestClient(t, s.UploadURL(), WithRetry(Backoff{Attempts: 4, Min: time.Second, Max: 30 * time.Second}), record)
+	c := newTestClient(t, s.UploadURL(), WithRetry(retry.Backoff{Attempts: 4, Min: time.Second, Max: 30 * time.Second}), record)
 	var events []Event
 	if _, err := c.upload(t.Context(), d, UploadOptions{}, hooks{event: func(e Event) { events = append(events, e) }}); err != nil {
 		t.Fatalf("upload() error = %v", err)
@@ -174,21 +175,6 @@ func TestUploadHonoursRetryAfterCapped(t *testing.T) {
 	}
 	if len(events) != 2 || events[0].Kind != EventRetry || events[0].Attempt != 2 || events[0].Attempts != 4 {
 		t.Errorf("events = %+v, want two retry events starting with attempt 2 of 4", events)
-	}
-}
-
-func TestBackoffWait(t *testing.T) {
-	t.Parallel()
-	b := Backoff{Attempts: 4, Min: 2 * time.Second, Max: 30 * time.Second}
-	cases := []struct {
-		n      int
-		jitter float64
-		want   time.Duration
-	}{{1, 0, 2 * time.Second}, {2, 0, 4 * time.Second}, {3, 0, 8 * time.Second}, {5, 0, 30 * time.Second}, {9, 0, 30 * time.Second}, {1, 1, time.Second}, {2, 0.5, 3 * time.Second}}
-	for _, tc := range cases {
-		if got := b.wait(tc.n, func() float64 { return tc.jitter }); got != tc.want {
-			t.Errorf("wait(%d, jitter %v) = %v, want %v", tc.n, tc.jitter, got, tc.want)
-		}
 	}
 }
 
@@ -421,7 +407,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 			t.Errorf("New(%q): err = nil, want an error", u)
 		}
 	}
-	if _, err := New("https://upload.pypi.org/legacy/", WithRetry(Backoff{Min: time.Second, Max: time.Millisecond})); err == nil {
+	if _, err := New("https://upload.pypi.org/legacy/", WithRetry(retry.Backoff{Min: time.Second, Max: time.Millisecond})); err == nil {
 		t.Error("New with Min > Max: err = nil, want an error")
 	}
 	if _, err := New("http://localhost:8080/legacy/", nil, WithUserAgent("x/1")); err != nil {

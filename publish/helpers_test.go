@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"golang.org/x/crypto/blake2b"
 )
 
 // fastRetry keeps retry tests fast.
-var fastRetry = WithRetry(Backoff{Attempts: 4, Min: time.Millisecond, Max: 2 * time.Millisecond})
+var fastRetry = WithRetry(retry.Backoff{Attempts: 4, Min: time.Millisecond, Max: 2 * time.Millisecond})
 
 // meta builds Metadata from "Header: value" lines; a line without ": " is
 // the body.

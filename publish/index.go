@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // simpleAccept prefers the PEP 691 JSON form and takes PEP 503 HTML from
@@ -75,30 +76,21 @@ func (i *Index) Files(ctx context.Context, project string) ([]RemoteFile, error)
 		return nil, fmt.Errorf("failed to query index: invalid project name %q", project)
 	}
 	u := i.root.ResolveReference(&url.URL{Path: url.PathEscape(name) + "/"})
-	max := i.o.backoff.attempts()
-	for n := 1; ; n++ {
-		files, err := i.get(ctx, u)
-		if err == nil {
-			return files, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("failed to query index for %s: %w", project, ctx.Err())
-		}
-		var he *Error
-		isHTTP := errors.As(err, &he)
-		retryable := (isHTTP && he.Temporary()) || (!isHTTP && isTransport(err))
-		if !retryable || n >= max {
-			return nil, fmt.Errorf("failed to query index for %s: %w", project, err)
-		}
-		wait := i.o.backoff.wait(n, i.o.jitter)
-		if isHTTP && he.RetryAfter > 0 {
-			wait = min(max2(wait, he.RetryAfter), i.o.backoff.Max)
-		}
-		i.o.logf("index query for %s failed (attempt %d of %d): %v; retrying in %v", project, n, max, err, wait)
-		if err := i.o.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("failed to query index for %s: %w", project, err)
-		}
+	var files []RemoteFile
+	err := retry.Do(ctx, i.o.backoff, retryable, func(ctx context.Context, _ int) error {
+		var err error
+		files, err = i.get(ctx, u)
+		return err
+	}, i.o.retryOptions(func(r retry.Retry) {
+		i.o.logf("index query for %s failed (attempt %d of %d): %v; retrying in %v", project, r.Attempt, r.Attempts, r.Err, r.Wait)
+	})...)
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
 	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to query index for %s: %w", project, err)
+	}
+	return files, nil
 }
 
 // errNotFound is a 404 from the simple API.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -200,7 +201,7 @@ func TestUpload_contentChangedInPlace(t *testing.T) {
 	if err := os.WriteFile(d.Path, []byte("9876543210"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(srv.UploadURL(), WithCredentials(Static{User: "__token__", Password: "pypi-test"}), WithRetry(Backoff{Attempts: 3, Min: time.Millisecond, Max: time.Millisecond}))
+	c, err := New(srv.UploadURL(), WithCredentials(Static{User: "__token__", Password: "pypi-test"}), WithRetry(retry.Backoff{Attempts: 3, Min: time.Millisecond, Max: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

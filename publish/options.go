@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // Default values of the options.
@@ -20,46 +22,6 @@ const (
 	// (30 s in total).
 	DefaultRequestTimeout = 30 * time.Second
 )
-
-// DefaultBackoff is the retry policy when WithRetry is not given: 4 attempts
-// (the first try and 3 retries), waiting 2 s, 4 s, 8 s (capped at 30 s), each
-// wait jittered down by up to half.
-var DefaultBackoff = Backoff{Attempts: 4, Min: 2 * time.Second, Max: 30 * time.Second}
-
-// Backoff bounds the retries of one request.
-type Backoff struct {
-	// Attempts is the maximum number of attempts, the first one included.
-	// 1 disables retries. Values below 1 mean 1.
-	Attempts int
-	// Min is the wait before the first retry; each later wait doubles, up
-	// to Max.
-	Min time.Duration
-	// Max caps every wait, including a server's Retry-After.
-	Max time.Duration
-}
-
-// wait returns the jittered wait before retry number n (1-based).
-func (b Backoff) wait(n int, jitter func() float64) time.Duration {
-	d := b.Min
-	for i := 1; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	if d > b.Max {
-		d = b.Max
-	}
-	if d <= 0 {
-		return 0
-	}
-	// Full wait minus up to half of it, so parallel clients spread out.
-	return d - time.Duration(float64(d)/2*jitter())
-}
-
-func (b Backoff) attempts() int {
-	if b.Attempts < 1 {
-		return 1
-	}
-	return b.Attempts
-}
 
 // Credentials supplies the user name and password for HTTP Basic
 // authentication. It is asked before every attempt, so an implementation can
@@ -95,7 +57,7 @@ type Option func(*options)
 type options struct {
 	httpClient     *http.Client
 	userAgent      string
-	backoff        Backoff
+	backoff        retry.Backoff
 	logf           func(string, ...any)
 	creds          Credentials
 	idleTimeout    time.Duration
@@ -109,11 +71,11 @@ type options struct {
 func makeOptions(opts []Option) (*options, error) {
 	o := &options{
 		userAgent:      DefaultUserAgent,
-		backoff:        DefaultBackoff,
+		backoff:        retry.Default,
 		logf:           func(string, ...any) {},
 		idleTimeout:    DefaultIdleTimeout,
 		requestTimeout: DefaultRequestTimeout,
-		sleep:          sleepCtx,
+		sleep:          retry.Sleep,
 		jitter:         randFloat,
 	}
 	for _, opt := range opts {
@@ -122,8 +84,8 @@ func makeOptions(opts []Option) (*options, error) {
 		}
 	}
 	var errs []error
-	if o.backoff.Min < 0 || o.backoff.Max < 0 || (o.backoff.Max > 0 && o.backoff.Min > o.backoff.Max) {
-		errs = append(errs, errors.New("invalid backoff: need 0 <= Min <= Max"))
+	if err := o.backoff.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if o.idleTimeout < 0 {
 		errs = append(errs, errors.New("invalid idle timeout: must not be negative"))
@@ -157,9 +119,11 @@ func WithUserAgent(ua string) Option {
 	return func(o *options) { o.userAgent = ua }
 }
 
-// WithRetry sets the retry policy. The default is DefaultBackoff; tests use
-// about 1 ms.
-func WithRetry(b Backoff) Option {
+// WithRetry sets the retry policy of uploads (the whole file each time) and
+// index queries. The default is retry.Default: 4 attempts, waiting about
+// 2 s, 4 s, 8 s, never more than 30 s (also when a server asks for longer
+// with Retry-After); tests use about 1 ms.
+func WithRetry(b retry.Backoff) Option {
 	return func(o *options) { o.backoff = b }
 }
 
@@ -201,18 +165,4 @@ func WithRequestTimeout(d time.Duration) Option {
 // (internal/target) and says so here.
 func WithPyPIRules(pypi bool) Option {
 	return func(o *options) { o.pypi = pypi }
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 // Status is what happened to one distribution.
@@ -199,9 +200,9 @@ func decide(d *dist.Distribution, remote []RemoteFile) (verdict, *ExistsError) {
 		return conflict, &ExistsError{Filename: d.Filename, LocalSHA256: d.Digests.SHA256, RemoteSHA256: r.SHA256}
 	}
 	if d.Kind == dist.Sdist && d.Metadata != nil {
-		want := canonicalVersion(d.Version())
+		want := pep440.Canonical(d.Version())
 		for _, r := range remote {
-			if v, ok := sdistVersion(r.Filename); ok && canonicalVersion(v) == want {
+			if _, v, err := dist.ParseSdistFilename(r.Filename); err == nil && pep440.Canonical(v) == want {
 				return conflict, &ExistsError{Filename: d.Filename, LocalSHA256: d.Digests.SHA256, RemoteSHA256: r.SHA256, Remote: r.Filename}
 			}
 		}

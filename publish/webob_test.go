@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // webobScript parses a multipart body with WebOb, the request library
@@ -35,9 +36,7 @@ func TestBodyParsedByWebOb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs python3")
 	}
-	if err := exec.Command("/usr/bin/python3", "-c", "import webob").Run(); err != nil {
-		t.Skip("python3-webob not installed (apt-get install python3-webob)")
-	}
+	testtool.Python(t, "webob")
 	t.Parallel()
 	d := writeDist(t, "demo_pkg-1.0-py3-none-any.whl", []byte("PK\x03\x04\x00binary\r\n--not-a-boundary\xff"),
 		"Metadata-Version: 2.4", "Name: demo_pkg", "Version: 1.0", "Summary: Ünïcode summary",

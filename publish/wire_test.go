@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -59,13 +60,11 @@ func TestWireCompatibleWithTwine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs twine")
 	}
-	if _, err := os.Stat(twineBin); err != nil {
-		t.Skipf("%s not installed (apt-get install twine)", twineBin)
-	}
+	testtool.Exists(t, twineBin, "apt-get install twine")
 	t.Parallel()
 	ds := wireFiles(t)
 	if len(ds) == 0 {
-		t.Skip("no distributions: apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl")
+		testtool.Missing(t, "no distributions: apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl")
 	}
 	twineSrv := publishtest.New(publishtest.WithMode(publishtest.ThirdParty))
 	defer twineSrv.Close()
@@ -169,7 +168,7 @@ func TestCorpusAgainstStrictPyPI(t *testing.T) {
 		paths = append(paths, more...)
 	}
 	if len(paths) == 0 {
-		t.Skip("no real distributions installed")
+		testtool.Missing(t, "no real distributions installed (apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl)")
 	}
 	s := publishtest.New()
 	defer s.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -20,11 +21,11 @@ func corpusFiles(t *testing.T) (dir string, names []string, manifest []map[strin
 	t.Helper()
 	root := os.Getenv("DIST_CORPUS")
 	if root == "" {
-		t.Skip("DIST_CORPUS is not set; `make corpus` builds the corpus of real distributions")
+		testtool.Missing(t, "DIST_CORPUS is not set; `make corpus` builds the corpus of real distributions")
 	}
 	b, err := os.ReadFile(filepath.Join(root, "manifest.json"))
 	if err != nil {
-		t.Skipf("no corpus at %s: %v", root, err)
+		testtool.Missing(t, "no corpus at %s: %v", root, err)
 	}
 	var m struct {
 		Files []map[string]any `json:"files"`

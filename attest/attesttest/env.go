@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/attest"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // Default identity of an Env.
@@ -116,7 +117,7 @@ func (e *Env) SignerOptions() []attest.Option {
 		attest.WithTrustedRoot(e.Root),
 		attest.WithClock(e.Clock),
 		attest.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
-		attest.WithRetry(attest.Backoff{Retries: 3, Min: time.Millisecond, Max: 2 * time.Millisecond}),
+		attest.WithRetry(retry.Backoff{Attempts: 4, Min: time.Millisecond, Max: 2 * time.Millisecond}),
 	}
 }
 

@@ -313,6 +313,49 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 			return nil, fmt.Errorf("token is missing the %s claim", n)
 		}
 	}
+	extra, err := f.extensions(c)
+	if err != nil {
+		return nil, err
+	}
+	san, err := parseURL("https://github.com/" + claimString(c, "job_workflow_ref"))
+	if err != nil {
+		return nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 159))
+	if err != nil {
+		return nil, err
+	}
+	now := f.o.Clock().Truncate(time.Second)
+	tmpl := &x509.Certificate{
+		SerialNumber:   serial,
+		NotBefore:      now,
+		NotAfter:       now.Add(f.o.Lifetime),
+		KeyUsage:       x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+		URIs:           san,
+		SubjectKeyId:   skid(pub),
+		AuthorityKeyId: f.Intermediate.SubjectKeyId,
+	}
+	if f.o.Mutate != nil {
+		f.o.Mutate(tmpl)
+	}
+	der, err := f.signWithSCT(tmpl, extra, pub, now)
+	if err != nil {
+		return nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.issued = append(f.issued, leaf)
+	f.mu.Unlock()
+	return []string{pemCert(der), pemCert(f.Intermediate.Raw), pemCert(f.Root.Raw)}, nil
+}
+
+// extensions are Fulcio's certificate extensions for the GitHub claims c
+// (1.3.6.1.4.1.57264.1.n), less the ones the options omit.
+func (f *Fulcio) extensions(c map[string]any) ([]pkix.Extension, error) {
 	gh := func(s string) string { return "https://github.com/" + s }
 	repo := claimString(c, "repository")
 	runURI := ""
@@ -360,28 +403,13 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		}
 		extra = append(extra, pkix.Extension{Id: append(append(asn1.ObjectIdentifier{}, oidFulcio...), e.n), Value: val})
 	}
-	san, err := parseURL(gh(claimString(c, "job_workflow_ref")))
-	if err != nil {
-		return nil, err
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 159))
-	if err != nil {
-		return nil, err
-	}
-	now := f.o.Clock().Truncate(time.Second)
-	tmpl := &x509.Certificate{
-		SerialNumber:   serial,
-		NotBefore:      now,
-		NotAfter:       now.Add(f.o.Lifetime),
-		KeyUsage:       x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
-		URIs:           san,
-		SubjectKeyId:   skid(pub),
-		AuthorityKeyId: f.Intermediate.SubjectKeyId,
-	}
-	if f.o.Mutate != nil {
-		f.o.Mutate(tmpl)
-	}
+	return extra, nil
+}
+
+// signWithSCT signs tmpl as Fulcio does: a precertificate with the poison
+// extension, an SCT over it, then the certificate with the SCT list where
+// the poison was. It returns the certificate's DER.
+func (f *Fulcio) signWithSCT(tmpl *x509.Certificate, extra []pkix.Extension, pub *ecdsa.PublicKey, now time.Time) ([]byte, error) {
 	// 1. The precertificate, with the critical poison extension last.
 	tmpl.ExtraExtensions = append(append([]pkix.Extension{}, extra...), pkix.Extension{Id: oidPoison, Critical: true, Value: []byte{0x05, 0x00}})
 	preDER, err := x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
@@ -403,18 +431,7 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 	}
 	// 3. The final certificate: same fields, the SCT list where the poison was.
 	tmpl.ExtraExtensions[len(tmpl.ExtraExtensions)-1] = pkix.Extension{Id: oidSCTList, Value: sctList}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	f.issued = append(f.issued, leaf)
-	f.mu.Unlock()
-	return []string{pemCert(der), pemCert(f.Intermediate.Raw), pemCert(f.Root.Raw)}, nil
+	return x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
 }
 
 func (f *Fulcio) signSCT(now time.Time, tbs []byte) ([]byte, error) {

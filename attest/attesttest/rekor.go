@@ -153,11 +153,13 @@ type proposedEntry struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Spec       struct {
-		ProposedContent *struct {
-			Envelope  string   `json:"envelope"`
-			Verifiers [][]byte `json:"verifiers"`
-		} `json:"proposedContent"`
+		ProposedContent *proposedContent `json:"proposedContent"`
 	} `json:"spec"`
+}
+
+type proposedContent struct {
+	Envelope  string   `json:"envelope"`
+	Verifiers [][]byte `json:"verifiers"`
 }
 
 type dsseEnvelope struct {
@@ -170,90 +172,21 @@ type dsseEnvelope struct {
 }
 
 func (r *Rekor) create(w http.ResponseWriter, req *http.Request) {
-	r.mu.Lock()
-	if len(r.failures) > 0 {
-		st := r.failures[0]
-		r.failures = r.failures[1:]
-		r.mu.Unlock()
+	if st, ok := r.injectedFailure(); ok {
 		rekorError(w, st, "injected failure")
 		return
 	}
-	r.mu.Unlock()
-	if !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
-		rekorError(w, http.StatusBadRequest, "Content-Type must be application/json")
+	pc, env, err := decodeProposed(w, req)
+	if err != nil {
+		rekorError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	var p proposedEntry
-	dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		rekorError(w, http.StatusBadRequest, "invalid proposed entry: "+err.Error())
+	sigs, err := verifyEnvelope(pc, env)
+	if err != nil {
+		rekorError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if p.Kind != "dsse" || p.APIVersion != "0.0.1" {
-		rekorError(w, http.StatusBadRequest, fmt.Sprintf("unsupported entry kind %s/%s", p.Kind, p.APIVersion))
-		return
-	}
-	pc := p.Spec.ProposedContent
-	if pc == nil || pc.Envelope == "" || len(pc.Verifiers) == 0 {
-		rekorError(w, http.StatusBadRequest, "proposedContent needs an envelope and verifiers")
-		return
-	}
-	var env dsseEnvelope
-	if err := json.Unmarshal([]byte(pc.Envelope), &env); err != nil {
-		rekorError(w, http.StatusBadRequest, "envelope is not a DSSE envelope: "+err.Error())
-		return
-	}
-	if env.PayloadType == "" || len(env.Payload) == 0 || len(env.Signatures) == 0 {
-		rekorError(w, http.StatusBadRequest, "envelope needs payload, payloadType and signatures")
-		return
-	}
-	pae := []byte(fmt.Sprintf("DSSEv1 %d %s %d ", len(env.PayloadType), env.PayloadType, len(env.Payload)))
-	pae = append(pae, env.Payload...)
-	digest := sha256.Sum256(pae)
-	type sigEntry struct {
-		Signature string `json:"signature"`
-		Verifier  string `json:"verifier"`
-	}
-	var sigs []sigEntry
-	for _, s := range env.Signatures {
-		matched := ""
-		for _, v := range pc.Verifiers {
-			key, err := verifierKey(v)
-			if err != nil {
-				rekorError(w, http.StatusBadRequest, "invalid verifier: "+err.Error())
-				return
-			}
-			if ecdsa.VerifyASN1(key, digest[:], s.Sig) {
-				matched = base64.StdEncoding.EncodeToString(v)
-				break
-			}
-		}
-		if matched == "" {
-			rekorError(w, http.StatusBadRequest, "could not verify envelope signature with any verifier")
-			return
-		}
-		sigs = append(sigs, sigEntry{Signature: base64.StdEncoding.EncodeToString(s.Sig), Verifier: matched})
-	}
-	envHash := sha256.Sum256([]byte(pc.Envelope))
-	payloadHash := sha256.Sum256(env.Payload)
-	type hash struct {
-		Algorithm string `json:"algorithm"`
-		Value     string `json:"value"`
-	}
-	body, err := json.Marshal(struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-		Spec       struct {
-			EnvelopeHash hash       `json:"envelopeHash"`
-			PayloadHash  hash       `json:"payloadHash"`
-			Signatures   []sigEntry `json:"signatures"`
-		} `json:"spec"`
-	}{APIVersion: "0.0.1", Kind: "dsse", Spec: struct {
-		EnvelopeHash hash       `json:"envelopeHash"`
-		PayloadHash  hash       `json:"payloadHash"`
-		Signatures   []sigEntry `json:"signatures"`
-	}{hash{"sha256", hex.EncodeToString(envHash[:])}, hash{"sha256", hex.EncodeToString(payloadHash[:])}, sigs}})
+	body, err := dsseBody(pc, env, sigs)
 	if err != nil {
 		rekorError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -279,6 +212,106 @@ func (r *Rekor) create(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	writeEntry(w, http.StatusCreated, uuid, entry)
+}
+
+// injectedFailure takes the next scripted failure status, if any.
+func (r *Rekor) injectedFailure() (status int, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.failures) == 0 {
+		return 0, false
+	}
+	st := r.failures[0]
+	r.failures = r.failures[1:]
+	return st, true
+}
+
+// decodeProposed reads a proposed dsse 0.0.1 entry strictly; its errors
+// are the 400 answer's message.
+func decodeProposed(w http.ResponseWriter, req *http.Request) (*proposedContent, dsseEnvelope, error) {
+	var env dsseEnvelope
+	if !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+		return nil, env, refusal("Content-Type must be application/json")
+	}
+	var p proposedEntry
+	dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, env, errors.New("invalid proposed entry: " + err.Error())
+	}
+	if p.Kind != "dsse" || p.APIVersion != "0.0.1" {
+		return nil, env, fmt.Errorf("unsupported entry kind %s/%s", p.Kind, p.APIVersion)
+	}
+	pc := p.Spec.ProposedContent
+	if pc == nil || pc.Envelope == "" || len(pc.Verifiers) == 0 {
+		return nil, env, errors.New("proposedContent needs an envelope and verifiers")
+	}
+	if err := json.Unmarshal([]byte(pc.Envelope), &env); err != nil {
+		return nil, env, errors.New("envelope is not a DSSE envelope: " + err.Error())
+	}
+	if env.PayloadType == "" || len(env.Payload) == 0 || len(env.Signatures) == 0 {
+		return nil, env, errors.New("envelope needs payload, payloadType and signatures")
+	}
+	return pc, env, nil
+}
+
+// refusal is the message of a 400 answer, worded as Rekor words it.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// sigEntry is one verified signature of a dsse entry.
+type sigEntry struct {
+	Signature string `json:"signature"`
+	Verifier  string `json:"verifier"`
+}
+
+// verifyEnvelope checks that a verifier verifies each signature over the
+// envelope's PAE; its errors are the 400 answer's message.
+func verifyEnvelope(pc *proposedContent, env dsseEnvelope) ([]sigEntry, error) {
+	pae := []byte(fmt.Sprintf("DSSEv1 %d %s %d ", len(env.PayloadType), env.PayloadType, len(env.Payload)))
+	pae = append(pae, env.Payload...)
+	digest := sha256.Sum256(pae)
+	var sigs []sigEntry
+	for _, s := range env.Signatures {
+		matched := ""
+		for _, v := range pc.Verifiers {
+			key, err := verifierKey(v)
+			if err != nil {
+				return nil, errors.New("invalid verifier: " + err.Error())
+			}
+			if ecdsa.VerifyASN1(key, digest[:], s.Sig) {
+				matched = base64.StdEncoding.EncodeToString(v)
+				break
+			}
+		}
+		if matched == "" {
+			return nil, errors.New("could not verify envelope signature with any verifier")
+		}
+		sigs = append(sigs, sigEntry{Signature: base64.StdEncoding.EncodeToString(s.Sig), Verifier: matched})
+	}
+	return sigs, nil
+}
+
+// dsseBody is the canonical body Rekor stores for a dsse entry.
+func dsseBody(pc *proposedContent, env dsseEnvelope, sigs []sigEntry) ([]byte, error) {
+	envHash := sha256.Sum256([]byte(pc.Envelope))
+	payloadHash := sha256.Sum256(env.Payload)
+	type hash struct {
+		Algorithm string `json:"algorithm"`
+		Value     string `json:"value"`
+	}
+	type spec struct {
+		EnvelopeHash hash       `json:"envelopeHash"`
+		PayloadHash  hash       `json:"payloadHash"`
+		Signatures   []sigEntry `json:"signatures"`
+	}
+	return json.Marshal(struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Spec       spec   `json:"spec"`
+	}{APIVersion: "0.0.1", Kind: "dsse", Spec: spec{
+		hash{"sha256", hex.EncodeToString(envHash[:])}, hash{"sha256", hex.EncodeToString(payloadHash[:])}, sigs}})
 }
 
 func writeEntry(w http.ResponseWriter, status int, uuid string, entry []byte) {

@@ -71,7 +71,7 @@ func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Dis
 		attest.WithIDToken(maskedIDToken(d)),
 		attest.WithLogf(c.Debugf),
 		attest.WithMask(c.AddMask),
-		attest.WithRetry(retryPolicy(d.Hooks).attest()),
+		attest.WithRetry(retryPolicy(d.Hooks)),
 	}
 	if d.Hooks.FulcioURL != "" {
 		opts = append(opts, attest.WithFulcioURL(d.Hooks.FulcioURL))

@@ -47,7 +47,7 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 		oidc.WithIDToken(maskedIDToken(d)),
 		oidc.WithMask(c.AddMask),
 		oidc.WithLogf(c.Debugf),
-		oidc.WithRetry(retryPolicy(d.Hooks).oidc()),
+		oidc.WithRetry(retryPolicy(d.Hooks)),
 		oidc.WithProjects(projectNames(dists)...),
 		oidc.WithUserAgent(d.UserAgent),
 		oidc.WithIndex(name, tg.WebBase),

@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
-	"github.com/pypi-publish/pypi-publish/oidc"
-	"github.com/pypi-publish/pypi-publish/publish"
+	"github.com/pypi-publish/pypi-publish/internal/retry"
 )
 
 // Deps are the outside parts of a run, injected so tests can replace them.
@@ -29,36 +27,19 @@ type Deps struct {
 	Hooks config.Hooks
 }
 
-// retries is the retry policy of every network step: 4 attempts, the
-// first retry after 2 s (or the PYPI_PUBLISH_BACKOFF hook), doubling up to
-// 30 s (15 times a shorter hook value, so tests stay fast).
-type retries struct {
-	Attempts int
-	Min, Max time.Duration
-}
-
-func retryPolicy(h config.Hooks) retries {
-	r := retries{Attempts: 4, Min: 2 * time.Second, Max: 30 * time.Second}
+// retryPolicy is the retry policy of every network step: retry.Default
+// (4 attempts, the first retry after 2 s, doubling up to 30 s), or, with
+// the PYPI_PUBLISH_BACKOFF hook, its wait first and at most 15 times it
+// (so tests stay fast).
+func retryPolicy(h config.Hooks) retry.Backoff {
+	b := retry.Default
 	if h.Backoff > 0 {
-		r.Min = h.Backoff
+		b.Min = h.Backoff
 	}
-	if r.Min < 2*time.Second {
-		r.Max = 15 * r.Min
+	if b.Min < 2*time.Second {
+		b.Max = 15 * b.Min
 	}
-	return r
-}
-
-// The libraries' own Backoff shapes, until they share one.
-func (r retries) publish() publish.Backoff {
-	return publish.Backoff{Attempts: r.Attempts, Min: r.Min, Max: r.Max}
-}
-
-func (r retries) oidc() oidc.Backoff {
-	return oidc.Backoff{Retries: r.Attempts - 1, Initial: r.Min, Max: r.Max}
-}
-
-func (r retries) attest() attest.Backoff {
-	return attest.Backoff{Retries: r.Attempts - 1, Min: r.Min, Max: r.Max}
+	return b
 }
 
 // maskedIDToken wraps d.IDToken so that every token is masked the moment

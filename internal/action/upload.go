@@ -61,7 +61,7 @@ func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, cr
 // uploadClients returns the upload client and, when the target has a
 // simple API, the index client for the existing-file check.
 func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publish.Client, *publish.Index, error) {
-	backoff := retryPolicy(d.Hooks).publish()
+	backoff := retryPolicy(d.Hooks)
 	idle := d.Hooks.IdleTimeout
 	if idle == 0 {
 		idle = publish.DefaultIdleTimeout

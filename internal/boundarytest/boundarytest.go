@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // Deps fails t when `go list -deps pkgs...` (run in the test's package
 // directory) lists a package equal to, or under, one of the forbidden
 // prefixes. A prefix ending in "/" matches everything below it. It skips
-// under -short and when go list cannot run.
+// under -short, and when go list cannot run (fails with CI=true).
 func Deps(t *testing.T, name string, forbidden []string, pkgs ...string) {
 	t.Helper()
 	if testing.Short() {
@@ -25,7 +27,7 @@ func Deps(t *testing.T, name string, forbidden []string, pkgs ...string) {
 	}
 	out, err := exec.CommandContext(t.Context(), "go", append([]string{"list", "-deps"}, pkgs...)...).CombinedOutput()
 	if err != nil {
-		t.Skipf("go list: %v\n%s", err, out)
+		testtool.Missing(t, "go list: %v\n%s", err, out)
 	}
 	for _, dep := range strings.Fields(string(out)) {
 		for _, f := range forbidden {

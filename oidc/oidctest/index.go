@@ -440,7 +440,9 @@ func (i *Index) Projects() []string {
 	return out
 }
 
-// normalize is PEP 503 name normalization.
+// normalize is PEP 503 name normalization. The fake keeps its own copy on
+// purpose, independent of the product's internal/pep503, so that it does
+// not share the product's bugs.
 func normalize(name string) string {
 	var b strings.Builder
 	dash := false

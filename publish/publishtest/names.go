@@ -1,5 +1,11 @@
 package publishtest
 
+// The fake keeps its own PEP 440, PEP 503 and file-name rules on purpose,
+// independent of the product's (internal/pep440, internal/pep503,
+// internal/distname): it plays Warehouse, and a fake that shared the
+// product's code would agree with the product's bugs. Its differential test
+// (packaging_test.go) keeps it honest against python3-packaging.
+
 import (
 	"regexp"
 	"strconv"

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // packagingScript prints, for each input, str(Version(v)) and
@@ -29,9 +31,7 @@ func TestVersionsMatchPackaging(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs python3")
 	}
-	if err := exec.Command("/usr/bin/python3", "-c", "import packaging.version").Run(); err != nil {
-		t.Skip("python3-packaging not installed")
-	}
+	testtool.Python(t, "packaging.version")
 	t.Parallel()
 	in := []string{"1.0", "1.0.0", "v1.0", "V2", "1.0.0RC1", "1.0c1", "1.0-pre2", "1.0.preview.3", "1.0alpha", "1.0-beta-2",
 		"1.0-1", "1.0_post_3", "1.0.rev", "1.0r4", "1.0.dev", "1.0-DEV7", "0!1.0", "3!1.0.0", "1.0+Ubuntu-1", "1.0+abc_DEF.7",

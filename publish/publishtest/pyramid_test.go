@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // pyramidScript renders errors with the real Pyramid (apt-get install
@@ -35,9 +36,7 @@ func TestPyramidRenderingMatchesPyramid(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs python3")
 	}
-	if err := exec.Command("/usr/bin/python3", "-c", "import pyramid.httpexceptions").Run(); err != nil {
-		t.Skip("python3-pyramid not installed (apt-get install python3-pyramid)")
-	}
+	testtool.Python(t, "pyramid.httpexceptions")
 	t.Parallel()
 	exists := "File already exists ('demo_pkg-1.0.tar.gz', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information."
 	type tc struct {

@@ -2,6 +2,7 @@ package publishtest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
@@ -109,16 +110,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, msg st
 }
 
 func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/legacy/" {
-		s.render(w, r, http.StatusNotFound, "The resource could not be found.", nil)
-		return
-	}
-	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusMethodNotAllowed, "The method "+r.Method+" is not allowed for this resource.", nil)
-		return
-	}
-	if r.ContentLength < 0 {
-		s.render(w, r, http.StatusLengthRequired, "Length Required", nil)
+	if !s.uploadRequest(w, r) {
 		return
 	}
 	f, err := s.parse(w, r)
@@ -129,57 +121,16 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, err.Error(), nil)
 		return
 	}
-	up := Upload{Attempt: f.attempt, Fields: f.fields, User: basicUser(r), Header: r.Header.Clone()}
-	up.Header.Del("Authorization")
-	if c := f.content; c != nil {
-		up.Filename, up.ContentType, up.Size, up.SHA256, up.Blake2b256, up.MD5 = c.filename, c.contentType, c.size, c.sha, c.blake, c.md
-	}
-	up.Attestations = f.get("attestations")
-
+	up := newUpload(r, f)
 	record := func(code int, msg string) {
 		up.Status, up.Message = code, msg
 		s.mu.Lock()
 		s.uploads = append(s.uploads, up)
 		s.mu.Unlock()
 	}
-	switch f.fault.Kind {
-	case Status:
-		record(f.fault.Status, f.fault.Message)
-		var h http.Header
-		if f.fault.RetryAfter != "" {
-			h = http.Header{"Retry-After": {f.fault.RetryAfter}}
-		}
-		s.render(w, r, f.fault.Status, f.fault.Message, h)
+	if s.faultBefore(w, r, f.fault, record) {
 		return
-	case Redirect:
-		code := f.fault.Status
-		if code == 0 {
-			code = http.StatusPermanentRedirect
-		}
-		record(code, "redirect to "+f.fault.Location)
-		s.render(w, r, code, http.StatusText(code), http.Header{"Location": {f.fault.Location}})
-		return
-	case GarbageJSON:
-		code := f.fault.Status
-		if code == 0 {
-			code = http.StatusBadRequest
-		}
-		record(code, "garbage")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(`{"message": "unterminated`))
-		return
-	case SlowHeaders:
-		t := time.NewTimer(f.fault.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			record(0, "client gave up")
-			return
-		}
 	}
-
 	code, msg := s.process(r, f)
 	switch f.fault.Kind {
 	case StoreThen503:
@@ -188,15 +139,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	case Truncated:
 		record(code, msg+" (answer truncated)")
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, rw, err := hj.Hijack(); err == nil {
-				rw.WriteString("HTTP/1.1 20")
-				rw.Flush()
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		truncateAnswer(w)
+		return
 	}
 	record(code, msg)
 	if code == http.StatusOK {
@@ -205,6 +149,85 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, code, msg, nil)
+}
+
+// uploadRequest answers requests that are not uploads at all (wrong path,
+// method, no length) and reports whether r is one.
+func (s *Server) uploadRequest(w http.ResponseWriter, r *http.Request) bool {
+	switch {
+	case r.URL.Path != "/legacy/":
+		s.render(w, r, http.StatusNotFound, "The resource could not be found.", nil)
+	case r.Method != http.MethodPost:
+		s.render(w, r, http.StatusMethodNotAllowed, "The method "+r.Method+" is not allowed for this resource.", nil)
+	case r.ContentLength < 0:
+		s.render(w, r, http.StatusLengthRequired, "Length Required", nil)
+	default:
+		return true
+	}
+	return false
+}
+
+// newUpload is the record of a parsed upload request, without its
+// credentials.
+func newUpload(r *http.Request, f *form) Upload {
+	up := Upload{Attempt: f.attempt, Fields: f.fields, User: basicUser(r), Header: r.Header.Clone()}
+	up.Header.Del("Authorization")
+	if c := f.content; c != nil {
+		up.Filename, up.ContentType, up.Size, up.SHA256, up.Blake2b256, up.MD5 = c.filename, c.contentType, c.size, c.sha, c.blake, c.md
+	}
+	up.Attestations = f.get("attestations")
+	return up
+}
+
+// faultBefore plays the scripted faults that answer before Warehouse's
+// checks run; it reports whether it answered (or the client gave up).
+func (s *Server) faultBefore(w http.ResponseWriter, r *http.Request, ft Fault, record func(int, string)) bool {
+	switch ft.Kind {
+	case Status:
+		record(ft.Status, ft.Message)
+		var h http.Header
+		if ft.RetryAfter != "" {
+			h = http.Header{"Retry-After": {ft.RetryAfter}}
+		}
+		s.render(w, r, ft.Status, ft.Message, h)
+		return true
+	case Redirect:
+		code := cmp.Or(ft.Status, http.StatusPermanentRedirect)
+		record(code, "redirect to "+ft.Location)
+		s.render(w, r, code, http.StatusText(code), http.Header{"Location": {ft.Location}})
+		return true
+	case GarbageJSON:
+		code := cmp.Or(ft.Status, http.StatusBadRequest)
+		record(code, "garbage")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(`{"message": "unterminated`))
+		return true
+	case SlowHeaders:
+		t := time.NewTimer(ft.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			record(0, "client gave up")
+			return true
+		}
+	}
+	return false
+}
+
+// truncateAnswer sends the start of a status line and drops the
+// connection.
+func truncateAnswer(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, rw, err := hj.Hijack(); err == nil {
+			rw.WriteString("HTTP/1.1 20")
+			rw.Flush()
+			conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
 }
 
 func basicUser(r *http.Request) string {
@@ -350,13 +373,32 @@ func seeMetadata(msg string) string {
 	return msg + " See " + coreMetadataURL + " for more information."
 }
 
-// process applies Warehouse's checks in order (warehouse/forklift/legacy.py) and
-// stores the file; it returns the answer.
+// process applies Warehouse's checks in order (warehouse/forklift/legacy.py)
+// and stores the file; it returns the answer. Each step returns code 0 to
+// let the next one run.
 func (s *Server) process(r *http.Request, f *form) (int, string) {
 	pypi := s.mode == PyPI
-	// :action routing comes before the view.
+	steps := []func() (int, string){
+		func() (int, string) { return routeAction(f) },
+		func() (int, string) { return sanitize(f) },
+		func() (int, string) { return s.authenticate(r, pypi) },
+		func() (int, string) { return checkMetadata(f, pypi) },
+		func() (int, string) { return checkFileFields(f) },
+		func() (int, string) { return s.checkContent(f) },
+	}
+	for _, step := range steps {
+		if code, msg := step(); code != 0 {
+			return code, msg
+		}
+	}
+	return s.store(f, pypi)
+}
+
+// routeAction is the :action routing, which comes before the view.
+func routeAction(f *form) (int, string) {
 	switch action := f.get(":action"); action {
 	case "file_upload":
+		return 0, ""
 	case "submit", "submit_pkg_info":
 		return http.StatusGone, "Project pre-registration is no longer required or supported, upload your files instead."
 	case "doc_upload":
@@ -364,7 +406,11 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 	default:
 		return http.StatusNotFound, "The resource could not be found."
 	}
-	// 1. sanitize.
+}
+
+// sanitize is step 1: no file parts but the file, and "UNKNOWN" values
+// dropped.
+func sanitize(f *form) (int, string) {
 	if f.tupleErr != "" {
 		return http.StatusBadRequest, f.tupleErr
 	}
@@ -377,7 +423,11 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 		}
 		f.values[k] = kept
 	}
-	// 2. authentication.
+	return 0, ""
+}
+
+// authenticate is step 2.
+func (s *Server) authenticate(r *http.Request, pypi bool) (int, string) {
 	user, pass, ok := credentials(r)
 	if !ok {
 		return http.StatusForbidden, MsgInvalidAuth
@@ -388,12 +438,17 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 	if err := s.auth(user, pass); err != nil {
 		return http.StatusForbidden, err.Error()
 	}
-	// 3. protocol version.
+	return 0, ""
+}
+
+// checkMetadata is steps 3 to 5 for the metadata fields: the protocol
+// version, single-valued fields (in precedence order metadata_version,
+// name, version, then alphabetical), the metadata version, name and
+// version, and fields newer than the metadata version.
+func checkMetadata(f *form, pypi bool) (int, string) {
 	if pv := f.get("protocol_version"); pv != "" && pv != "1" {
 		return http.StatusBadRequest, MsgUnknownProtocol
 	}
-	// 4. UploadForm and 5. metadata: single-valued fields, in precedence
-	// order metadata_version, name, version, then alphabetical.
 	for _, k := range precedence(f.values) {
 		if singleFields[k] && len(f.values[k]) > 1 {
 			return http.StatusBadRequest, seeMetadata(fmt.Sprintf("'%s' has invalid data", k))
@@ -426,6 +481,12 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 			return http.StatusBadRequest, seeMetadata(fmt.Sprintf("%s introduced in metadata version %s, not %s", strings.ReplaceAll(k, "_", "-"), introduced[k], mv))
 		}
 	}
+	return 0, ""
+}
+
+// checkFileFields is the rest of steps 4 and 5: filetype, pyversion, the
+// digests' form and the summary.
+func checkFileFields(f *form) (int, string) {
 	filetype := f.get("filetype")
 	if filetype != "sdist" && filetype != "bdist_wheel" {
 		return http.StatusBadRequest, "Invalid value for filetype. Error: Use a known file type."
@@ -452,13 +513,17 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 	if s := f.get("summary"); len([]rune(s)) > 512 || strings.ContainsAny(s, "\r\n") {
 		return http.StatusBadRequest, seeMetadata("'summary' must be a single line of at most 512 characters")
 	}
-	// 6. the file.
+	return 0, ""
+}
+
+// checkContent is steps 6 and 14 to 17: the file part, its name,
+// extension, content type, size and digests.
+func (s *Server) checkContent(f *form) (int, string) {
 	c := f.content
 	if c == nil {
 		return http.StatusBadRequest, MsgNoFile
 	}
-	// 14. the file name.
-	fn := c.filename
+	fn, filetype := c.filename, f.get("filetype")
 	for _, ch := range fn {
 		if ch < 32 || ch == 127 {
 			return http.StatusBadRequest, "Cannot upload a file with non-printable characters (ordinals 0-31) or the DEL character (ordinal 127) in the name."
@@ -480,21 +545,25 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 	case (ext == ".whl") != (filetype == "bdist_wheel"):
 		return http.StatusBadRequest, fmt.Sprintf("Invalid file extension: Extension %s is invalid for filetype %s. See https://www.python.org/dev/peps/pep-0527 for more information.", ext, filetype)
 	}
-	// 15. content type.
 	if ct := strings.ToLower(c.contentType); ct == "" || strings.HasPrefix(ct, "image/") {
 		return http.StatusBadRequest, MsgInvalidFile
 	}
-	// 16. size.
 	if c.size > s.maxSize {
-		return http.StatusBadRequest, fmt.Sprintf("File too large. Limit for project '%s' is %d MB. See https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for more information.", name, s.maxSize>>20)
+		return http.StatusBadRequest, fmt.Sprintf("File too large. Limit for project '%s' is %d MB. See https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for more information.", f.get("name"), s.maxSize>>20)
 	}
-	// 17. digests.
 	if (f.get("sha256_digest") != "" && !strings.EqualFold(f.get("sha256_digest"), c.sha)) ||
 		(f.get("blake2_256_digest") != "" && !strings.EqualFold(f.get("blake2_256_digest"), c.blake)) ||
 		(f.get("md5_digest") != "" && !strings.EqualFold(f.get("md5_digest"), c.md)) {
 		return http.StatusBadRequest, MsgDigestMismatch
 	}
+	return 0, ""
+}
 
+// store is steps 18 to 25 (duplicates, a reused name, one sdist per
+// release, file names, attestations) and stores the file.
+func (s *Server) store(f *form, pypi bool) (int, string) {
+	c, name, ver, filetype := f.content, f.get("name"), f.get("version"), f.get("filetype")
+	fn := c.filename
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// 18. duplicates.
@@ -511,21 +580,8 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 		return http.StatusBadRequest, fmt.Sprintf("File already exists ('%s', with blake2_256 hash '%s'). See https://pypi.org/help/#file-name-reuse for more information.", fn, c.blake)
 	}
 	if pypi {
-		// 19. reuse of a deleted name.
-		if s.deleted[fn] {
-			return http.StatusBadRequest, MsgFilenameReused
-		}
-		// 21. one sdist per release.
-		if filetype == "sdist" {
-			for _, old := range s.files {
-				if old.Filetype == "sdist" && normalize(old.Project) == normalize(name) && sameVersion(old.Version, ver) {
-					return http.StatusBadRequest, MsgOneSdist
-				}
-			}
-		}
-		// 23/24. file names.
-		if msg := checkFilename(fn, filetype, name, ver); msg != "" {
-			return http.StatusBadRequest, msg
+		if code, msg := s.pypiFileRules(fn, filetype, name, ver); code != 0 {
+			return code, msg
 		}
 	}
 	// 25. attestations.
@@ -543,6 +599,27 @@ func (s *Server) process(r *http.Request, f *form) (int, string) {
 	s.files = append(s.files, &File{Project: name, Version: ver, Filename: fn, Filetype: filetype, Size: c.size,
 		SHA256: c.sha, Blake2: c.blake, MD5: c.md, Uploaded: time.Now().UTC(), content: c.data})
 	return http.StatusOK, ""
+}
+
+// pypiFileRules is steps 19 to 24, PyPI's only; s.mu is held.
+func (s *Server) pypiFileRules(fn, filetype, name, ver string) (int, string) {
+	// 19. reuse of a deleted name.
+	if s.deleted[fn] {
+		return http.StatusBadRequest, MsgFilenameReused
+	}
+	// 21. one sdist per release.
+	if filetype == "sdist" {
+		for _, old := range s.files {
+			if old.Filetype == "sdist" && normalize(old.Project) == normalize(name) && sameVersion(old.Version, ver) {
+				return http.StatusBadRequest, MsgOneSdist
+			}
+		}
+	}
+	// 23/24. file names.
+	if msg := checkFilename(fn, filetype, name, ver); msg != "" {
+		return http.StatusBadRequest, msg
+	}
+	return 0, ""
 }
 
 func sameVersion(a, b string) bool {

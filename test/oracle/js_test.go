@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/attest"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 // jsVerify is Oracle C: @sigstore/verify 4.1.3 run by node on the bundle.
@@ -18,10 +19,10 @@ func jsVerify(t *testing.T, att, rootJSON []byte, sha256hex, repo, workflowRef s
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed")
+		testtool.Missing(t, "node is not installed")
 	}
 	if _, err := os.Stat(filepath.Join("js", "node_modules", "@sigstore", "verify")); err != nil {
-		t.Skip("js/node_modules is missing: run npm ci --prefix test/oracle/js")
+		testtool.Missing(t, "js/node_modules is missing: run npm ci --prefix test/oracle/js")
 	}
 	dir := t.TempDir()
 	b, err := attest.ToBundle(att)

@@ -86,49 +86,42 @@ type FileStat struct {
 	Size     int64  `json:"size"`
 }
 
+// ServeHTTP answers the control endpoints (GET /_sink/stats, POST
+// /_sink/reset) and takes every other POST as an upload.
 func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/_sink/stats" && r.Method == http.MethodGet:
-		s.mu.Lock()
-		b, err := json.MarshalIndent(&s.st, "", "  ")
-		s.mu.Unlock()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(append(b, '\n'))
-		return
+		s.serveStats(w)
 	case r.URL.Path == "/_sink/reset" && r.Method == http.MethodPost:
 		s.mu.Lock()
 		s.st = Stats{}
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
-		return
 	case r.Method != http.MethodPost:
 		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
+	default:
+		s.serveUpload(w, r)
+	}
+}
+
+func (s *Sink) serveStats(w http.ResponseWriter) {
+	s.mu.Lock()
+	b, err := json.MarshalIndent(&s.st, "", "  ")
+	s.mu.Unlock()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(append(b, '\n'))
+}
 
-	now := time.Now().UnixNano()
+// serveUpload reads one upload (or a raw body when it is not multipart),
+// checks it and records it.
+func (s *Sink) serveUpload(w http.ResponseWriter, r *http.Request) {
 	n := s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
-	s.mu.Lock()
-	s.st.Requests++
-	if s.st.FirstRequestNS == 0 {
-		s.st.FirstRequestNS = now
-	}
-	if n > s.st.MaxInFlight {
-		s.st.MaxInFlight = n
-	}
-	if s.st.UserAgents == nil {
-		s.st.UserAgents = map[string]int{}
-	}
-	s.st.UserAgents[r.UserAgent()]++
-	if r.ContentLength < 0 {
-		s.st.Chunked++
-	}
-	s.mu.Unlock()
+	s.start(r, n)
 
 	body := &countingReader{r: r.Body}
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -168,6 +161,28 @@ func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.finish(body.n, up.size, up.filename, nil, false)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
+}
+
+// start records the arrival of a request; inFlight is the number of
+// requests being served, this one included.
+func (s *Sink) start(r *http.Request, inFlight int64) {
+	now := time.Now().UnixNano()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.Requests++
+	if s.st.FirstRequestNS == 0 {
+		s.st.FirstRequestNS = now
+	}
+	if inFlight > s.st.MaxInFlight {
+		s.st.MaxInFlight = inFlight
+	}
+	if s.st.UserAgents == nil {
+		s.st.UserAgents = map[string]int{}
+	}
+	s.st.UserAgents[r.UserAgent()]++
+	if r.ContentLength < 0 {
+		s.st.Chunked++
+	}
 }
 
 // finish records the end of one request.

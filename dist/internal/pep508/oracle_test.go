@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 const python = "/usr/bin/python3"
@@ -25,9 +26,7 @@ type verdict struct {
 // oracle asks Debian's python3-packaging for its verdicts, in one process.
 func oracle(t *testing.T, batch map[string][]string) map[string][]verdict {
 	t.Helper()
-	if err := exec.Command(python, "-c", "import packaging.requirements").Run(); err != nil {
-		t.Skipf("%s lacks packaging (apt install python3-packaging): %v", python, err)
-	}
+	testtool.Python(t, "packaging.requirements")
 	in, err := json.Marshal(batch)
 	if err != nil {
 		t.Fatal(err)

@@ -141,31 +141,11 @@ func ParseRequirement(s string) (*Requirement, error) {
 	r := &Requirement{Name: name}
 	t.ws()
 	if t.lit("[") {
-		open := t.pos - 1
-		t.ws()
-		if e, ok := t.identifier(); ok {
-			r.Extras = append(r.Extras, e)
-			for {
-				t.ws()
-				if _, ok := t.identifier(); ok {
-					return nil, t.fail("expected comma between extra names")
-				}
-				if !t.lit(",") {
-					break
-				}
-				t.ws()
-				e, ok := t.identifier()
-				if !ok {
-					return nil, t.fail("expected extra name after comma")
-				}
-				r.Extras = append(r.Extras, e)
-			}
+		extras, err := t.extras()
+		if err != nil {
+			return nil, err
 		}
-		t.ws()
-		if !t.lit("]") {
-			t.pos = open
-			return nil, t.fail("expected closing ]")
-		}
+		r.Extras = extras
 	}
 	t.ws()
 	if t.lit("@") {
@@ -212,6 +192,38 @@ func ParseRequirement(s string) (*Requirement, error) {
 		}
 	}
 	return r, nil
+}
+
+// extras parses the extras after their "[": names separated by commas,
+// then "]".
+func (t *tokenizer) extras() ([]string, error) {
+	open := t.pos - 1
+	var extras []string
+	t.ws()
+	if e, ok := t.identifier(); ok {
+		extras = append(extras, e)
+		for {
+			t.ws()
+			if _, ok := t.identifier(); ok {
+				return nil, t.fail("expected comma between extra names")
+			}
+			if !t.lit(",") {
+				break
+			}
+			t.ws()
+			e, ok := t.identifier()
+			if !ok {
+				return nil, t.fail("expected extra name after comma")
+			}
+			extras = append(extras, e)
+		}
+	}
+	t.ws()
+	if !t.lit("]") {
+		t.pos = open
+		return nil, t.fail("expected closing ]")
+	}
+	return extras, nil
 }
 
 func (t *tokenizer) requirementMarker(r *Requirement) error {

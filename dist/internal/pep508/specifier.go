@@ -12,7 +12,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/pypi-publish/pypi-publish/dist/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 const (

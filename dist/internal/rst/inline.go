@@ -73,125 +73,173 @@ var (
 	embeddedRE   = regexp.MustCompile(`(?s)^(?:(.*?)\s+)?<([^<>]+)>$`)
 )
 
+// para is one paragraph's text and the line it starts on.
+type para struct {
+	s    string
+	line int
+}
+
+// lineAt is the line of byte pos.
+func (p para) lineAt(pos int) int { return p.line + strings.Count(p.s[:pos], "\n") }
+
 // inline scans one paragraph for inline markup problems.
 func (c *checker) inline(s string, line int) {
-	lineAt := func(pos int) int { return line + strings.Count(s[:pos], "\n") }
+	p := para{s, line}
 	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch == '\\' {
+		if s[i] == '\\' {
 			i++
 			continue
 		}
-		switch {
-		case strings.HasPrefix(s[i:], "``") && startOK(s, i, 2):
-			end := c.findEnd(s, i+2, "``", false)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline literal start-string without end-string.")
-				return
-			}
-			i = end + 1
-		case strings.HasPrefix(s[i:], "**") && startOK(s, i, 2):
-			end := c.findEnd(s, i+2, "**", true)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline strong start-string without end-string.")
-				return
-			}
-			i = end + 1
-		case ch == '*' && startOK(s, i, 1):
-			end := c.findEnd(s, i+1, "*", true)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline emphasis start-string without end-string.")
-				return
-			}
-			i = end
-		case ch == '`' && (startOK(s, i, 1) || roleRE.MatchString(tail(s, i))):
-			if m := roleRE.FindStringSubmatch(tail(s, i)); m != nil {
-				c.role(m[1], lineAt(i))
-			}
-			end := c.findEnd(s, i+1, "`", false)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline interpreted text or phrase reference start-string without end-string.")
-				return
-			}
-			content := s[i+1 : end]
-			j := end + 1
-			switch {
-			case strings.HasPrefix(s[j:], "__"):
-				c.phraseRef(content, true, lineAt(i))
-				j += 2
-			case strings.HasPrefix(s[j:], "_"):
-				c.phraseRef(content, false, lineAt(i))
-				j++
-			default:
-				if m := roleSuffixRE.FindStringSubmatch(s[j:]); m != nil {
-					c.role(m[1], lineAt(i))
-					j += len(m[0])
-				}
-			}
-			i = j - 1
-		case ch == '|' && startOK(s, i, 1):
-			end := c.findEnd(s, i+1, "|", false)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline substitution_reference start-string without end-string.")
-				return
-			}
-			name := normName(s[i+1 : end])
-			c.subRefs = append(c.subRefs, ref{name, lineAt(i)})
-			i = end
-			if strings.HasPrefix(s[i+1:], "__") {
-				c.anonRefs++
-				c.anonLine = lineAt(i)
-				i += 2
-			} else if strings.HasPrefix(s[i+1:], "_") {
-				c.refs = append(c.refs, ref{name, lineAt(i)})
-				i++
-			}
-		case ch == '_' && strings.HasPrefix(s[i:], "_`") && startOK(s, i, 2):
-			end := c.findEnd(s, i+2, "`", false)
-			if end < 0 {
-				c.add(lineAt(i), Warning, "Inline internal target start-string without end-string.")
-				return
-			}
+		next, ok := c.inlineAt(p, i)
+		if !ok {
+			return
+		}
+		i = next
+	}
+}
+
+// inlineAt checks the markup that may start at p.s[i]. It returns the
+// index of the last byte it consumed (i when there is no markup), and ok
+// false when a start-string has no end-string, which ends the paragraph's
+// scan.
+func (c *checker) inlineAt(p para, i int) (last int, ok bool) {
+	s, ch := p.s, p.s[i]
+	switch {
+	case strings.HasPrefix(s[i:], "``") && startOK(s, i, 2):
+		end, ok := c.closing(p, i, 2, "``", false, "Inline literal")
+		return end + 1, ok
+	case strings.HasPrefix(s[i:], "**") && startOK(s, i, 2):
+		end, ok := c.closing(p, i, 2, "**", true, "Inline strong")
+		return end + 1, ok
+	case ch == '*' && startOK(s, i, 1):
+		return c.closing(p, i, 1, "*", true, "Inline emphasis")
+	case ch == '`' && (startOK(s, i, 1) || roleRE.MatchString(tail(s, i))):
+		return c.interpreted(p, i)
+	case ch == '|' && startOK(s, i, 1):
+		return c.substitutionRef(p, i)
+	case ch == '_' && strings.HasPrefix(s[i:], "_`") && startOK(s, i, 2):
+		end, ok := c.closing(p, i, 2, "`", false, "Inline internal target")
+		if ok {
 			c.implicit[normName(s[i+2:end])] = true
-			i = end
-		case ch == '[' && (i == 0 || startOK(s, i, 1)):
-			if k := labelEnd(s, i); k > 1 && endOK(s, i+k+2, 0) {
-				label := s[i+1 : i+k]
-				switch {
-				case label == "#" || label == "*":
-					c.autoNoteRefs++
-				case strings.HasPrefix(label, "#"):
-					c.noteRefs = append(c.noteRefs, ref{normName(label[1:]), lineAt(i)})
-				default:
-					c.noteRefs = append(c.noteRefs, ref{normName(label), lineAt(i)})
-				}
-				i += k + 1
-			}
-		case isRefStart(s, i):
-			m := simpleRefRE.FindString(s[i:])
-			j := i + len(m)
-			if j < len(s) && s[j] == '_' && m != "" {
-				anon := strings.HasPrefix(s[j:], "__")
-				n := 1
-				if anon {
-					n = 2
-				}
-				if endOK(s, j+n, 0) || j+n == len(s) {
-					if anon {
-						c.anonRefs++
-						c.anonLine = lineAt(i)
-					} else {
-						c.refs = append(c.refs, ref{normName(m), lineAt(i)})
-					}
-					i = j + n - 1
-					continue
-				}
-			}
-			if m != "" {
-				i = j - 1
-			}
+		}
+		return end, ok
+	case ch == '[' && (i == 0 || startOK(s, i, 1)):
+		return c.footnoteRef(p, i), true
+	case isRefStart(s, i):
+		return c.simpleRef(p, i), true
+	}
+	return i, true
+}
+
+// closing finds the end-string of the markup whose n-byte start-string is
+// at p.s[i]; when there is none it reports "<what> start-string without
+// end-string." and returns ok false.
+func (c *checker) closing(p para, i, n int, endString string, nested bool, what string) (end int, ok bool) {
+	end = c.findEnd(p.s, i+n, endString, nested)
+	if end < 0 {
+		c.add(p.lineAt(i), Warning, "%s start-string without end-string.", what)
+		return end, false
+	}
+	return end, true
+}
+
+// interpreted checks interpreted text or a phrase reference starting with
+// the backquote at p.s[i], with its role before or after it.
+func (c *checker) interpreted(p para, i int) (last int, ok bool) {
+	s := p.s
+	if m := roleRE.FindStringSubmatch(tail(s, i)); m != nil {
+		c.role(m[1], p.lineAt(i))
+	}
+	end, ok := c.closing(p, i, 1, "`", false, "Inline interpreted text or phrase reference")
+	if !ok {
+		return end, false
+	}
+	content := s[i+1 : end]
+	j := end + 1
+	switch {
+	case strings.HasPrefix(s[j:], "__"):
+		c.phraseRef(content, true, p.lineAt(i))
+		j += 2
+	case strings.HasPrefix(s[j:], "_"):
+		c.phraseRef(content, false, p.lineAt(i))
+		j++
+	default:
+		if m := roleSuffixRE.FindStringSubmatch(s[j:]); m != nil {
+			c.role(m[1], p.lineAt(i))
+			j += len(m[0])
 		}
 	}
+	return j - 1, true
+}
+
+// substitutionRef records a substitution reference (|name|, possibly also
+// a reference: |name|_ or |name|__) starting at p.s[i].
+func (c *checker) substitutionRef(p para, i int) (last int, ok bool) {
+	s := p.s
+	end, ok := c.closing(p, i, 1, "|", false, "Inline substitution_reference")
+	if !ok {
+		return end, false
+	}
+	name := normName(s[i+1 : end])
+	c.subRefs = append(c.subRefs, ref{name, p.lineAt(i)})
+	i = end
+	if strings.HasPrefix(s[i+1:], "__") {
+		c.anonRefs++
+		c.anonLine = p.lineAt(i)
+		i += 2
+	} else if strings.HasPrefix(s[i+1:], "_") {
+		c.refs = append(c.refs, ref{name, p.lineAt(i)})
+		i++
+	}
+	return i, true
+}
+
+// footnoteRef records a footnote or citation reference ([1]_, [#x]_,
+// [label]_) starting at p.s[i].
+func (c *checker) footnoteRef(p para, i int) (last int) {
+	s := p.s
+	k := labelEnd(s, i)
+	if k <= 1 || !endOK(s, i+k+2, 0) {
+		return i
+	}
+	label := s[i+1 : i+k]
+	switch {
+	case label == "#" || label == "*":
+		c.autoNoteRefs++
+	case strings.HasPrefix(label, "#"):
+		c.noteRefs = append(c.noteRefs, ref{normName(label[1:]), p.lineAt(i)})
+	default:
+		c.noteRefs = append(c.noteRefs, ref{normName(label), p.lineAt(i)})
+	}
+	return i + k + 1
+}
+
+// simpleRef records a simple reference (name_ or name__) starting at
+// p.s[i], or skips the word.
+func (c *checker) simpleRef(p para, i int) (last int) {
+	s := p.s
+	m := simpleRefRE.FindString(s[i:])
+	j := i + len(m)
+	if j < len(s) && s[j] == '_' && m != "" {
+		anon := strings.HasPrefix(s[j:], "__")
+		n := 1
+		if anon {
+			n = 2
+		}
+		if endOK(s, j+n, 0) || j+n == len(s) {
+			if anon {
+				c.anonRefs++
+				c.anonLine = p.lineAt(i)
+			} else {
+				c.refs = append(c.refs, ref{normName(m), p.lineAt(i)})
+			}
+			return j + n - 1
+		}
+	}
+	if m != "" {
+		return j - 1
+	}
+	return i
 }
 
 // tail returns at most the last 128 bytes of s[:i], enough for a role

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 )
 
 const python = "/usr/bin/python3"
@@ -34,9 +36,7 @@ type oracleDoc struct {
 // Debian's readme_renderer in one python3 process.
 func runOracle(t *testing.T, docs []oracleDoc, collect []string) []oracleDoc {
 	t.Helper()
-	if err := exec.Command(python, "-c", "import readme_renderer.rst").Run(); err != nil {
-		t.Skipf("%s lacks readme_renderer (apt install python3-readme-renderer): %v", python, err)
-	}
+	testtool.Python(t, "readme_renderer.rst")
 	req, err := json.Marshal(map[string]any{"docs": docs, "collect": collect})
 	if err != nil {
 		t.Fatal(err)

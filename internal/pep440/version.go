@@ -1,6 +1,8 @@
 // Package pep440 parses and normalizes Python version identifiers as
 // specified by PEP 440 and implemented by the packaging library
 // (https://packaging.python.org/en/latest/specifications/version-specifiers/).
+// It is the one implementation for dist, publish and attest; the fakes keep
+// their own copies on purpose.
 //
 // It accepts exactly what packaging.version.Version accepts: the canonical
 // form and the permitted spelling variations (case, separators, "v" prefix,
@@ -135,6 +137,29 @@ func (v Version) String() string {
 		b.WriteString(strings.Join(v.Local, "."))
 	}
 	return b.String()
+}
+
+// Canonical returns the form packaging's canonicalize_version gives: the
+// normalized form with trailing ".0" release segments dropped (keeping
+// one segment), so "1.0.0", "1.0" and "v1" all give "1". Two versions are
+// Equal exactly when their Canonical forms are the same string.
+func (v Version) Canonical() string {
+	v.Release = trimRelease(v.Release)
+	if len(v.Release) == 0 {
+		v.Release = []string{"0"}
+	}
+	return v.String()
+}
+
+// Canonical returns canonicalize_version(s): the Canonical form of s when
+// it is a valid version, else s unchanged (as packaging leaves versions it
+// cannot parse).
+func Canonical(s string) string {
+	v, err := Parse(s)
+	if err != nil {
+		return s
+	}
+	return v.Canonical()
 }
 
 // Public returns the version without its local segment.
