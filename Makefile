@@ -13,9 +13,9 @@ export DIST_CORPUS := $(CORPUS)
 # after echoing what is skipped.
 missing = if [ "$${CI:-}" = true ]; then echo "CI=true: a missing test tool fails the run (bash .ci/install.sh installs it)"; exit 1; fi
 
-.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo bench-smoke bench
+.PHONY: test lint unit e2e oracle fuzz corpus image workflows build tidy-check demo bench-smoke bench trust-age sigstore-trust
 
-test: lint corpus unit oracle fuzz workflows image bench-smoke
+test: lint corpus unit oracle fuzz workflows image bench-smoke trust-age
 	@echo "make test: all checks passed"
 
 build:
@@ -59,6 +59,14 @@ workflows:
 image:
 	@if [ -f .ci/image.sh ] && command -v buildah >/dev/null 2>&1 && command -v podman >/dev/null 2>&1; then \
 		bash .ci/image.sh; else echo "image: buildah/podman missing, image check skipped (bash .ci/run installs them)"; $(missing); fi
+
+# The Sigstore trust data built into the binary: warn when it is older than
+# six months; refresh it through TUF (needs tuf-repo-cdn.sigstore.dev).
+trust-age:
+	@bash .ci/update-sigstore-trust.sh --check-age
+
+sigstore-trust:
+	bash .ci/update-sigstore-trust.sh
 
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum

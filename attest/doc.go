@@ -18,8 +18,17 @@
 // Everything is verified at the log entry's integrated time, so verifying
 // needs no clock and no network.
 //
+// Which keys to trust and where to sign come from Sigstore: FetchTrust
+// updates Sigstore's TUF repository (tuf-repo-cdn.sigstore.dev, through
+// package internal/tuf) from the root built into the binary and returns the
+// trusted root and the signing config (v0.2) it lists; LoadTrust falls back
+// to EmbeddedTrust, the copy of the release (attest/sigstore). The signing
+// config picks Fulcio and the first Rekor v1 log valid now; Rekor v2 logs
+// are skipped because PyPI's verifier cannot accept their entries yet
+// (SigningConfig.RekorURL).
+//
 // Formats: PEP 740, pypi-attestations and the Sigstore bundle v0.3; the
-// situations AT-01..AT-10 are in docs/situations.md#attestations.
+// situations AT-01..AT-12 are in docs/situations.md#attestations.
 //
 // The package never prints, never reads the environment and never exits;
 // logging goes through WithLogf and secrets through WithMask.

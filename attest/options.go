@@ -17,6 +17,7 @@ type Option func(*options)
 type options struct {
 	fulcioURL  string
 	rekorURL   string
+	config     *SigningConfig
 	idToken    func(ctx context.Context, audience string) (string, error)
 	httpClient *http.Client
 	root       *TrustedRoot
@@ -29,13 +30,30 @@ type options struct {
 	requestTimeout time.Duration
 }
 
-// WithFulcioURL sets Fulcio's base URL. The default is
-// https://fulcio.sigstore.dev.
+// WithFulcioURL sets Fulcio's base URL, overriding the signing config.
+// The default is the signing config's choice (SigningConfig.FulcioURL;
+// https://fulcio.sigstore.dev in Sigstore's).
 func WithFulcioURL(u string) Option { return func(o *options) { o.fulcioURL = u } }
 
-// WithRekorURL sets Rekor's base URL. The default is
-// https://rekor.sigstore.dev.
+// WithRekorURL sets Rekor's base URL, overriding the signing config. The
+// default is the signing config's choice (SigningConfig.RekorURL;
+// https://rekor.sigstore.dev in Sigstore's).
 func WithRekorURL(u string) Option { return func(o *options) { o.rekorURL = u } }
+
+// WithSigningConfig sets the signing config that chooses the Fulcio and
+// Rekor URLs at the signer's clock's time when NewSigner runs. The default
+// is the embedded one, EmbeddedTrust().SigningConfig.
+func WithSigningConfig(c *SigningConfig) Option { return func(o *options) { o.config = c } }
+
+// WithTrust sets both the trusted root and the signing config from t
+// (nil fields keep their defaults).
+func WithTrust(t *Trust) Option {
+	return func(o *options) {
+		if t != nil {
+			o.root, o.config = t.Root, t.SigningConfig
+		}
+	}
+}
 
 // WithIDToken sets the function that returns a GitHub OIDC token for an
 // audience; the signer asks for "sigstore". Required, no default.
@@ -70,13 +88,11 @@ func WithRetry(b retry.Backoff) Option { return func(o *options) { o.backoff = b
 
 func makeOptions(opts []Option) (*options, error) {
 	o := &options{
-		fulcioURL: "https://fulcio.sigstore.dev",
-		rekorURL:  "https://rekor.sigstore.dev",
-		clock:     time.Now,
-		logf:      func(string, ...any) {},
-		mask:      func(string) {},
-		backoff:   retry.Default,
-		margin:    2 * time.Minute,
+		clock:   time.Now,
+		logf:    func(string, ...any) {},
+		mask:    func(string) {},
+		backoff: retry.Default,
+		margin:  2 * time.Minute,
 
 		requestTimeout: 30 * time.Second,
 	}
@@ -90,6 +106,9 @@ func makeOptions(opts []Option) (*options, error) {
 	}
 	if o.root == nil {
 		o.root = ProductionRoot()
+	}
+	if err := o.chooseServices(); err != nil {
+		return nil, err
 	}
 	if o.httpClient == nil {
 		o.httpClient = defaultHTTPClient()
@@ -107,4 +126,28 @@ func defaultHTTPClient() *http.Client {
 	t.TLSHandshakeTimeout = 10 * time.Second
 	t.ResponseHeaderTimeout = 30 * time.Second
 	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}
+
+// chooseServices fills the Fulcio and Rekor URLs not set by an option from
+// the signing config.
+func (o *options) chooseServices() error {
+	if o.config == nil {
+		o.config = EmbeddedTrust().SigningConfig
+	}
+	now := o.clock()
+	if o.fulcioURL == "" {
+		u, err := o.config.FulcioURL(now)
+		if err != nil {
+			return &Error{ID: "AT-07", Message: "failed to choose a certificate authority", Hint: hintAT07, Err: err}
+		}
+		o.fulcioURL = u
+	}
+	if o.rekorURL == "" {
+		u, err := o.config.RekorURL(now)
+		if err != nil {
+			return &Error{ID: "AT-08", Message: "failed to choose a transparency log", Hint: hintAT08, Err: err}
+		}
+		o.rekorURL = u
+	}
+	return nil
 }

@@ -14,15 +14,21 @@ import (
 	"time"
 )
 
-// TrustedRootMediaType is the media type of a Sigstore trusted root.
+// TrustedRootMediaType is the media type of a Sigstore trusted root (the
+// one Sigstore's root uses; ParseTrustedRoot also reads
+// TrustedRootMediaTypeV01).
 const TrustedRootMediaType = "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
 
-//go:embed trusted_root.production.json
+// TrustedRootMediaTypeV01 is the newer spelling of the same media type.
+const TrustedRootMediaTypeV01 = "application/vnd.dev.sigstore.trustedroot.v0.1+json"
+
+//go:embed sigstore/trusted_root.json
 var productionRootJSON []byte
 
 // ProductionRoot returns the Sigstore public-good trusted root embedded in
-// the binary (Fulcio CAs, Rekor and CT log keys). It is parsed once; the
-// result must not be modified.
+// the binary (Fulcio CAs, Rekor and CT log keys), as of
+// EmbeddedTrust().Date. It is parsed once; the result must not be
+// modified.
 func ProductionRoot() *TrustedRoot {
 	prodOnce.Do(func() {
 		prodRoot, prodErr = ParseTrustedRoot(productionRootJSON)
@@ -135,7 +141,7 @@ func ParseTrustedRoot(b []byte) (*TrustedRoot, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("failed to parse trusted root: %w", err)
 	}
-	if r.MediaType != TrustedRootMediaType {
+	if r.MediaType != TrustedRootMediaType && r.MediaType != TrustedRootMediaTypeV01 {
 		return nil, fmt.Errorf("failed to parse trusted root: unknown media type %q", r.MediaType)
 	}
 	var err error

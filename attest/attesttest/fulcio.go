@@ -48,6 +48,9 @@ type Fulcio struct {
 	// CTKey signs the embedded SCTs (P-256).
 	CTKey *ecdsa.PrivateKey
 
+	// Retired are the CAs and CT logs replaced by Rotate, oldest first.
+	Retired []RetiredCA
+
 	o       FulcioOptions
 	srv     *httptest.Server
 	intKey  *ecdsa.PrivateKey
@@ -56,6 +59,21 @@ type Fulcio struct {
 	mu       sync.Mutex
 	issued   []*x509.Certificate
 	failures []int
+}
+
+// RetiredCA is a Fulcio CA chain and CT log key that Rotate replaced, and
+// when.
+type RetiredCA struct {
+	Root, Intermediate *x509.Certificate
+	CTKey              *ecdsa.PrivateKey
+	End                time.Time
+}
+
+// ca is one generation of the fake's keys.
+type ca struct {
+	root, intermediate *x509.Certificate
+	intKey, ctKey      *ecdsa.PrivateKey
+	ctLogID            [32]byte
 }
 
 // Fulcio and CT OIDs.
@@ -77,14 +95,31 @@ func NewFulcio(o FulcioOptions) (*Fulcio, error) {
 		o.Clock = time.Now
 	}
 	f := &Fulcio{o: o}
-	now := o.Clock()
+	c, err := newCA(o.Clock(), 1)
+	if err != nil {
+		return nil, err
+	}
+	f.setCA(c)
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.URL = f.srv.URL
+	return f, nil
+}
+
+// newCA makes generation gen of the fake's keys: a P-384 root and
+// intermediate, and a P-256 CT log key.
+func newCA(now time.Time, gen int) (*ca, error) {
+	c := &ca{}
+	name := "fake-sigstore"
+	if gen > 1 {
+		name = fmt.Sprintf("fake-sigstore-%d", gen)
+	}
 	rootKey, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
 	rootTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: "fake-sigstore"},
+		SerialNumber:          big.NewInt(int64(2*gen - 1)),
+		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: name},
 		NotBefore:             now.Add(-24 * time.Hour),
 		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
@@ -96,15 +131,15 @@ func NewFulcio(o FulcioOptions) (*Fulcio, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Root, err = x509.ParseCertificate(rootDER); err != nil {
+	if c.root, err = x509.ParseCertificate(rootDER); err != nil {
 		return nil, err
 	}
-	if f.intKey, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader); err != nil {
+	if c.intKey, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader); err != nil {
 		return nil, err
 	}
 	intTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(2),
-		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: "fake-sigstore-intermediate"},
+		SerialNumber:          big.NewInt(int64(2 * gen)),
+		Subject:               pkix.Name{Organization: []string{"fake.sigstore.test"}, CommonName: name + "-intermediate"},
 		NotBefore:             now.Add(-24 * time.Hour),
 		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
@@ -113,24 +148,52 @@ func NewFulcio(o FulcioOptions) (*Fulcio, error) {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	intDER, err := x509.CreateCertificate(rand.Reader, intTmpl, f.Root, &f.intKey.PublicKey, rootKey)
+	intDER, err := x509.CreateCertificate(rand.Reader, intTmpl, c.root, &c.intKey.PublicKey, rootKey)
 	if err != nil {
 		return nil, err
 	}
-	if f.Intermediate, err = x509.ParseCertificate(intDER); err != nil {
+	if c.intermediate, err = x509.ParseCertificate(intDER); err != nil {
 		return nil, err
 	}
-	if f.CTKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+	if c.ctKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		return nil, err
 	}
-	ctDER, err := x509.MarshalPKIXPublicKey(&f.CTKey.PublicKey)
+	ctDER, err := x509.MarshalPKIXPublicKey(&c.ctKey.PublicKey)
 	if err != nil {
 		return nil, err
 	}
-	f.ctLogID = sha256.Sum256(ctDER)
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	f.URL = f.srv.URL
-	return f, nil
+	c.ctLogID = sha256.Sum256(ctDER)
+	return c, nil
+}
+
+func (f *Fulcio) setCA(c *ca) {
+	f.Root, f.Intermediate, f.CTKey = c.root, c.intermediate, c.ctKey
+	f.intKey, f.ctLogID = c.intKey, c.ctLogID
+}
+
+// current returns the keys in use.
+func (f *Fulcio) current() *ca {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &ca{root: f.Root, intermediate: f.Intermediate, intKey: f.intKey, ctKey: f.CTKey, ctLogID: f.ctLogID}
+}
+
+// Rotate replaces the CA chain and the CT log key with new ones, as
+// Sigstore does when it rotates keys; the old ones move to Retired, ending
+// now. TrustedRootJSON lists both. Call it between requests.
+func (f *Fulcio) Rotate() error {
+	f.mu.Lock()
+	gen := len(f.Retired) + 2
+	f.mu.Unlock()
+	c, err := newCA(f.o.Clock(), gen)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Retired = append(f.Retired, RetiredCA{Root: f.Root, Intermediate: f.Intermediate, CTKey: f.CTKey, End: f.o.Clock()})
+	f.setCA(c)
+	return nil
 }
 
 // Close stops the server.
@@ -326,6 +389,7 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		return nil, err
 	}
 	now := f.o.Clock().Truncate(time.Second)
+	cur := f.current()
 	tmpl := &x509.Certificate{
 		SerialNumber:   serial,
 		NotBefore:      now,
@@ -334,12 +398,12 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
 		URIs:           san,
 		SubjectKeyId:   skid(pub),
-		AuthorityKeyId: f.Intermediate.SubjectKeyId,
+		AuthorityKeyId: cur.intermediate.SubjectKeyId,
 	}
 	if f.o.Mutate != nil {
 		f.o.Mutate(tmpl)
 	}
-	der, err := f.signWithSCT(tmpl, extra, pub, now)
+	der, err := signWithSCT(cur, tmpl, extra, pub, now)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +414,7 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 	f.mu.Lock()
 	f.issued = append(f.issued, leaf)
 	f.mu.Unlock()
-	return []string{pemCert(der), pemCert(f.Intermediate.Raw), pemCert(f.Root.Raw)}, nil
+	return []string{pemCert(der), pemCert(cur.intermediate.Raw), pemCert(cur.root.Raw)}, nil
 }
 
 // extensions are Fulcio's certificate extensions for the GitHub claims c
@@ -409,10 +473,10 @@ func (f *Fulcio) extensions(c map[string]any) ([]pkix.Extension, error) {
 // signWithSCT signs tmpl as Fulcio does: a precertificate with the poison
 // extension, an SCT over it, then the certificate with the SCT list where
 // the poison was. It returns the certificate's DER.
-func (f *Fulcio) signWithSCT(tmpl *x509.Certificate, extra []pkix.Extension, pub *ecdsa.PublicKey, now time.Time) ([]byte, error) {
+func signWithSCT(cur *ca, tmpl *x509.Certificate, extra []pkix.Extension, pub *ecdsa.PublicKey, now time.Time) ([]byte, error) {
 	// 1. The precertificate, with the critical poison extension last.
 	tmpl.ExtraExtensions = append(append([]pkix.Extension{}, extra...), pkix.Extension{Id: oidPoison, Critical: true, Value: []byte{0x05, 0x00}})
-	preDER, err := x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
+	preDER, err := x509.CreateCertificate(rand.Reader, tmpl, cur.intermediate, pub, cur.intKey)
 	if err != nil {
 		return nil, err
 	}
@@ -425,18 +489,18 @@ func (f *Fulcio) signWithSCT(tmpl *x509.Certificate, extra []pkix.Extension, pub
 		return nil, err
 	}
 	// 2. The SCT over the precertificate's TBS without the poison.
-	sctList, err := f.signSCT(now, tbs)
+	sctList, err := signSCT(cur, now, tbs)
 	if err != nil {
 		return nil, err
 	}
 	// 3. The final certificate: same fields, the SCT list where the poison was.
 	tmpl.ExtraExtensions[len(tmpl.ExtraExtensions)-1] = pkix.Extension{Id: oidSCTList, Value: sctList}
-	return x509.CreateCertificate(rand.Reader, tmpl, f.Intermediate, pub, f.intKey)
+	return x509.CreateCertificate(rand.Reader, tmpl, cur.intermediate, pub, cur.intKey)
 }
 
-func (f *Fulcio) signSCT(now time.Time, tbs []byte) ([]byte, error) {
+func signSCT(cur *ca, now time.Time, tbs []byte) ([]byte, error) {
 	ts := uint64(now.UnixMilli())
-	keyHash := sha256.Sum256(f.Intermediate.RawSubjectPublicKeyInfo)
+	keyHash := sha256.Sum256(cur.intermediate.RawSubjectPublicKeyInfo)
 	msg := []byte{0, 0}
 	msg = binary.BigEndian.AppendUint64(msg, ts)
 	msg = append(msg, 0, 1)
@@ -445,12 +509,12 @@ func (f *Fulcio) signSCT(now time.Time, tbs []byte) ([]byte, error) {
 	msg = append(msg, tbs...)
 	msg = append(msg, 0, 0) // no extensions
 	d := sha256.Sum256(msg)
-	sig, err := ecdsa.SignASN1(rand.Reader, f.CTKey, d[:])
+	sig, err := ecdsa.SignASN1(rand.Reader, cur.ctKey, d[:])
 	if err != nil {
 		return nil, err
 	}
 	sct := []byte{0}
-	sct = append(sct, f.ctLogID[:]...)
+	sct = append(sct, cur.ctLogID[:]...)
 	sct = binary.BigEndian.AppendUint64(sct, ts)
 	sct = append(sct, 0, 0, 4, 3)
 	sct = binary.BigEndian.AppendUint16(sct, uint16(len(sig)))
@@ -462,7 +526,10 @@ func (f *Fulcio) signSCT(now time.Time, tbs []byte) ([]byte, error) {
 }
 
 // CTLogID is the fake CT log's ID (SHA-256 of its DER public key).
-func (f *Fulcio) CTLogID() []byte { return append([]byte(nil), f.ctLogID[:]...) }
+func (f *Fulcio) CTLogID() []byte {
+	c := f.current()
+	return append([]byte(nil), c.ctLogID[:]...)
+}
 
 func skid(pub crypto.PublicKey) []byte {
 	der, _ := x509.MarshalPKIXPublicKey(pub)

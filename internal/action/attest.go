@@ -66,12 +66,14 @@ type attested struct {
 // writes <file>.publish.attestation.
 func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Distribution) (attested, error) {
 	c := d.Console
+	trust := sigstoreTrust(ctx, d)
 	opts := []attest.Option{
 		attest.WithHTTPClient(d.HTTPClient),
 		attest.WithIDToken(maskedIDToken(d)),
 		attest.WithLogf(c.Debugf),
 		attest.WithMask(c.AddMask),
 		attest.WithRetry(retryPolicy(d.Hooks)),
+		attest.WithTrust(trust), // the hooks below override it
 	}
 	if d.Hooks.FulcioURL != "" {
 		opts = append(opts, attest.WithFulcioURL(d.Hooks.FulcioURL))
@@ -79,11 +81,16 @@ func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Dis
 	if d.Hooks.RekorURL != "" {
 		opts = append(opts, attest.WithRekorURL(d.Hooks.RekorURL))
 	}
-	root, err := trustedRoot(d.Hooks.TrustedRoot)
-	if err != nil {
-		return attested{}, fail("Attestations failed", err)
+	var root *attest.TrustedRoot
+	if trust != nil {
+		root = trust.Root
 	}
-	if root != nil {
+	if d.Hooks.TrustedRoot != "" {
+		r, err := trustedRoot(d.Hooks.TrustedRoot)
+		if err != nil {
+			return attested{}, fail("Attestations failed", err)
+		}
+		root = r
 		opts = append(opts, attest.WithTrustedRoot(root))
 	}
 	signer, err := attest.NewSigner(opts...)
@@ -102,12 +109,49 @@ func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Dis
 	return summarizeAttestations(c, prepared), nil
 }
 
-// trustedRoot reads the PYPI_PUBLISH_TRUSTED_ROOT hook's file; nil when
-// the hook is unset (the signer then uses the embedded root).
-func trustedRoot(path string) (*attest.TrustedRoot, error) {
-	if path == "" {
-		return nil, nil
+// sigstoreTrust fetches Sigstore's trusted root and signing config through
+// TUF, falling back to the copy embedded in the binary with a warning
+// (AT-11). The hooks PYPI_PUBLISH_TUF_URL and PYPI_PUBLISH_TUF_ROOT point it
+// at a test repository; a test that brings its own PYPI_PUBLISH_TRUSTED_ROOT
+// and no TUF URL skips the update (nil).
+func sigstoreTrust(ctx context.Context, d Deps) *attest.Trust {
+	c, h := d.Console, d.Hooks
+	if h.TUFURL == "" && h.TrustedRoot != "" {
+		return nil
 	}
+	opts := []attest.TrustOption{attest.WithTUFHTTPClient(d.HTTPClient), attest.WithTUFLogf(c.Debugf), attest.WithTUFUserAgent(d.UserAgent)}
+	tufURL := h.TUFURL
+	if tufURL != "" {
+		opts = append(opts, attest.WithTUFURL(tufURL))
+	} else {
+		tufURL = attest.DefaultTUFURL
+	}
+	var trust *attest.Trust
+	var err error
+	if h.TUFRoot != "" {
+		var b []byte
+		if b, err = os.ReadFile(h.TUFRoot); err == nil {
+			opts = append(opts, attest.WithTUFRoot(b))
+		}
+	}
+	if err == nil {
+		trust, err = attest.LoadTrust(ctx, opts...)
+	} else {
+		trust = attest.EmbeddedTrust()
+	}
+	if err != nil {
+		c.Warningf("Sigstore trust data not updated (AT-11)",
+			"Could not update Sigstore's trusted root and signing config (%v). Signing with the copy built into this release, taken from Sigstore on %s; if Sigstore rotated a key since, signing fails.",
+			err, trust.Date.Format("2006-01-02"))
+		return trust
+	}
+	v := trust.Versions
+	c.Debugf("Sigstore trust updated from %s (TUF root v%d, timestamp v%d, snapshot v%d, targets v%d)", tufURL, v["root"], v["timestamp"], v["snapshot"], v["targets"]) // AT-12
+	return trust
+}
+
+// trustedRoot reads the PYPI_PUBLISH_TRUSTED_ROOT hook's file.
+func trustedRoot(path string) (*attest.TrustedRoot, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read the trusted root: %w", err)

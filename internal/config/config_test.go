@@ -265,7 +265,9 @@ func TestLoadHooks(t *testing.T) {
 		{name: "all", env: map[string]string{
 			"PYPI_PUBLISH_INDEX_KIND": "pypi", "PYPI_PUBLISH_FULCIO_URL": "http://127.0.0.1:1", "PYPI_PUBLISH_REKOR_URL": "http://127.0.0.1:2",
 			"PYPI_PUBLISH_TRUSTED_ROOT": "/tmp/root.json", "PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_IDLE_TIMEOUT": "2s",
+			"PYPI_PUBLISH_TUF_URL": "http://127.0.0.1:3/", "PYPI_PUBLISH_TUF_ROOT": "/tmp/tuf-root.json",
 		}, want: Hooks{IndexKind: "pypi", FulcioURL: "http://127.0.0.1:1", RekorURL: "http://127.0.0.1:2", TrustedRoot: "/tmp/root.json",
+			TUFURL: "http://127.0.0.1:3/", TUFRoot: "/tmp/tuf-root.json",
 			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second}},
 		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s"}},
 	}

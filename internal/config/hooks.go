@@ -20,8 +20,17 @@ type Hooks struct {
 	// public Rekor.
 	RekorURL string
 	// TrustedRoot is PYPI_PUBLISH_TRUSTED_ROOT, the path of a Sigstore
-	// trusted_root.json; the default "" is the root embedded in the binary.
+	// trusted_root.json used instead of the one from TUF; the default "" is
+	// the root from Sigstore's TUF repository. Set without TUFURL, the TUF
+	// update is skipped.
 	TrustedRoot string
+	// TUFURL is PYPI_PUBLISH_TUF_URL, the TUF repository the Sigstore
+	// trust data comes from; the default "" is Sigstore's
+	// (attest.DefaultTUFURL).
+	TUFURL string
+	// TUFRoot is PYPI_PUBLISH_TUF_ROOT, the path of the TUF root.json to
+	// start from; the default "" is the one embedded in the binary.
+	TUFRoot string
 	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
 	// default 0 means 2 s. Tests use 1ms.
 	Backoff time.Duration
@@ -37,6 +46,8 @@ func LoadHooks(getenv func(string) string) Hooks {
 		FulcioURL:   getenv("PYPI_PUBLISH_FULCIO_URL"),
 		RekorURL:    getenv("PYPI_PUBLISH_REKOR_URL"),
 		TrustedRoot: getenv("PYPI_PUBLISH_TRUSTED_ROOT"),
+		TUFURL:      getenv("PYPI_PUBLISH_TUF_URL"),
+		TUFRoot:     getenv("PYPI_PUBLISH_TUF_ROOT"),
 		Backoff:     duration(getenv("PYPI_PUBLISH_BACKOFF")),
 		IdleTimeout: duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
 	}

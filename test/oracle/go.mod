@@ -2,7 +2,11 @@ module github.com/pypi-publish/pypi-publish/test/oracle
 
 go 1.26.8
 
-require github.com/pypi-publish/pypi-publish v0.0.0
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/pypi-publish/pypi-publish v0.0.0
+	github.com/theupdateframework/go-tuf/v2 v2.4.2
+)
 
 require (
 	github.com/asaskevich/govalidator v0.0.0-20230301143203-a9d515a09cc2 // indirect
@@ -55,7 +59,6 @@ require (
 	github.com/sigstore/sigstore v1.10.8 // indirect
 	github.com/sigstore/sigstore-go v1.3.0
 	github.com/sigstore/timestamp-authority/v2 v2.1.3 // indirect
-	github.com/theupdateframework/go-tuf/v2 v2.4.2 // indirect
 	github.com/transparency-dev/formats v0.1.1 // indirect
 	github.com/transparency-dev/merkle v0.0.2 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect

@@ -124,7 +124,7 @@ func TestSigstoreGo_rejects_foreign_root(t *testing.T) {
 
 func testdataRoot(t *testing.T) []byte {
 	t.Helper()
-	return testdata(t, "../trusted_root.production.json")
+	return testdata(t, "../sigstore/trusted_root.json")
 }
 
 // Attestations made across certificate renewals (1-minute certificates,
@@ -147,5 +147,37 @@ func TestSigstoreGo_accepts_renewed_certificates(t *testing.T) {
 	}
 	if got := len(env.Fulcio.Issued()); got != 5 {
 		t.Errorf("Fulcio issued %d certificates, want 5", got)
+	}
+}
+
+// After Sigstore rotates the Fulcio CA and CT key (attesttest's
+// Fulcio.Rotate), the new trusted root (old CA ending at the rotation, new
+// CA) verifies with sigstore-go what was signed before and after.
+func TestSigstoreGo_accepts_across_a_key_rotation(t *testing.T) {
+	t.Parallel()
+	env, before := signed(t)
+	if err := env.Fulcio.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	rootJSON, err := attesttest.TrustedRootJSON(env.Fulcio, env.Rekor, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := attest.ParseTrustedRoot(rootJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := env.Signer(t, attest.WithTrustedRoot(tr)).Sign(context.Background(), wheelName, wheelSHA)
+	if err != nil {
+		t.Fatalf("Sign() after the rotation: %v", err)
+	}
+	for name, att := range map[string][]byte{"before": before, "after": after} {
+		if err := sigstoreGoVerify(att, rootJSON, wheelSHA, env.Identity.Repository, env.Identity.WorkflowRef); err != nil {
+			t.Errorf("sigstore-go Verify(%s the rotation) = %v", name, err)
+		}
+	}
+	// The root of before the rotation does not know the new CA.
+	if err := sigstoreGoVerify(after, env.RootJSON, wheelSHA, env.Identity.Repository, env.Identity.WorkflowRef); err == nil {
+		t.Error("sigstore-go accepted the new certificate under the old root")
 	}
 }
