@@ -1,5 +1,5 @@
 # The pypi-publish action image: one static Go binary and a CA bundle on
-# scratch (spec: ../shared/spec/action.md §1.1; conventions: STYLE C19).
+# scratch (docs/image.md says why and how CI checks it).
 #
 # Builder: the official Go image, pinned by digest. This digest is the
 # golang:1.26.8-bookworm (= golang:1.26-bookworm) index seen in public

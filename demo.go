@@ -17,6 +17,9 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/pypi-publish/pypi-publish/internal/action"
+	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
@@ -43,14 +46,35 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 	}
 	if *serve != "" {
 		srv := publishtest.New(publishtest.WithStart(false))
-		return serveDemo(ctx, stdout, *serve, srv)
+		return serveDemo(ctx, plainConsole(stdout), *serve, srv)
 	}
-	// Trusted publishing, as in a workflow with `id-token: write`: a fake
-	// GitHub token service, and a fake PyPI with a trusted publisher for
-	// the workflow below that verifies the GitHub token and mints a
-	// short-lived API token.
+	dir, err := os.MkdirTemp("", "pypi-publish-demo-")
+	if err != nil {
+		return fmt.Errorf("failed to create a temporary directory: %w", err)
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+	return demoRun(ctx, stdout, dir, *token)
+}
+
+// plainConsole is a console on w that has no outputs or summary file.
+func plainConsole(w io.Writer) console.Console {
+	return console.NewGitHub(githubactions.New(githubactions.WithWriter(w)), "", "")
+}
+
+// demoFakes are the fakes a demo run publishes to.
+type demoFakes struct {
+	gh  *oidctest.GitHub
+	srv *publishtest.Server
+}
+
+// startDemoFakes starts, as in a workflow with `id-token: write`, a fake
+// GitHub token service, and a fake PyPI with a trusted publisher for the
+// demo's workflow that verifies the GitHub token and mints a short-lived
+// API token (and also takes demoToken).
+func startDemoFakes() demoFakes {
 	gh := oidctest.StartGitHub()
-	defer gh.Close()
 	idx := oidctest.NewIndex(oidctest.WithPublishers(oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml", Environment: "pypi"}))
 	srv := publishtest.New(
 		publishtest.WithHandler("/_/oidc/", idx),
@@ -61,37 +85,84 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 			return idx.Validate(password)
 		}),
 	)
-	defer srv.Close()
+	return demoFakes{gh: gh, srv: srv}
+}
 
-	dir, err := os.MkdirTemp("", "pypi-publish-demo-")
+func (f demoFakes) close() {
+	f.srv.Close()
+	f.gh.Close()
+}
+
+// demoRun runs the action in dir against the fakes and prints the log,
+// the summary, the outputs and what the index received.
+func demoRun(ctx context.Context, stdout io.Writer, dir string, withToken bool) error {
+	n, err := writeSamples(filepath.Join(dir, "dist"))
 	if err != nil {
-		return fmt.Errorf("failed to create a temporary directory: %w", err)
+		return err
 	}
-	if !*keep {
-		defer os.RemoveAll(dir)
+	f := startDemoFakes()
+	defer f.close()
+	env, err := demoEnv(dir, f, withToken)
+	if err != nil {
+		return err
 	}
-	distDir := filepath.Join(dir, "dist")
+	getenv := func(k string) string { return env[k] }
+	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout))
+	c := console.NewGitHub(a, env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"])
+	mode := "trusted publishing"
+	if withToken {
+		mode = "an API token"
+	}
+	c.Infof("pypi-publish %s demo: publishing %d bundled distributions with %s to a fake PyPI at %s", Version(), n, mode, f.srv.UploadURL())
+	c.Infof("(workflow octo-org/octo-repo release.yml; every line below is what the workflow log would show)\n")
+	runErr := run(ctx, c, getenv, nil, &http.Client{Timeout: time.Minute}, a.GetIDToken)
+	if runErr != nil {
+		action.ReportError(c, runErr)
+	}
+	sum, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
+	out, _ := os.ReadFile(env["GITHUB_OUTPUT"])
+	c.Infof("\n----- step summary ($GITHUB_STEP_SUMMARY) -----\n%s\n----- outputs ($GITHUB_OUTPUT) -----\n%s", sum, out)
+	c.Infof("----- the index received -----")
+	for _, u := range f.srv.Uploads() {
+		c.Infof("POST %d %s  sha256=%s  %d form fields, user %s", u.Status, u.Filename, u.SHA256, len(u.Fields), u.User)
+	}
+	if runErr != nil {
+		return fmt.Errorf("the demo run failed: %w", runErr)
+	}
+	c.Infof("\nDone. In a workflow the same run is `uses: pypi-publish/pypi-publish@<sha>`.")
+	return nil
+}
+
+// writeSamples writes the bundled samples into distDir and returns how
+// many there are.
+func writeSamples(distDir string) (int, error) {
 	if err := os.MkdirAll(distDir, 0o755); err != nil {
-		return fmt.Errorf("failed to create %s: %w", distDir, err)
+		return 0, fmt.Errorf("failed to create %s: %w", distDir, err)
 	}
 	entries, err := demoFiles.ReadDir("demo")
 	if err != nil {
-		return fmt.Errorf("failed to list the bundled samples: %w", err)
+		return 0, fmt.Errorf("failed to list the bundled samples: %w", err)
 	}
 	for _, e := range entries {
 		b, err := demoFiles.ReadFile("demo/" + e.Name())
 		if err != nil {
-			return fmt.Errorf("failed to read the bundled sample %s: %w", e.Name(), err)
+			return 0, fmt.Errorf("failed to read the bundled sample %s: %w", e.Name(), err)
 		}
 		if err := os.WriteFile(filepath.Join(distDir, e.Name()), b, 0o644); err != nil {
-			return fmt.Errorf("failed to write the sample: %w", err)
+			return 0, fmt.Errorf("failed to write the sample: %w", err)
 		}
 	}
+	return len(entries), nil
+}
+
+// demoEnv is the runner environment of the demo's workflow run, with empty
+// output and summary files in dir.
+func demoEnv(dir string, f demoFakes, withToken bool) (map[string]string, error) {
 	outFile := filepath.Join(dir, "github_output")
 	sumFile := filepath.Join(dir, "step_summary.md")
-	for _, f := range []string{outFile, sumFile} {
-		if err := os.WriteFile(f, nil, 0o644); err != nil {
-			return fmt.Errorf("failed to create %s: %w", f, err)
+	for _, p := range []string{outFile, sumFile} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			return nil, fmt.Errorf("failed to create %s: %w", p, err)
 		}
 	}
 	env := map[string]string{
@@ -104,8 +175,8 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 		"GITHUB_WORKFLOW_REF":     "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
 		"GITHUB_EVENT_NAME":       "push",
 		"GITHUB_SERVER_URL":       "https://github.com",
-		"INPUT_REPOSITORY-URL":    srv.UploadURL(),
-		"INPUT_INDEX-URL":         srv.SimpleURL(),
+		"INPUT_REPOSITORY-URL":    f.srv.UploadURL(),
+		"INPUT_INDEX-URL":         f.srv.SimpleURL(),
 		"INPUT_PACKAGES-DIR":      "dist",
 		// Attestations need Sigstore (Fulcio and Rekor), which the demo
 		// does not fake; the tests cover them with fakes of both.
@@ -113,40 +184,19 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 		// The fake index plays PyPI: release links and PyPI's rules.
 		"PYPI_PUBLISH_INDEX_KIND": "pypi",
 	}
-	mode := "trusted publishing"
-	if *token {
+	if withToken {
 		env["INPUT_PASSWORD"] = demoToken
-		mode = "an API token"
 	} else {
-		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = gh.URL()
-		env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = gh.RequestToken()
+		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = f.gh.URL()
+		env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = f.gh.RequestToken()
 	}
-	getenv := func(k string) string { return env[k] }
-	fmt.Fprintf(stdout, "pypi-publish %s demo: publishing %d bundled distributions with %s to a fake PyPI at %s\n", Version(), len(entries), mode, srv.UploadURL())
-	fmt.Fprintf(stdout, "(workflow octo-org/octo-repo release.yml; every line below is what the workflow log would show)\n\n")
-	action := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout))
-	runErr := run(ctx, action, nil, deps{getenv: getenv, client: &http.Client{Timeout: time.Minute}, idToken: action.GetIDToken})
-	if runErr != nil {
-		reportError(action, runErr)
-	}
-	sum, _ := os.ReadFile(sumFile)
-	out, _ := os.ReadFile(outFile)
-	fmt.Fprintf(stdout, "\n----- step summary ($GITHUB_STEP_SUMMARY) -----\n%s\n----- outputs ($GITHUB_OUTPUT) -----\n%s\n", sum, out)
-	fmt.Fprintf(stdout, "----- the index received -----\n")
-	for _, u := range srv.Uploads() {
-		fmt.Fprintf(stdout, "POST %d %s  sha256=%s  %d form fields, user %s\n", u.Status, u.Filename, u.SHA256, len(u.Fields), u.User)
-	}
-	if runErr != nil {
-		return fmt.Errorf("the demo run failed: %w", runErr)
-	}
-	fmt.Fprintf(stdout, "\nDone. In a workflow the same run is `uses: pypi-publish/pypi-publish@<sha>`.\n")
-	return nil
+	return env, nil
 }
 
 // serveDemo serves the fake index on addr until ctx ends.
-func serveDemo(ctx context.Context, stdout io.Writer, addr string, srv *publishtest.Server) error {
+func serveDemo(ctx context.Context, c console.Console, addr string, srv *publishtest.Server) error {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil || !isLoopback(host) {
+	if err != nil || !target.IsLoopback(host) {
 		return fmt.Errorf("--serve needs a loopback address such as 127.0.0.1:8080, got %q", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -154,7 +204,7 @@ func serveDemo(ctx context.Context, stdout io.Writer, addr string, srv *publisht
 		return fmt.Errorf("failed to listen: %w", err)
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "fake index: upload URL http://%s/legacy/, token %s\n", ln.Addr(), demoToken)
+	c.Infof("fake index: upload URL http://%s/legacy/, token %s", ln.Addr(), demoToken)
 	go func() {
 		<-ctx.Done()
 		hs.Close()

@@ -1,25 +1,36 @@
 // Command pypi-publish is a GitHub Action that publishes Python
 // distributions to PyPI, TestPyPI or any index that speaks PyPI's upload API.
-// It is a drop-in replacement for pypa/gh-action-pypi-publish; the behaviour
-// contract is ../shared/spec/action.md.
+// It is a drop-in replacement for pypa/gh-action-pypi-publish; what it does
+// in each situation is catalogued in docs/situations.md, and
+// docs/ARCHITECTURE.md shows how the packages fit together.
 //
 // Usage:
 //
 //	pypi-publish [--input-name=value ...]   run the action (inputs from INPUT_* and flags)
 //	pypi-publish demo                       publish bundled samples to an in-process index
 //	pypi-publish version                    print the version
+//
+// main is a thin shell: it decodes flags and the environment once
+// (internal/config), builds the console for GitHub's runner
+// (internal/console), runs internal/action and turns its error into the
+// exit code.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/pypi-publish/pypi-publish/internal/action"
+	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/publish"
 )
 
 // version is set with -ldflags "-X main.version=...".
@@ -37,25 +48,33 @@ func Version() string {
 	return "dev"
 }
 
+// userAgent names this action on every request; PyPI shows it as
+// "Uploaded via" (STYLE C7).
+func userAgent() string {
+	return "pypi-publish/" + Version() + " (+https://github.com/pypi-publish/pypi-publish)"
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	action := githubactions.New()
-	if err := realMain(ctx, action, os.Args[1:]); err != nil {
-		reportError(action, err)
+	a := githubactions.New()
+	env := config.LoadRunner(os.Getenv)
+	c := console.NewGitHub(a, env.OutputFile, env.SummaryFile)
+	if err := realMain(ctx, c, a.GetIDToken, os.Args[1:]); err != nil {
+		action.ReportError(c, err)
 		stop()
 		os.Exit(1)
 	}
 }
 
-// realMain dispatches the subcommands. It returns the error to report. An
-// internal panic becomes an error too: users get one line and the summary,
-// and the stack only when DEBUG is set (action.md §13).
-func realMain(ctx context.Context, action *githubactions.Action, args []string) (err error) {
+// realMain dispatches the subcommands and returns the error to report. An
+// internal panic becomes an error too: users get one line, and the stack
+// (through the console, like every other line) only when DEBUG is set.
+func realMain(ctx context.Context, c console.Console, idToken func(context.Context, string) (string, error), args []string) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if os.Getenv("DEBUG") != "" {
-				fmt.Fprintf(os.Stderr, "panic: %v\n%s", p, debug.Stack())
+				c.Infof("panic: %v\n%s", p, debug.Stack())
 			}
 			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
 		}
@@ -65,27 +84,30 @@ func realMain(ctx context.Context, action *githubactions.Action, args []string) 
 		case "demo":
 			return runDemo(ctx, os.Stdout, args[1:])
 		case "version", "--version":
-			fmt.Fprintln(os.Stdout, "pypi-publish", Version())
+			c.Infof("pypi-publish %s", Version())
 			return nil
 		}
 	}
-	flags, err := parseFlags(args, os.Stderr)
+	flags, err := config.ParseFlags(args, os.Stderr)
 	if err != nil {
-		return &userError{Title: "Invalid arguments", Msg: err.Error()}
+		return &action.Error{Title: "Invalid arguments", Message: err.Error(), Err: err}
 	}
-	return run(ctx, action, flags, defaultDeps(action))
+	return run(ctx, c, os.Getenv, flags, publish.DefaultHTTPClient(), idToken)
 }
 
-// reportError prints the one error annotation of a failed run (STYLE C1).
-func reportError(action *githubactions.Action, err error) {
-	var ue *userError
-	if errors.As(err, &ue) {
-		a := action
-		if ue.Title != "" {
-			a = action.WithFieldsMap(map[string]string{"title": ue.Title})
-		}
-		a.Errorf("%s", ue.annotation())
-		return
+// run decodes the inputs, the runner's environment and the test hooks from
+// getenv (and the flags), once, and runs the action.
+func run(ctx context.Context, c console.Console, getenv func(string) string, flags map[string]string,
+	client *http.Client, idToken func(context.Context, string) (string, error)) error {
+	cfg, err := config.Load(ctx, getenv, flags)
+	if err != nil {
+		return &action.Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
 	}
-	action.WithFieldsMap(map[string]string{"title": "pypi-publish failed"}).Errorf("%s", err.Error())
+	return action.Run(ctx, cfg, config.LoadRunner(getenv), action.Deps{
+		Console:    c,
+		HTTPClient: client,
+		IDToken:    idToken,
+		UserAgent:  userAgent(),
+		Hooks:      config.LoadHooks(getenv),
+	})
 }

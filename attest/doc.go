@@ -27,8 +27,8 @@
 // are skipped because PyPI's verifier cannot accept their entries yet
 // (SigningConfig.RekorURL).
 //
-// Specs: ../shared/spec/attestations.md (wire formats, gotchas) and
-// ../shared/spec/action.md §10 with the situations AT-01..AT-10.
+// Formats: PEP 740, pypi-attestations and the Sigstore bundle v0.3; the
+// situations AT-01..AT-12 are in docs/situations.md#attestations.
 //
 // The package never prints, never reads the environment and never exits;
 // logging goes through WithLogf and secrets through WithMask.

@@ -7,7 +7,7 @@ import (
 )
 
 // Error is a user-facing attestation failure. ID is the situation from
-// action.md §12.2 (AT-04, AT-06, AT-07, AT-08, AT-09), Message says what
+// docs/situations.md (AT-04, AT-06, AT-07, AT-08, AT-09), Message says what
 // went wrong and Hint how to fix it.
 type Error struct {
 	ID      string

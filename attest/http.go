@@ -67,7 +67,7 @@ func (s *Signer) do(ctx context.Context, what string, build func(ctx context.Con
 	return r, nil
 }
 
-// attempt sends one request with its own deadline (action.md §12.3: 30 s
+// attempt sends one request with its own deadline (30 s
 // per request, whatever the HTTP client's timeout) and reads the answer.
 func (s *Signer) attempt(ctx context.Context, build func(ctx context.Context) (*http.Request, error)) (*response, error) {
 	actx, cancel := context.WithTimeout(ctx, s.o.requestTimeout)

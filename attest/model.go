@@ -23,7 +23,7 @@ const StatementType = "https://in-toto.io/Statement/v1"
 const BundleMediaType = "application/vnd.dev.sigstore.bundle.v0.3+json"
 
 // Attestation is a PEP 740 attestation object, fields in the order
-// pypi-attestations serialises them (attestations.md §2).
+// pypi-attestations serialises them.
 type Attestation struct {
 	Version              int                  `json:"version"`
 	VerificationMaterial VerificationMaterial `json:"verification_material"`
@@ -133,7 +133,7 @@ type subject struct {
 }
 
 // Statement returns the exact in-toto statement bytes for one distribution
-// (attestations.md §3): compact, keys in order, "predicate":null.
+// (PEP 740, as pypi-attestations builds it): compact, keys in order, "predicate":null.
 func Statement(filename, sha256hex string) ([]byte, error) {
 	if !isHex64(sha256hex) {
 		return nil, fmt.Errorf("failed to build statement for %s: sha256 %q is not 64 lower-case hex digits", filename, sha256hex)

@@ -121,7 +121,7 @@ func makeOptions(opts []Option) (*options, error) {
 
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	// Connect timeout of action.md §12.3; the total is the client's.
+	// A 10 s connect timeout; the total is the client's.
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
 	t.ResponseHeaderTimeout = 30 * time.Second

@@ -47,8 +47,8 @@ type Prepared struct {
 	Reused bool
 }
 
-// Prepare makes the attestations of files, in order (action.md §10.2,
-// §10.3). First, without any network request, every existing
+// Prepare makes the attestations of files, in order
+// (docs/situations.md#attestations). First, without any network request, every existing
 // "<dist>.publish.attestation" is verified for its file and for id (Verify
 // with the exact workflow ref): one that verifies is reused (AT-03), one
 // that does not is an AT-04 *Error naming every "dist → file" pair and the

@@ -331,7 +331,7 @@ func (s *Signer) logEntry(ctx context.Context, stmt, sig []byte) (*TransparencyL
 }
 
 // toTLE converts Rekor's answer to the protobuf-JSON transparency entry
-// (attestations.md §7.3).
+// (the form of sigstore-go's and pypi-attestations' bundles).
 func toTLE(e rekorEntry) (*TransparencyLogEntry, error) {
 	if e.Verification == nil || len(e.Verification.SignedEntryTimestamp) == 0 {
 		return nil, errors.New("the entry has no signed entry timestamp")

@@ -251,7 +251,7 @@ func TestSign_bad_input(t *testing.T) {
 }
 
 // A log entry integrated after the certificate expired is caught before
-// anything is written or uploaded (attestations.md §12.5).
+// anything is written or uploaded.
 func TestSign_rejects_entry_outside_certificate(t *testing.T) {
 	t.Parallel()
 	late := func() time.Time { return time.Now().Add(20 * time.Minute) }

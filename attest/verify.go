@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/internal/distname"
+	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
 // GitHubIssuer is the OIDC issuer of GitHub Actions ID tokens.
@@ -41,14 +42,10 @@ func (id Identity) workflow() string {
 	if id.Workflow != "" {
 		return id.Workflow
 	}
-	ref, _, _ := strings.Cut(id.WorkflowRef, "@")
-	if _, file, ok := strings.Cut(ref, "/.github/workflows/"); ok {
-		return file
-	}
-	return ""
+	return workflowref.File(id.WorkflowRef)
 }
 
-// Fulcio certificate extension OIDs (attestations.md §6.3).
+// Fulcio certificate extension OIDs (Fulcio's docs/oid-info.md).
 var (
 	oidFulcioBase   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}
 	oidSCTList      = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
@@ -60,12 +57,12 @@ var (
 // Verify checks one publish attestation for the distribution filename with
 // the given sha256 (lower-case hex), made by the workflow id, against root
 // (nil means the embedded production root). It runs PyPI's checks
-// (attestations.md §10): the certificate chain and its embedded SCT, key
+// (Warehouse's attestation checks, through pypi-attestations): the certificate chain and its embedded SCT, key
 // usage, the log entry's signed entry timestamp, inclusion proof and signed
 // checkpoint, the integrated time inside the certificate's validity, the
 // DSSE signature, the log body against the envelope, the statement and its
 // single subject, the predicate type, and the GitHub trusted-publisher
-// policy (§10.2). Times are those of the log entry, so the result does not
+// policy (pypi-attestations' GitHub publisher policy). Times are those of the log entry, so the result does not
 // depend on the clock. A failure is a *VerifyError naming the check. Verify
 // never panics, whatever att holds.
 func Verify(att []byte, filename, sha256hex string, id Identity, root *TrustedRoot) error {
@@ -74,7 +71,7 @@ func Verify(att []byte, filename, sha256hex string, id Identity, root *TrustedRo
 }
 
 // VerifyUpload checks the value of an upload's "attestations" form field the
-// way Warehouse does (attestations.md §10.1): a JSON array of one or two
+// way Warehouse does: a JSON array of one or two
 // attestations, each verifying for the file and the publisher identity (the
 // PyPI policy: repository and workflow file name, any ref), each with a
 // predicate type PyPI knows, no type twice.
@@ -409,7 +406,7 @@ func rootFromInclusionProof(index, size int64, leaf []byte, proof [][]byte) ([]b
 	return r, nil
 }
 
-// verifyCheckpoint checks a signed note (attestations.md §7.5) by log for
+// verifyCheckpoint checks a signed note (the transparency-dev checkpoint format) by log for
 // the given tree size and root hash.
 func verifyCheckpoint(note string, log *parsedLog, size int64, rootHash []byte) error {
 	i := strings.Index(note, "\n\n")

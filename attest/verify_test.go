@@ -60,8 +60,9 @@ func edit(t *testing.T, att []byte, f func(a *attest.Attestation)) []byte {
 	return b
 }
 
-// Oracle B: one negative test per rejection PyPI makes (attestations.md
-// §10.1 and §12.3), each naming the check that fails.
+// Oracle B: one negative test per rejection PyPI makes (Warehouse's
+// attestation checks through pypi-attestations), each naming the check
+// that fails.
 func TestVerify_pypi_rejections(t *testing.T) {
 	t.Parallel()
 	env := attesttest.NewEnv(t, attesttest.EnvOptions{})

@@ -61,7 +61,7 @@ func (s Severity) String() string {
 type Problem struct {
 	// File is the distribution's file name.
 	File string
-	// ID is the situation ID from action.md, e.g. "VA-05".
+	// ID is the situation ID, e.g. "VA-05" (docs/situations.md#va-05).
 	ID string
 	// Rule is a short stable rule name, e.g. "wheel-name-normalized".
 	Rule     string

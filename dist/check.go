@@ -6,7 +6,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
-// Size limits PyPI applies to one file (pypi-protocol.md §9).
+// Size limits PyPI applies to one file (docs/situations.md#up-15, #up-16).
 const (
 	// PyPIDefaultFileLimit is PyPI's default per-file limit (100 MiB).
 	PyPIDefaultFileLimit = 100 << 20
@@ -15,7 +15,7 @@ const (
 )
 
 // NewestMetadataVersion is the newest Metadata-Version PyPI is known to
-// accept (pypi-protocol.md §10.1); newer ones are only warned about (VA-02).
+// accept; newer ones are only warned about (VA-02).
 const NewestMetadataVersion = "2.5"
 
 // coreMetadataURL is the link PyPI appends to metadata errors.

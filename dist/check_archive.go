@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Compression-bomb rule of PyPI (§8 step 22): more than 64 MiB
+// Compression-bomb rule of PyPI (warehouse/forklift/legacy.py): more than 64 MiB
 // decompressed with a ratio above 50 is refused.
 const (
 	compressionRatioMinSize   = 64 << 20

@@ -12,7 +12,7 @@ import (
 
 const pep527Fix = "build a .whl or .tar.gz distribution with a current build backend"
 
-// checkFilenameChars applies Warehouse's _validate_filename (§8 step 14).
+// checkFilenameChars applies Warehouse's _validate_filename.
 func (c *preflight) checkFilenameChars() {
 	f := c.d.Filename
 	for _, r := range f {
@@ -151,7 +151,7 @@ func (c *preflight) checkWheelFilename() {
 	}
 }
 
-// checkSdistFilename applies PEP 625 as Warehouse does (§11).
+// checkSdistFilename applies PEP 625 as Warehouse does.
 func (c *preflight) checkSdistFilename() {
 	f := c.d.Filename
 	var stem string
@@ -235,7 +235,7 @@ func setOf(s string) map[string]bool {
 	return m
 }
 
-// validPlatformTag is PyPI's platform tag allowlist (pypi-protocol.md §10.2).
+// validPlatformTag is PyPI's platform tag allowlist (warehouse/forklift/legacy.py).
 func validPlatformTag(p string) bool {
 	if allowedPlatforms[p] {
 		return true

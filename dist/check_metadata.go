@@ -16,7 +16,7 @@ import (
 )
 
 // knownMetadataVersions are the Metadata-Version values PyPI accepts, in
-// order (pypi-protocol.md §10.1).
+// order (warehouse/forklift/legacy.py).
 var knownMetadataVersions = []string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
 
 // metadataField describes one core metadata field.

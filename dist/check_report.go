@@ -10,8 +10,8 @@ import (
 // maxRSTIssues bounds how many reStructuredText issues are listed per file.
 const maxRSTIssues = 5
 
-// checkDescription renders the long description as PyPI would (§8 step
-// 12) and reports a missing description or content type (VA-09).
+// checkDescription renders the long description as PyPI would (readme
+// rendering on upload) and reports a missing description or content type (VA-09).
 func (c *preflight) checkDescription() {
 	if c.m == nil {
 		return

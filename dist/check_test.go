@@ -334,7 +334,7 @@ func TestCheckRules(t *testing.T) {
 }
 
 // TestCheckMessages pins PyPI's wording for the rules whose messages users
-// search for (pypi-protocol.md §8, §10, §11).
+// search for (warehouse/forklift/legacy.py).
 func TestCheckMessages(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

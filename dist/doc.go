@@ -7,9 +7,8 @@
 // (https://packaging.python.org/en/latest/specifications/source-distribution-format/).
 // Metadata follows the core metadata specification
 // (https://packaging.python.org/en/latest/specifications/core-metadata/).
-// The rules PyPI applies on upload are described in
-// ../shared/spec/pypi-protocol.md (sections 8 to 12) and the user-facing
-// situations in ../shared/spec/action.md (DS-xx and VA-xx).
+// The rules are the ones PyPI applies on upload, in Warehouse's upload view (warehouse/forklift/legacy.py);
+// the user-facing situations (DS-xx and VA-xx) are in docs/situations.md.
 //
 // The package must not import net/http or go-githubactions; a test guards this.
 package dist

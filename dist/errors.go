@@ -30,7 +30,7 @@ var (
 )
 
 // FindError is the error Find returns when packages-dir cannot be used. ID is
-// the situation ID from action.md §12.2: "IN-04", "DS-01", "DS-02", "DS-03"
+// the situation ID (docs/situations.md): "IN-04", "DS-01", "DS-02", "DS-03"
 // or "DS-04". Error returns the complete user-facing text, including the fix.
 type FindError struct {
 	// ID is the situation ID.

@@ -14,7 +14,7 @@ import (
 )
 
 // File name suffixes of the distribution formats this package accepts
-// (pypi-protocol.md §12). Matching is case-sensitive, as in twine and
+// (PyPI's and packaging's file name rules). Matching is case-sensitive, as in twine and
 // packaging.
 const (
 	wheelExt    = ".whl"
@@ -60,7 +60,7 @@ func ParseSdistFilename(filename string) (name, version string, err error) {
 // maxListed is how many entries a DS-03 error lists.
 const maxListed = 20
 
-// Find lists the distributions in the packages-dir entries (action.md §8).
+// Find lists the distributions in the packages-dir entries (docs/situations.md#discovery).
 //
 // Each entry is a directory or a glob pattern (filepath.Match syntax: "*",
 // "?", "[...]"), one per line of the packages-dir input. Surrounding spaces

@@ -83,7 +83,7 @@ func (h *hasher) digests() Digests {
 // (32-byte digest) digests in lower-case hex, and the number of bytes read,
 // in one streaming pass with constant memory. These are the values of the
 // upload form's sha256_digest, md5_digest and blake2_256_digest fields and of
-// the hash printing (action.md §11). On a read error it returns what it
+// the hash printing (print-hash). On a read error it returns what it
 // hashed so far with the error.
 func Hash(r io.Reader) (Digests, int64, error) {
 	h := newHasher()

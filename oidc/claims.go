@@ -7,23 +7,24 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
 // Missing is what [Claims.String] returns for an absent claim.
 const Missing = "MISSING"
 
 // DiagnosticClaims are the claims shown when a mint is refused, in display
-// order (action.md TP-10).
+// order (docs/situations.md#tp-10).
 var DiagnosticClaims = []string{
 	"sub", "repository", "repository_owner", "repository_owner_id",
 	"workflow_ref", "job_workflow_ref", "ref", "environment",
 }
 
 // claimRole says, for each diagnostic claim, what PyPI compares it with
-// (pypi-protocol.md §13.4).
+// (warehouse/oidc/models/github.py).
 var claimRole = map[string]string{
 	"sub":                 "not compared (shown for reference)",
 	"repository":          "Owner/Repository name (case-insensitive)",
@@ -126,17 +127,10 @@ func reusableDetails(c Claims) string {
 	return b.String()
 }
 
-// workflowFileRE finds the workflow file name just before "@", as PyPI does
-// (warehouse/oidc/models/github.py).
-var workflowFileRE = regexp.MustCompile(`[^/]+\.(yml|yaml)@`)
-
 // WorkflowFile returns the workflow file name in a workflow ref such as
 // "owner/repo/.github/workflows/release.yml@refs/tags/v1", or "" when there
-// is none.
-func WorkflowFile(ref string) string {
-	m := workflowFileRE.FindString(ref)
-	return strings.TrimSuffix(m, "@")
-}
+// is none (internal/workflowref, the one parser).
+func WorkflowFile(ref string) string { return workflowref.File(ref) }
 
 // Publisher holds the values of PyPI's "add a GitHub trusted publisher" form
 // that would match a token with the given claims.

@@ -2,7 +2,8 @@
 // short-lived PyPI API token ("trusted publishing") and explains every way
 // that exchange can fail.
 //
-// The protocol (pypi-protocol.md §13, behaviour in action.md §7.1):
+// The protocol (Warehouse's warehouse/oidc/views.py, linked below; what the
+// user sees is in docs/trusted-publishing.md and docs/situations.md):
 //
 //  1. GET <scheme>://<host>/_/oidc/audience on the upload URL's host answers
 //     {"audience": "pypi"} (TestPyPI: "testpypi").

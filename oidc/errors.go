@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Situation IDs from action.md §12.2 ("Trusted publishing").
+// Situation IDs of trusted publishing (docs/situations.md#trusted-publishing).
 const (
 	IDMissingPermission = "TP-01" // id-token: write missing
 	IDForkPullRequest   = "TP-02" // pull request from a fork
@@ -42,7 +42,7 @@ var ErrNotConfigured = errors.New("trusted publishing is not configured")
 
 // Error is a trusted-publishing failure, ready to show to a user.
 //
-// ID is the situation from action.md §12.2 (TP-01 … TP-14). Message is one
+// ID is the situation (TP-01 … TP-14, docs/situations.md#trusted-publishing). Message is one
 // line, meant for a single ::error:: annotation. Hint says how to fix it, in
 // one or a few sentences. Details is Markdown for a step-summary section: the
 // same facts in full (server reasons, claims, publisher form values, links).

@@ -24,6 +24,7 @@ func ExampleExchanger_Mint() {
 	defer srv.Close()
 
 	ex, err := oidc.New(srv.URL+"/legacy/",
+		oidc.WithPlainHTTP(true), // the fake index is on loopback
 		oidc.WithIDToken(gh.IDToken),
 		oidc.WithHTTPClient(&http.Client{}),
 		oidc.WithMask(func(secret string) { /* main prints ::add-mask:: here */ }),

@@ -38,7 +38,7 @@ func (t *Token) String() string { return "oidc.Token{Value: <redacted>}" }
 func (t *Token) GoString() string { return t.String() }
 
 // fallbackLifetime is PyPI's token lifetime, used when the mint response has
-// no "expires" (pypi-protocol.md §13.3).
+// no "expires" (Warehouse mints tokens for 15 minutes).
 const fallbackLifetime = 900 * time.Second
 
 // remintBefore is how long before expiry Source re-mints (TP-16).
@@ -54,7 +54,7 @@ type Exchanger struct {
 	client   *http.Client
 	base     string // scheme://host[:port]
 	host     string // host[:port], for messages
-	linkBase string // "https://pypi.org", "https://test.pypi.org" or ""
+	linkBase string // WithIndex's web base: "https://pypi.org", "https://test.pypi.org" or ""
 
 	mu       sync.Mutex
 	aud      string // cached audience
@@ -63,8 +63,9 @@ type Exchanger struct {
 
 // New returns an Exchanger for the index whose upload URL is repoURL (for
 // example "https://upload.pypi.org/legacy/"). The OIDC endpoints are on the
-// URL's scheme, host and port. repoURL must be https, or http to a loopback
-// host (for test indexes). [WithIDToken] is required. New does no I/O.
+// URL's scheme, host and port. repoURL must be https, or http with
+// [WithPlainHTTP]. [WithIDToken] is required; [WithIndex] says whether the
+// index is PyPI or TestPyPI. New does no I/O.
 func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	o, err := makeOptions(opts)
 	if err != nil {
@@ -78,7 +79,7 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	case u.Host == "":
 		return nil, fmt.Errorf("failed to use repository URL %q: it has no host", repoURL)
 	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && o.plainHTTP:
 	case u.Scheme == "http":
 		return nil, fmt.Errorf("failed to use repository URL %q: plain http is only allowed for loopback hosts", repoURL)
 	default:
@@ -87,27 +88,13 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	client := *o.client
 	// The JWT and the minted token must only go to the index host.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	e := &Exchanger{
-		o:      o,
-		client: &client,
-		base:   u.Scheme + "://" + u.Host,
-		host:   u.Host,
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "pypi.org":
-		e.linkBase = "https://pypi.org"
-	case "test.pypi.org":
-		e.linkBase = "https://test.pypi.org"
-	}
-	return e, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return &Exchanger{
+		o:        o,
+		client:   &client,
+		base:     u.Scheme + "://" + u.Host,
+		host:     u.Host,
+		linkBase: o.webBase,
+	}, nil
 }
 
 // pypi reports whether the index is PyPI or TestPyPI.
@@ -115,11 +102,8 @@ func (e *Exchanger) pypi() bool { return e.linkBase != "" }
 
 // indexName names the index in messages.
 func (e *Exchanger) indexName() string {
-	switch e.linkBase {
-	case "https://pypi.org":
-		return "PyPI"
-	case "https://test.pypi.org":
-		return "TestPyPI"
+	if e.o.indexName != "" {
+		return e.o.indexName
 	}
 	return "the index at " + e.host
 }
@@ -645,7 +629,7 @@ func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, cla
 	return out
 }
 
-// codeHint is the per-code hint of action.md §12.2 (TP-10 table).
+// codeHint is the per-code hint of TP-10 (docs/situations.md#tp-10).
 func (e *Exchanger) codeHint(code, description string, pub Publisher) string {
 	switch code {
 	case "invalid-publisher":

@@ -106,7 +106,7 @@ func newEnv(t *testing.T, s setup) *env {
 		oidc.WithRetry(testBackoff),
 		oidc.WithHTTPClient(srv.Client()),
 	}, s.exOpts...)
-	ex, err := oidc.New(srv.URL+"/legacy/", opts...)
+	ex, err := oidc.New(srv.URL+"/legacy/", append(opts, oidc.WithPlainHTTP(true))...)
 	if err != nil {
 		t.Fatalf("New() error = %v", err)
 	}
@@ -807,9 +807,9 @@ func TestNew_Errors(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "pypi", url: "https://upload.pypi.org/legacy/", opts: []oidc.Option{idTok}},
-		{name: "loopback_http", url: "http://127.0.0.1:8080/legacy/", opts: []oidc.Option{idTok}},
-		{name: "localhost_http", url: "http://localhost:8080/legacy/", opts: []oidc.Option{idTok, nil}},
-		{name: "remote_http", url: "http://example.com/legacy/", opts: []oidc.Option{idTok}, wantErr: true},
+		{name: "plain_http_allowed", url: "http://127.0.0.1:8080/legacy/", opts: []oidc.Option{idTok, oidc.WithPlainHTTP(true)}},
+		{name: "nil_option_ignored", url: "http://localhost:8080/legacy/", opts: []oidc.Option{idTok, nil, oidc.WithPlainHTTP(true)}},
+		{name: "plain_http_refused_by_default", url: "http://127.0.0.1:8080/legacy/", opts: []oidc.Option{idTok}, wantErr: true},
 		{name: "ftp", url: "ftp://example.com/", opts: []oidc.Option{idTok}, wantErr: true},
 		{name: "no_host", url: "https:///legacy/", opts: []oidc.Option{idTok}, wantErr: true},
 		{name: "bad_url", url: "https://exa mple.com/%zz", opts: []oidc.Option{idTok}, wantErr: true},
@@ -840,7 +840,7 @@ func TestMint_NoRedirect(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(testBackoff),
+	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithPlainHTTP(true), oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(testBackoff),
 		oidc.WithHTTPClient(&http.Client{}))
 	if err != nil {
 		t.Fatalf("New() error = %v", err)
@@ -879,11 +879,17 @@ func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(out)
 }
 
-// newPyPIExchanger returns an exchanger for https://upload.pypi.org/legacy/
-// whose requests reach e's fake index.
+// newPyPIExchanger returns an exchanger for repoURL, PyPI's or TestPyPI's
+// upload URL (and told so, as main does), whose requests reach e's fake
+// index.
 func newPyPIExchanger(t *testing.T, e *env, repoURL string, opts ...oidc.Option) *oidc.Exchanger {
 	t.Helper()
+	index := oidc.WithIndex("PyPI", "https://pypi.org")
+	if strings.Contains(repoURL, "test.pypi.org") {
+		index = oidc.WithIndex("TestPyPI", "https://test.pypi.org")
+	}
 	ex, err := oidc.New(repoURL, append([]oidc.Option{
+		index,
 		oidc.WithIDToken(e.gh.IDToken),
 		oidc.WithLogf(e.rec.Logf),
 		oidc.WithMask(e.rec.Mask),
@@ -1003,7 +1009,7 @@ func TestMint_ServerEchoesJWT(t *testing.T) {
 			})
 			srv := httptest.NewServer(mux)
 			t.Cleanup(srv.Close)
-			ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(testBackoff), oidc.WithLogf(e.rec.Logf))
+			ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithPlainHTTP(true), oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(testBackoff), oidc.WithLogf(e.rec.Logf))
 			if err != nil {
 				t.Fatalf("New() error = %v", err)
 			}
@@ -1049,7 +1055,7 @@ func TestMint_HeadersAndLimits(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(retry.Backoff{}),
+	ex, err := oidc.New(srv.URL+"/legacy/", oidc.WithPlainHTTP(true), oidc.WithIDToken(e.gh.IDToken), oidc.WithRetry(retry.Backoff{}),
 		oidc.WithUserAgent("pypi-publish/test"))
 	if err != nil {
 		t.Fatalf("New() error = %v", err)

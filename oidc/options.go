@@ -24,12 +24,15 @@ type options struct {
 	backoff   retry.Backoff
 	userAgent string
 	projects  []string
+	indexName string // WithIndex
+	webBase   string // WithIndex
+	plainHTTP bool   // WithPlainHTTP
 }
 
 // WithHTTPClient sets the client for the audience, mint and burn requests.
 // The default is a client with a 30 s total timeout on a clone of
 // http.DefaultTransport with 10 s connect and TLS-handshake timeouts
-// (action.md §12.3). A nil client keeps the default.
+// A nil client keeps the default.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) {
 		if c != nil {

@@ -22,7 +22,7 @@ type Env struct {
 	EventPayload []byte
 	// ServerURL is GITHUB_SERVER_URL; "" means https://github.com.
 	ServerURL string
-	// PyPI is true when the index is PyPI or TestPyPI (action.md §5.1).
+	// PyPI is true when the index is PyPI or TestPyPI (internal/target decides).
 	PyPI bool
 }
 

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -24,27 +23,8 @@ const DefaultClassifiersTimeout = 10 * time.Second
 // 60 KB).
 const maxClassifierList = 2 << 20
 
-// ClassifiersURLFor returns where the index behind a known upload URL
-// serves its trove classifier list: Warehouse's
-// "/pypi?%3Aaction=list_classifiers" on pypi.org for upload.pypi.org (and
-// pypi.org), on test.pypi.org for test.pypi.org, and "" for any other
-// index.
-func ClassifiersURLFor(repoURL string) string {
-	u, err := url.Parse(repoURL)
-	if err != nil {
-		return ""
-	}
-	switch strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")) {
-	case "upload.pypi.org", "pypi.org":
-		return "https://pypi.org/pypi?%3Aaction=list_classifiers"
-	case "test.pypi.org":
-		return "https://test.pypi.org/pypi?%3Aaction=list_classifiers"
-	}
-	return ""
-}
-
 // FetchClassifiers gets the classifier list an index serves at listURL
-// (ClassifiersURLFor; plain text, one classifier per line) and parses it
+// (target.Target.ClassifiersURL; plain text, one classifier per line) and parses it
 // with dist.ParseClassifiers, so that the preflight judges classifiers as
 // the index does today. Options as for New; no credentials are sent and
 // nothing is retried, because the caller falls back to

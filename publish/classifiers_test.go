@@ -100,19 +100,3 @@ func TestFetchClassifiers(t *testing.T) {
 		})
 	}
 }
-
-func TestClassifiersURLFor(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"https://upload.pypi.org/legacy/": "https://pypi.org/pypi?%3Aaction=list_classifiers",
-		"https://UPLOAD.PYPI.ORG./legacy": "https://pypi.org/pypi?%3Aaction=list_classifiers",
-		"https://test.pypi.org/legacy/":   "https://test.pypi.org/pypi?%3Aaction=list_classifiers",
-		"https://pypi.example.com/legacy": "",
-		"http://127.0.0.1:8080/legacy/":   "",
-		"::not a url":                     "",
-	} {
-		if got := ClassifiersURLFor(in); got != want {
-			t.Errorf("ClassifiersURLFor(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

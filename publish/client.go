@@ -18,7 +18,7 @@ import (
 )
 
 // acceptHeader asks for Warehouse's JSON error bodies, whose "code" carries
-// the message even over HTTP/2 (pypi-protocol.md §4).
+// the message even over HTTP/2, where there is no reason phrase.
 const acceptHeader = "application/json;q=0.9, text/plain;q=0.8"
 
 // errIdle is the cause of an upload abandoned by the idle timeout.
@@ -67,11 +67,7 @@ func New(repoURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to configure upload client: %w", err)
 	}
-	pypi := isPyPIHost(u.Hostname())
-	if o.pypi != nil {
-		pypi = *o.pypi
-	}
-	return &Client{url: u, raw: u.String(), pypi: pypi, o: o, hc: withoutRedirects(o.httpClient)}, nil
+	return &Client{url: u, raw: u.String(), pypi: o.pypi, o: o, hc: withoutRedirects(o.httpClient)}, nil
 }
 
 // URL returns the repository URL without user information.
@@ -89,15 +85,6 @@ func parseHTTPURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q: no host", redactURL(u))
 	}
 	return u, nil
-}
-
-// isPyPIHost reports whether host is PyPI's or TestPyPI's (action.md §5.1).
-func isPyPIHost(host string) bool {
-	switch strings.ToLower(strings.TrimSuffix(host, ".")) {
-	case "upload.pypi.org", "pypi.org", "test.pypi.org":
-		return true
-	}
-	return false
 }
 
 // hooks let Publish observe and steer the retries of one file.

@@ -415,25 +415,6 @@ func TestNewRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestInsecureCredentials(t *testing.T) {
-	t.Parallel()
-	cases := map[string]bool{
-		"https://upload.pypi.org/legacy/":  false,
-		"http://upload.example.org/":       true,
-		"http://127.0.0.1:8080/legacy/":    false,
-		"http://[::1]:8080/":               false,
-		"http://localhost/":                false,
-		"http://LOCALHOST.:3141/":          false,
-		"http://devpi.internal:3141/root/": true,
-		"::not a url":                      false,
-	}
-	for in, want := range cases {
-		if got := InsecureCredentials(in); got != want {
-			t.Errorf("InsecureCredentials(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestUploadDoesNotRetryUntrustedCertificate(t *testing.T) {
 	t.Parallel()
 	s := publishtest.New(publishtest.WithTLS())
@@ -448,7 +429,7 @@ func TestUploadDoesNotRetryUntrustedCertificate(t *testing.T) {
 }
 
 // TestUploadKeepsNonLatin1Message: the status line and JSON code lose
-// characters outside ISO-8859-1; the JSON message keeps them (§4).
+// characters outside ISO-8859-1; the JSON message keeps them.
 func TestUploadKeepsNonLatin1Message(t *testing.T) {
 	t.Parallel()
 	s := publishtest.New()

@@ -5,10 +5,10 @@
 // The protocol is one multipart/form-data POST per file to the repository URL
 // (https://upload.pypi.org/legacy/ for PyPI), with HTTP Basic authentication,
 // the core metadata as form fields and the file as the "content" part. It is
-// documented at https://docs.pypi.org/api/upload/ and, with the server rules
-// this package relies on, in ../shared/spec/pypi-protocol.md (§1, §2, §4-§7,
-// §14). The user-facing situations are the UP-xx entries of
-// ../shared/spec/action.md §12.2; [Hint] maps errors to their fixes.
+// documented at https://docs.pypi.org/api/upload/; the server rules this
+// package relies on are those of Warehouse's upload view (warehouse/forklift/legacy.py).
+// The user-facing situations are the UP-xx entries of docs/situations.md;
+// [Hint] maps errors to their fixes.
 //
 // The pieces:
 //
@@ -18,7 +18,7 @@
 //     redirects and sends credentials only to the repository's host.
 //   - [Index] reads what an index already holds through the PEP 691 JSON
 //     simple API, so [Publish] can decide per file, by SHA-256, whether to
-//     upload, skip, or stop before anything is sent (pypi-protocol.md §5.5).
+//     upload, skip, or stop before anything is sent.
 //   - [Publish] uploads a batch in order, optionally several files at once,
 //     and reports one [Outcome] per distribution.
 //

@@ -43,7 +43,7 @@ type Error struct {
 	// Method and URL are the request's; the URL has no user information
 	// and no query.
 	Method, URL string
-	// Message is the best available server text (pypi-protocol.md §4):
+	// Message is the best available server text (see extractMessage):
 	// the JSON "code" without its leading status, else the JSON
 	// "message", else a problem+json title and detail, else a non-standard
 	// reason phrase, else an excerpt of the body. Never empty.
@@ -119,7 +119,7 @@ func (e *Error) Is(target error) bool {
 }
 
 // ExistsError reports a local file whose name the index already holds with
-// different bytes, found before uploading (pypi-protocol.md §5.5) or when
+// different bytes, found before uploading (see Publish) or when
 // settling an "already exists" answer by hash. It matches ErrFileExists, or
 // ErrOneSdist when the conflict is another sdist of the same release.
 type ExistsError struct {
@@ -222,7 +222,7 @@ var (
 )
 
 // extractMessage picks the server's text for an error answer, in the order
-// of pypi-protocol.md §4: JSON code (minus "<status> "), JSON message,
+// Warehouse and other indexes use: JSON code (minus "<status> "), JSON message,
 // problem+json title/detail, a non-standard reason phrase (HTTP/2 has none),
 // the body (an HTML page's title or first heading).
 func extractMessage(resp *http.Response, body []byte) string {
@@ -267,7 +267,7 @@ func jsonMessage(code int, mt string, b []byte) (string, bool) {
 	if c := str("code"); c != "" {
 		c = stripStatus(code, c)
 		// The status line is ISO-8859-1: characters outside it became
-		// "?"; the message keeps them (pypi-protocol.md §4).
+		// "?"; the message keeps them.
 		if strings.Contains(c, "?") {
 			if d := pyramidDetail(str("message")); d != "" && d != c && len(d) >= len(c)-10 {
 				return d, true

@@ -20,7 +20,7 @@ type UploadOptions struct {
 }
 
 // header describes how one METADATA header becomes form fields
-// (pypi-protocol.md §2.2).
+// (as twine's package.py does).
 type header struct {
 	name  string // METADATA header, matched case-insensitively
 	field string // form field
@@ -84,7 +84,7 @@ var metadataFields = []header{
 // Warehouse refuses a single-valued field sent twice; name is twine's
 // safe_name (dist.SafeName), because Warehouse renames the project's
 // display name to the uploaded one and the original action uses twine.
-// Names and values otherwise follow twine (pypi-protocol.md §2.1-§2.3),
+// Names and values otherwise follow twine (twine/package.py),
 // with these deliberate differences:
 //   - requires_python is always sent, empty when absent, as uv does: GitLab
 //     requires it and Warehouse treats an empty value as absent.

@@ -9,14 +9,14 @@ import (
 )
 
 // Situation names what an upload error means for the user: the situation ID
-// of action.md §12.2 and the fix to suggest.
+// (docs/situations.md) and the fix to suggest.
 type Situation struct {
 	ID   string // e.g. "UP-04"; "" when unknown
 	Hint string // one or two sentences; "" when there is nothing to add
 }
 
 // Classify maps an error returned by Upload or Publish to its situation
-// (action.md §12.2, UP-03..UP-22). It never panics; nil gives the zero
+// (UP-03..UP-22, docs/situations.md#upload). It never panics; nil gives the zero
 // Situation.
 func Classify(err error) Situation {
 	if err == nil {

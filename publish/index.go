@@ -27,7 +27,7 @@ const (
 )
 
 // Index reads what a package index already holds, through its simple API
-// (PEP 503/691), for the existing-file check of pypi-protocol.md §5.5. It is
+// (PEP 503/691), for the existing-file check (see Publish). It is
 // safe for concurrent use.
 type Index struct {
 	root *url.URL
@@ -44,7 +44,7 @@ type RemoteFile struct {
 }
 
 // NewIndex returns an Index for a simple API root such as
-// "https://pypi.org/simple/" (see SimpleURLFor). Options as for New;
+// "https://pypi.org/simple/". Options as for New;
 // WithRequestTimeout bounds each request (default 30 s) and WithRetry
 // applies to transport errors, 429 and 5xx. Credentials are sent only to the
 // root's host. It never panics.
@@ -65,24 +65,6 @@ func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
 
 // URL returns the simple API root without user information.
 func (i *Index) URL() string { return redactURL(i.root) }
-
-// SimpleURLFor returns the simple API root that belongs to a known upload
-// URL: "https://pypi.org/simple/" for upload.pypi.org (and pypi.org),
-// "https://test.pypi.org/simple/" for test.pypi.org, and "" for any other
-// index (main then uses the index-url input, if given).
-func SimpleURLFor(repoURL string) string {
-	u, err := url.Parse(repoURL)
-	if err != nil {
-		return ""
-	}
-	switch strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")) {
-	case "upload.pypi.org", "pypi.org":
-		return "https://pypi.org/simple/"
-	case "test.pypi.org":
-		return "https://test.pypi.org/simple/"
-	}
-	return ""
-}
 
 // Files returns the files the index lists for project (any spelling; it is
 // normalized per PEP 503). A 404 means the index does not know the project:

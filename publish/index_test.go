@@ -124,21 +124,3 @@ func TestIndexRetries(t *testing.T) {
 		t.Errorf("%d requests, want 3", calls.Load())
 	}
 }
-
-func TestSimpleURLFor(t *testing.T) {
-	t.Parallel()
-	cases := map[string]string{
-		"https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
-		"https://UPLOAD.PYPI.ORG/legacy/": "https://pypi.org/simple/",
-		"https://test.pypi.org/legacy/":   "https://test.pypi.org/simple/",
-		"https://mypypi.org.example.com/": "",
-		"https://devpi.example.org/root/": "",
-		"http://127.0.0.1:8080/legacy/":   "",
-		"%%%":                             "",
-	}
-	for in, want := range cases {
-		if got := SimpleURLFor(in); got != want {
-			t.Errorf("SimpleURLFor(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

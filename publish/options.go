@@ -16,10 +16,10 @@ const (
 	DefaultUserAgent = "pypi-publish/dev"
 	// DefaultIdleTimeout is how long an upload may make no progress
 	// (no body bytes taken by the connection) before it is abandoned
-	// (action.md §12.3).
+	// (docs/situations.md#up-20).
 	DefaultIdleTimeout = 120 * time.Second
 	// DefaultRequestTimeout bounds each simple-API request of an Index
-	// (action.md §12.3: total 30 s).
+	// (30 s in total).
 	DefaultRequestTimeout = 30 * time.Second
 )
 
@@ -62,8 +62,8 @@ type options struct {
 	creds          Credentials
 	idleTimeout    time.Duration
 	requestTimeout time.Duration
+	pypi           bool // WithPyPIRules
 	// sleep waits d or until ctx is done; replaced in tests.
-	pypi   *bool
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
 }
@@ -159,9 +159,10 @@ func WithRequestTimeout(d time.Duration) Option {
 }
 
 // WithPyPIRules sets whether the repository follows PyPI's rules, where a
-// 409 answer is a project-name conflict, never an existing file (UP-21).
-// The default decides by host: upload.pypi.org, pypi.org and test.pypi.org
-// (action.md §5.1). Tests and the demo against a PyPI-like fake set true.
+// 409 answer is a project-name conflict, never an existing file (UP-21),
+// and any 400 about an existing file is not one to skip. The default is
+// false, a third-party index; main decides which index is PyPI or TestPyPI
+// (internal/target) and says so here.
 func WithPyPIRules(pypi bool) Option {
-	return func(o *options) { o.pypi = &pypi }
+	return func(o *options) { o.pypi = pypi }
 }

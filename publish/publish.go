@@ -63,7 +63,7 @@ type Event struct {
 type PublishOptions struct {
 	// Index, when not nil, is asked what it already holds before anything
 	// is uploaded and again to settle "already exists" and outcome-unknown
-	// answers (pypi-protocol.md §5.5). nil: no pre-check; answers are
+	// answers. nil: no pre-check; answers are
 	// classified from the server's status and text.
 	Index *Index
 	// SkipExisting skips files whose name the index already holds with
@@ -106,15 +106,17 @@ type Outcome struct {
 // else: if the index refuses it, nothing else of the release is sent.
 //
 // With o.Index set it first lists what the index holds for each project and
-// decides per file (pypi-protocol.md §5.5): identical → skipped-identical;
+// decides per file: identical → skipped-identical;
 // same name, other bytes, or a second sdist for the release → with
 // o.SkipExisting skipped-existing plus a warning event, without it an
 // *ExistsError before any upload (those files failed, the rest
 // not-attempted). It stops starting files at the first hard failure (the
 // rest are not-attempted) and returns every failure joined. Cancelling ctx
 // stops at once: files in flight fail with the context's error, the rest are
-// not-attempted. It never panics on empty input.
-func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) ([]Outcome, error) {
+// not-attempted. It never panics on empty input. A non-nil error is a
+// *BatchError, which knows its situation ([Classify]).
+func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) (_ []Outcome, err error) {
+	defer func() { err = batchError(err) }()
 	p := &batch{c: c, o: o, out: make([]Outcome, len(dists))}
 	for i, d := range dists {
 		p.out[i] = Outcome{Dist: d, Status: StatusNotAttempted}
@@ -188,7 +190,7 @@ const (
 	conflict                 // same name other bytes, or a second sdist
 )
 
-// decide compares d with what the index lists (pypi-protocol.md §5.5).
+// decide compares d with what the index lists.
 func decide(d *dist.Distribution, remote []RemoteFile) (verdict, *ExistsError) {
 	for _, r := range remote {
 		if r.Filename != d.Filename {
@@ -426,8 +428,8 @@ func (p *batch) set(i int, oc Outcome) {
 }
 
 // settle classifies a failed upload: "already exists" and "one sdist"
-// answers are checked against the index by hash when there is one
-// (pypi-protocol.md §5.5 step 2). It reports whether the batch may go on.
+// answers are checked against the index by hash when there is one. It
+// reports whether the batch may go on.
 func (p *batch) settle(ctx context.Context, i int, err error) bool {
 	d := p.out[i].Dist
 	fail := func(err error) bool {

@@ -98,7 +98,7 @@ func (l *eventLog) kinds(kind string) []Event {
 	return out
 }
 
-// TestPublishPrecheck is the decision table of pypi-protocol.md §5.5 step 1
+// TestPublishPrecheck is the decision table of the existing-file check
 // (UP-02, UP-03, UP-04, UP-06).
 func TestPublishPrecheck(t *testing.T) {
 	t.Parallel()
@@ -183,7 +183,7 @@ func staleIndex(t *testing.T, h http.Handler, n int32) string {
 	return srv.URL + "/simple/"
 }
 
-// TestPublishSettlesAnswers covers pypi-protocol.md §5.5 step 2: "already
+// TestPublishSettlesAnswers covers settling answers by hash: "already
 // exists" answers settled by hash, never by text alone (UP-03..UP-06, UP-21).
 func TestPublishSettlesAnswers(t *testing.T) {
 	t.Parallel()

@@ -15,7 +15,7 @@ import (
 // them), and redirects never followed.
 //
 // Changes to http.DefaultTransport, each deliberate:
-//   - DialContext: 10 s connect timeout (action.md §12.3) instead of 30 s.
+//   - DialContext: 10 s connect timeout instead of 30 s.
 //   - TLSHandshakeTimeout: 10 s (unchanged value, stated explicitly).
 //   - ResponseHeaderTimeout: 5 min after the request body was sent.
 //     Warehouse reads the whole body before answering and then hashes,
@@ -39,27 +39,6 @@ func withoutRedirects(c *http.Client) *http.Client {
 	cc := *c
 	cc.CheckRedirect = noRedirect
 	return &cc
-}
-
-// InsecureCredentials reports whether sending credentials to repoURL would
-// expose them on the network: the scheme is http and the host is not a
-// loopback address or "localhost". main warns in that case. An unparsable
-// URL reports false (validation reports it elsewhere).
-func InsecureCredentials(repoURL string) bool {
-	u, err := url.Parse(repoURL)
-	if err != nil || !strings.EqualFold(u.Scheme, "http") {
-		return false
-	}
-	return !isLoopback(u.Hostname())
-}
-
-func isLoopback(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameHost reports whether u points at the host (and port) of base, the

@@ -135,7 +135,9 @@ func TestPublish_pypiNudge(t *testing.T) {
 	if len(warns) != 1 || !strings.Contains(warns[0], "trusted publishing") {
 		t.Errorf("warnings = %q, want exactly one trusted-publishing nudge", warns)
 	}
-	link := "https://pypi.org/manage/project/pypi-publish-demo/settings/publishing/?owner=octo-org&provider=github&repository=demo&workflow_filename=release.yml"
+	// One link builder (oidc.Publisher.SettingsURL) for the nudge and the
+	// TP-10 details: the parameters in the order PyPI documents them.
+	link := "https://pypi.org/manage/project/pypi-publish-demo/settings/publishing/?provider=github&owner=octo-org&repository=demo&workflow_filename=release.yml"
 	if !strings.Contains(r.Summary, link) {
 		t.Errorf("summary lacks the publisher link %s", link)
 	}

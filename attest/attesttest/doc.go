@@ -16,6 +16,6 @@
 //
 // Env wires them together. The fakes reject what the real services reject
 // (bad tokens, bad proofs of possession, signatures that do not verify,
-// unknown fields, duplicate entries). Specs: ../../shared/spec/attestations.md
-// §6, §7 and §12.1.
+// unknown fields, duplicate entries), as Sigstore's Fulcio and Rekor v1
+// APIs describe them.
 package attesttest

@@ -1,8 +1,8 @@
 // Command sink is a loopback package index for the benchmarks in bench/. It
 // accepts the legacy upload API's multipart POST (see
-// ../../../shared/spec/pypi-protocol.md §1-§2), streams the "content" part to
+// https://docs.pypi.org/api/upload/), streams the "content" part to
 // a counter (or to disk with -save), and answers 200 with an empty body, as
-// PyPI does on success (§4). It is strict where PyPI is strict: a request
+// PyPI does on success. It is strict where PyPI is strict: a request
 // without "__token__" Basic auth and a "pypi-" token gets 403, a form without
 // ":action=file_upload", "protocol_version=1", "name", "version", "filetype"
 // or a "content" file part with a Content-Type that is not image/* gets 400.

@@ -461,7 +461,7 @@ func normalize(name string) string {
 }
 
 // match finds a publisher among pubs for the claims as PyPI does
-// (pypi-protocol.md §13.4) and returns "" or PyPI's reason; reuse reports a
+// (warehouse/oidc/models/github.py) and returns "" or PyPI's reason; reuse reports a
 // used jti.
 func (i *Index) match(c map[string]any, pubs []Publisher) (reason string, reuse bool) {
 	repo := str(c, "repository")

@@ -2,7 +2,7 @@
 // GitHub Actions OIDC token service ([GitHub]) that issues RS256 JWTs signed
 // by a test key, and the index side ([Index]) of /_/oidc/audience,
 // /_/oidc/mint-token and /_/oidc/burn-token, which verifies those JWTs the
-// way PyPI does (pypi-protocol.md §13) and mints short-lived "pypi-" tokens.
+// way PyPI does (warehouse/oidc) and mints short-lived "pypi-" tokens.
 //
 // Both are http.Handlers. [NewGitHub] also starts an httptest server;
 // an [Index] is meant to be mounted on a fake PyPI (publishtest's

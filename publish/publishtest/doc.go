@@ -3,7 +3,7 @@
 //
 // Uploads are parsed the way Warehouse parses them and refused with
 // Warehouse's own messages, status lines and Pyramid error bodies
-// (../../shared/spec/pypi-protocol.md §1, §2.4, §4, §5.1, §6, §8, §11): a
+// (warehouse/forklift/legacy.py and Pyramid's error views): a
 // single-valued field sent twice, a text field sent as a file, a missing or
 // image content type, a wrong :action or protocol_version, bad digests,
 // digests that do not match the bytes, file names that do not match the

@@ -97,7 +97,7 @@ type answer struct {
 }
 
 // pyramidError renders an error the way Warehouse's _exc_with_message and
-// Pyramid's HTTPException do (pypi-protocol.md §4): the status line carries
+// Pyramid's HTTPException do: the status line carries
 // the message (ISO-8859-1), the body is negotiated between text/html and
 // application/json, falling back to text/plain (also when Accept is absent).
 func pyramidError(r *http.Request, code int, msg string) *answer {

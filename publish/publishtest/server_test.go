@@ -116,7 +116,7 @@ func with(parts []part, extra ...part) []part {
 }
 
 // TestStrictUploadRules checks the Warehouse rules the fake enforces
-// (pypi-protocol.md §2.4, §8, §10.3, §11).
+// (warehouse/forklift/legacy.py).
 func TestStrictUploadRules(t *testing.T) {
 	t.Parallel()
 	good := validParts(testFile, "bdist_wheel", "py3", testBytes)
@@ -193,7 +193,7 @@ func replaceFile(parts []part, filename string) []part {
 	return out
 }
 
-// TestDuplicates checks §5.1 and the pypiserver-like mode.
+// TestDuplicates checks Warehouse's duplicate rules and the pypiserver-like mode.
 func TestDuplicates(t *testing.T) {
 	t.Parallel()
 	tok := basic("__token__", "pypi-abc")

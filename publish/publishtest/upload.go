@@ -373,9 +373,9 @@ func seeMetadata(msg string) string {
 	return msg + " See " + coreMetadataURL + " for more information."
 }
 
-// process applies Warehouse's checks in order (pypi-protocol.md §8) and
-// stores the file; it returns the answer. Each step returns code 0 to let
-// the next one run.
+// process applies Warehouse's checks in order (warehouse/forklift/legacy.py)
+// and stores the file; it returns the answer. Each step returns code 0 to
+// let the next one run.
 func (s *Server) process(r *http.Request, f *form) (int, string) {
 	pypi := s.mode == PyPI
 	steps := []func() (int, string){
@@ -566,7 +566,7 @@ func (s *Server) store(f *form, pypi bool) (int, string) {
 	fn := c.filename
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// 18. duplicates (§5.1).
+	// 18. duplicates.
 	for _, old := range s.files {
 		if old.Filename != fn && (!pypi || old.Blake2 != c.blake) {
 			continue
@@ -659,7 +659,7 @@ func precedence(values map[string][]string) []string {
 	return append(first, rest...)
 }
 
-// checkFilename applies Warehouse's wheel (§10.3) and sdist (§11) naming
+// checkFilename applies Warehouse's wheel and sdist (PEP 625) naming
 // rules; "" means the name is fine.
 func checkFilename(fn, filetype, project, ver string) string {
 	norm := normalize(project)

@@ -2,5 +2,5 @@
 // independent Sigstore verifiers: sigstore-go v1.3.0 (Oracle A) and
 // @sigstore/verify 4.1.3 from npm (Oracle C, run with node when
 // js/node_modules exists). It is a separate module so the product's go.mod
-// never lists Sigstore modules (attestations.md §12.2, §12.4).
+// never lists Sigstore modules.
 package oracle

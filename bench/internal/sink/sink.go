@@ -1,6 +1,6 @@
 // Package sink is the http.Handler of the benchmarks' loopback package index
 // (the command is ../../sink). It accepts the legacy upload API's multipart
-// POST (../../../../shared/spec/pypi-protocol.md §1-§2) and streams the
+// POST (https://docs.pypi.org/api/upload/) and streams the
 // "content" part to a counter or to disk; any other POST is counted as raw
 // bytes.
 //
@@ -208,7 +208,7 @@ func (s *Sink) finish(bodyBytes, contentBytes int64, filename string, err error,
 	}
 }
 
-// checkAuth accepts the token forms Warehouse accepts (pypi-protocol.md §1).
+// checkAuth accepts the token forms Warehouse accepts.
 func checkAuth(h string) error {
 	scheme, rest, _ := strings.Cut(h, " ")
 	var token string

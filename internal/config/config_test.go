@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -37,7 +38,7 @@ type actionInput struct {
 // needs no YAML dependency.
 func readActionInputs(t *testing.T) map[string]actionInput {
 	t.Helper()
-	f, err := os.Open("action.yml")
+	f, err := os.Open("../../action.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +84,14 @@ func readActionInputs(t *testing.T) map[string]actionInput {
 }
 
 // TestActionYAML_matchesInputs keeps action.yml, the inputs table and the Go
-// defaults in step (STYLE C2, action.md §2.2).
+// defaults in step (STYLE C2).
 func TestActionYAML_matchesInputs(t *testing.T) {
 	t.Parallel()
 	yml := readActionInputs(t)
 	want := map[string]actionInput{}
-	for _, in := range inputs {
+	for _, in := range Inputs {
 		if in.Alias != "" {
-			// The default lives on the deprecated alias (action.md §2.2).
+			// The default lives on the deprecated alias, as in the original action.
 			want[in.Name] = actionInput{}
 			want[in.Alias] = actionInput{def: in.Default, hasDefault: true, deprecation: "The input " + in.Alias + " is deprecated; rename it to " + in.Name + "."}
 			continue
@@ -101,11 +102,11 @@ func TestActionYAML_matchesInputs(t *testing.T) {
 		t.Errorf("action.yml inputs mismatch (-want +got):\n%s", diff)
 	}
 	// The Go defaults, decoded from an empty environment, agree too.
-	cfg, err := loadConfig(context.Background(), mapEnv(nil), nil)
+	cfg, err := Load(context.Background(), mapEnv(nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromRunner, err := loadConfig(context.Background(), mapEnv(runnerDefaults(t)), nil)
+	fromRunner, err := Load(context.Background(), mapEnv(runnerDefaults(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,12 +174,12 @@ func TestLoadConfig(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := loadConfig(context.Background(), mapEnv(tc.env), tc.flags)
+			got, err := Load(context.Background(), mapEnv(tc.env), tc.flags)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("loadConfig mismatch (-want +got):\n%s", diff)
+				t.Errorf("Load mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -186,7 +187,7 @@ func TestLoadConfig(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
-	got, err := parseFlags([]string{"--repository-url=https://test.pypi.org/legacy/", "--dry-run", "true", "--packages-dir", "a b"}, io.Discard)
+	got, err := ParseFlags([]string{"--repository-url=https://test.pypi.org/legacy/", "--dry-run", "true", "--packages-dir", "a b"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,11 +195,11 @@ func TestParseFlags(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("parseFlags mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
-		t.Error("parseFlags(extra) = nil error, want one")
+	if _, err := ParseFlags([]string{"extra"}, io.Discard); err == nil {
+		t.Error("ParseFlags(extra) = nil error, want one")
 	}
-	if _, err := parseFlags([]string{"--nope=1"}, io.Discard); err == nil {
-		t.Error("parseFlags(--nope) = nil error, want one")
+	if _, err := ParseFlags([]string{"--nope=1"}, io.Discard); err == nil {
+		t.Error("ParseFlags(--nope) = nil error, want one")
 	}
 }
 
@@ -226,7 +227,7 @@ func TestValidate(t *testing.T) {
 			t.Parallel()
 			c := ok
 			tc.mod(&c)
-			_, err := c.Validate()
+			err := c.Validate()
 			if len(tc.wantErr) == 0 {
 				if err != nil {
 					t.Fatalf("Validate() = %v, want nil", err)
@@ -253,17 +254,65 @@ func TestConfigString_hidesPassword(t *testing.T) {
 	}
 }
 
-func TestWorkflowFile(t *testing.T) {
+func TestLoadHooks(t *testing.T) {
 	t.Parallel()
-	cases := map[string]string{
-		"octo/repo/.github/workflows/release.yml@refs/tags/v1":   "release.yml",
-		"octo/repo/.github/workflows/sub/x.yaml@refs/heads/main": "sub/x.yaml",
-		"":                          "",
-		"octo/repo@refs/heads/main": "",
+	cases := []struct {
+		name string
+		env  map[string]string
+		want Hooks
+	}{
+		{name: "none"},
+		{name: "all", env: map[string]string{
+			"PYPI_PUBLISH_INDEX_KIND": "pypi", "PYPI_PUBLISH_FULCIO_URL": "http://127.0.0.1:1", "PYPI_PUBLISH_REKOR_URL": "http://127.0.0.1:2",
+			"PYPI_PUBLISH_TRUSTED_ROOT": "/tmp/root.json", "PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_IDLE_TIMEOUT": "2s",
+			"PYPI_PUBLISH_TUF_URL": "http://127.0.0.1:3/", "PYPI_PUBLISH_TUF_ROOT": "/tmp/tuf-root.json",
+		}, want: Hooks{IndexKind: "pypi", FulcioURL: "http://127.0.0.1:1", RekorURL: "http://127.0.0.1:2", TrustedRoot: "/tmp/root.json",
+			TUFURL: "http://127.0.0.1:3/", TUFRoot: "/tmp/tuf-root.json",
+			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second}},
+		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s"}},
 	}
-	for in, want := range cases {
-		if got := workflowFile(in); got != want {
-			t.Errorf("workflowFile(%q) = %q, want %q", in, got, want)
-		}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tc.want, LoadHooks(mapEnv(tc.env))); diff != "" {
+				t.Errorf("LoadHooks mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadRunner(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_REPOSITORY": "o/r", "GITHUB_REPOSITORY_OWNER": "o",
+		"GITHUB_WORKFLOW_REF": "o/r/.github/workflows/release.yml@refs/tags/v1", "GITHUB_EVENT_NAME": "push",
+		"GITHUB_EVENT_PATH": "/ev.json", "GITHUB_SERVER_URL": "https://github.com", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x",
+		"GITHUB_OUTPUT": "/out", "GITHUB_STEP_SUMMARY": "/sum",
+	}
+	want := Runner{Actions: true, Workspace: "/ws", Repository: "o/r", RepositoryOwner: "o",
+		WorkflowRef: "o/r/.github/workflows/release.yml@refs/tags/v1", EventName: "push", EventPath: "/ev.json",
+		ServerURL: "https://github.com", IDTokenURLSet: true, OutputFile: "/out", SummaryFile: "/sum"}
+	if diff := cmp.Diff(want, LoadRunner(mapEnv(env))); diff != "" {
+		t.Errorf("LoadRunner mismatch (-want +got):\n%s", diff)
+	}
+	if got := LoadRunner(mapEnv(map[string]string{"GITHUB_ACTIONS": "1"})).Actions; got {
+		t.Errorf("LoadRunner(GITHUB_ACTIONS=1).Actions = true, want false")
+	}
+}
+
+func TestOddBoolsAndEntries(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load(context.Background(), mapEnv(map[string]string{"INPUT_VERBOSE": "yes", "INPUT_DRY-RUN": "0", "INPUT_PACKAGES-DIR": "a/\n\n  b/*.whl \n"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{`verbose="yes"`, `dry-run="0"`}, cfg.OddBools()); diff != "" {
+		t.Errorf("OddBools mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a/", "b/*.whl"}, cfg.PackagesEntries()); diff != "" {
+		t.Errorf("PackagesEntries mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := Load(context.Background(), mapEnv(map[string]string{"INPUT_CONCURRENCY": "many"}), nil); err == nil {
+		t.Error("Load(concurrency=many) = nil error, want one")
 	}
 }

@@ -1,0 +1,85 @@
+package action
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/report"
+	"github.com/pypi-publish/pypi-publish/internal/target"
+	"github.com/pypi-publish/pypi-publish/oidc"
+	"github.com/pypi-publish/pypi-publish/publish"
+)
+
+// credentials is what the authenticate step produced.
+type credentials struct {
+	creds publish.Credentials
+	// trusted reports that a token was minted (the trusted-publishing
+	// output).
+	trusted bool
+	// burn revokes every minted token, best effort; nil for an API token.
+	burn func(context.Context)
+	// noAttestations, when set, is why attestations are skipped after all
+	// (a reusable workflow), as the summary says it.
+	noAttestations string
+	// sections are summary sections (TP-05).
+	sections []report.Section
+}
+
+// authenticate returns the upload credentials: the API token or password
+// as given, or, with trusted publishing, a PyPI token minted for this
+// workflow (re-minted before it expires). attestOn says whether the gate
+// let attestations through; a reusable workflow turns them off (PyPI would
+// reject them: the certificate names the calling workflow).
+func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Target, dists []*dist.Distribution, attestOn bool) (credentials, error) {
+	if authMode(cfg) != authTrusted {
+		return credentials{creds: publish.Static{User: cfg.User, Password: cfg.Password}}, nil
+	}
+	c := d.Console
+	var out credentials
+	name := ""
+	if tg.Kind.IsPyPI() {
+		name = tg.Kind.String()
+	}
+	exchanger, err := oidc.New(tg.UploadURL,
+		oidc.WithHTTPClient(d.HTTPClient),
+		oidc.WithIDToken(maskedIDToken(d)),
+		oidc.WithMask(c.AddMask),
+		oidc.WithLogf(c.Debugf),
+		oidc.WithRetry(retryPolicy(d.Hooks)),
+		oidc.WithProjects(projectNames(dists)...),
+		oidc.WithUserAgent(d.UserAgent),
+		oidc.WithIndex(name, tg.WebBase),
+		// The GitHub token and the minted one cross the network in clear
+		// only to this machine.
+		oidc.WithPlainHTTP(tg.Loopback),
+		// TP-05 is printed before the mint, so it is there when the mint fails.
+		oidc.WithWarnf(func(format string, args ...any) {
+			msg := fmt.Sprintf(format, args...)
+			c.Warningf("Reusable workflow (TP-05)", "%s", msg)
+			out.sections = append(out.sections, report.Section{Title: "Reusable workflow", Body: msg + "\n\nSee " + oidc.ReusableURL})
+		}),
+	)
+	if err != nil {
+		return out, fail("Trusted publishing failed", err)
+	}
+	token, err := exchanger.Mint(ctx)
+	if err != nil {
+		return out, fail("Trusted publishing failed", err)
+	}
+	if _, ok := oidc.ReusableWorkflow(token.Claims); ok && attestOn {
+		out.noAttestations = "skipped: reusable workflow (PyPI would reject the attestations)"
+		c.Noticef("", "Attestations are skipped: in a reusable workflow the signing certificate names the calling workflow, which PyPI's publisher check would reject.")
+	}
+	src := exchanger.Source(token)
+	out.creds, out.trusted = src, true
+	out.burn = func(ctx context.Context) {
+		// Revoke every token minted in this run, best effort: it never
+		// changes the outcome.
+		if err := src.BurnAll(context.WithoutCancel(ctx)); err != nil {
+			c.Debugf("could not revoke the trusted-publishing token: %v", err)
+		}
+	}
+	return out, nil
+}

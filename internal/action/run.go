@@ -1,0 +1,82 @@
+package action
+
+import (
+	"context"
+
+	"github.com/pypi-publish/pypi-publish/internal/config"
+)
+
+// Run publishes the distributions cfg names and returns the error to
+// report (an *Error), or nil. Whatever happens it hands the outputs and the
+// step summary to d.Console. It never exits and never panics on bad input;
+// cancelling ctx stops any wait or transfer and fails the run.
+func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
+	c := d.Console
+	cfg = maskPassword(c, cfg)
+	res := &results{repositoryURL: cfg.RepositoryURL}
+	defer func() { // report, whatever happened
+		if err != nil {
+			err = fail("pypi-publish failed", err)
+		}
+		rep := summarize(res, err)
+		c.SetOutputs(rep.Outputs())
+		c.AddSummary(rep.Markdown())
+	}()
+
+	// start → find → read
+	tg, err := start(c, cfg, d.Hooks)
+	if err != nil {
+		return err
+	}
+	res.target = &tg
+	found, workdir, err := find(c, cfg, env)
+	res.workdir = workdir
+	if err != nil {
+		return err
+	}
+	dists, read := read(found.Files)
+	res.read, res.auth = read, authMode(cfg)
+	if err := unreadable(cfg, read); err != nil {
+		return err
+	}
+	// check: authentication policy, attestation gate, distributions
+	c.Debugf("authentication: %s for %s (%s)", res.auth, tg.UploadURL, tg.Kind)
+	if err := checkAuth(c, cfg, tg, env, dists); err != nil {
+		return err
+	}
+	attestOn, status := gate(c, cfg, tg, found, workdir)
+	res.attest = status
+	if res.checks, err = checkDists(ctx, d, cfg, tg, dists, readFailures(read), workdir); err != nil {
+		return err
+	}
+	if res.auth == authToken && tg.Kind.IsPyPI() {
+		res.sections = append(res.sections, nudge(c, cfg, tg, env, dists))
+	}
+	if cfg.DryRun.Value {
+		res.dryRun = true
+		c.Noticef("", "Dry run: all %d distributions passed the checks; nothing was uploaded.", len(dists))
+		return nil
+	}
+
+	// authenticate → attest → upload
+	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
+	res.sections = append(res.sections, creds.sections...)
+	if err != nil {
+		return err
+	}
+	res.trusted = creds.trusted
+	if creds.burn != nil {
+		defer creds.burn(ctx)
+	}
+	if creds.noAttestations != "" {
+		attestOn, res.attest = false, creds.noAttestations
+	}
+	if attestOn {
+		if res.attested, err = attestAll(ctx, d, env, dists); err != nil {
+			return err
+		}
+		res.attest = res.attested.status
+	}
+	res.outcomes, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	return err
+}

@@ -1,0 +1,148 @@
+// Package config decodes everything a run takes from outside, once, in
+// main: the action's inputs (from INPUT_* variables and command-line
+// flags) into [Config], the runner's environment into [Runner], and the
+// test hooks into [Hooks]. Nothing else in the action reads the environment
+// (STYLE C2); the in-process tests decode the same way from a map.
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/sethvargo/go-envconfig"
+)
+
+// Default values of the inputs. action.yml declares the same values; a
+// test reads action.yml so the two cannot drift.
+const (
+	defaultUser          = "__token__"
+	defaultRepositoryURL = "https://upload.pypi.org/legacy/"
+	defaultPackagesDir   = "dist"
+)
+
+// Bool is a boolean input with the original action's truthiness: a value is
+// false only when its trimmed, lower-cased form is exactly "false"; anything
+// else is true. Odd records a value that was neither "true" nor "false"
+// (IN-02, docs/situations.md#in-02).
+type Bool struct {
+	Value bool
+	Raw   string
+	Odd   bool
+}
+
+// EnvDecode implements envconfig.Decoder.
+func (b *Bool) EnvDecode(val string) error {
+	v := strings.ToLower(strings.TrimSpace(val))
+	b.Raw = val
+	b.Value = v != "false"
+	b.Odd = v != "true" && v != "false"
+	return nil
+}
+
+// Config holds every input of the action, decoded once by [Load] (STYLE
+// C2). Field tags name the input in upper snake case; the lookuper maps
+// them to the runner's INPUT_ names (hyphens kept) and to the deprecated
+// aliases. The defaults are action.yml's.
+type Config struct {
+	User           string `env:"USER, default=__token__"`
+	Password       string `env:"PASSWORD"`
+	RepositoryURL  string `env:"REPOSITORY_URL, default=https://upload.pypi.org/legacy/"`
+	PackagesDir    string `env:"PACKAGES_DIR, default=dist"`
+	VerifyMetadata Bool   `env:"VERIFY_METADATA, default=true"`
+	SkipExisting   Bool   `env:"SKIP_EXISTING, default=false"`
+	Verbose        Bool   `env:"VERBOSE, default=true"`
+	PrintHash      Bool   `env:"PRINT_HASH, default=true"`
+	Attestations   Bool   `env:"ATTESTATIONS, default=true"`
+	// DryRun runs every check and uploads nothing.
+	DryRun Bool `env:"DRY_RUN, default=false"`
+	// IndexURL is the simple API root of a third-party index, used to look
+	// up existing files by hash.
+	IndexURL string `env:"INDEX_URL"`
+	// Concurrency is how many files are uploaded at once after the first.
+	Concurrency int `env:"CONCURRENCY, default=1"`
+}
+
+// Load decodes the inputs from the runner's environment (getenv) and from
+// command-line flag values (which win), as [Lookuper] describes. The only
+// error is a value that does not decode (a non-number concurrency).
+func Load(ctx context.Context, getenv func(string) string, flags map[string]string) (Config, error) {
+	var cfg Config
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{
+		Target:   &cfg,
+		Lookuper: Lookuper(getenv, flags),
+	}); err != nil {
+		return cfg, fmt.Errorf("failed to read inputs: %w", err)
+	}
+	return cfg, nil
+}
+
+// String prints the configuration without secrets (STYLE C4).
+func (c Config) String() string {
+	pw := "<empty>"
+	if c.Password != "" {
+		pw = "<set>"
+	}
+	return fmt.Sprintf("user=%q password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d",
+		c.User, pw, c.RepositoryURL, c.PackagesDir, c.VerifyMetadata.Value, c.SkipExisting.Value,
+		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, c.IndexURL, c.Concurrency)
+}
+
+// OddBools returns the inputs whose boolean value was neither true nor
+// false (IN-02), as "name=value" pairs in input order.
+func (c Config) OddBools() []string {
+	var out []string
+	for _, b := range []struct {
+		name string
+		v    Bool
+	}{
+		{"verify-metadata", c.VerifyMetadata}, {"skip-existing", c.SkipExisting},
+		{"verbose", c.Verbose}, {"print-hash", c.PrintHash},
+		{"attestations", c.Attestations}, {"dry-run", c.DryRun},
+	} {
+		if b.v.Odd {
+			out = append(out, fmt.Sprintf("%s=%q", b.name, b.v.Raw))
+		}
+	}
+	return out
+}
+
+// Validate checks the configuration and returns every problem at once,
+// joined (STYLE C2). Plain http is allowed here for any host: the target
+// (internal/target) warns when credentials would cross the network.
+func (c Config) Validate() error {
+	var errs []error
+	u, err := url.Parse(c.RepositoryURL)
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("repository-url %q is not a URL (%v); use e.g. https://upload.pypi.org/legacy/ or https://test.pypi.org/legacy/", c.RepositoryURL, err))
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		errs = append(errs, fmt.Errorf("repository-url %q must be an http(s) URL with a host, e.g. https://upload.pypi.org/legacy/ or https://test.pypi.org/legacy/", c.RepositoryURL))
+	}
+	if c.IndexURL != "" {
+		iu, err := url.Parse(c.IndexURL)
+		if err != nil || (iu.Scheme != "https" && iu.Scheme != "http") || iu.Host == "" {
+			errs = append(errs, fmt.Errorf("index-url %q must be an http(s) URL of the index's simple API, e.g. https://devpi.example/root/pypi/+simple/", c.IndexURL))
+		}
+	}
+	if c.Concurrency < 1 || c.Concurrency > 32 {
+		errs = append(errs, fmt.Errorf("concurrency must be between 1 and 32, got %d", c.Concurrency))
+	}
+	if strings.TrimSpace(c.PackagesDir) == "" {
+		errs = append(errs, errors.New("packages-dir is empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// PackagesEntries splits packages-dir into its lines, dropping blank ones.
+func (c Config) PackagesEntries() []string {
+	var out []string
+	for _, line := range strings.Split(c.PackagesDir, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package config
+
+import "time"
+
+// Hooks are the test hooks: PYPI_PUBLISH_* variables that point the action
+// at fakes or shorten its waits. They are decoded once, by [LoadHooks], and
+// passed down; the README lists them in one place. A value that does not
+// parse (or a duration that is not positive) is ignored, so the default
+// applies.
+type Hooks struct {
+	// IndexKind is PYPI_PUBLISH_INDEX_KIND: "pypi" or "testpypi" treat the
+	// index as PyPI or TestPyPI whatever its host (tests, private Warehouse
+	// instances), any other non-empty value as a third-party index. The
+	// default "" decides by host.
+	IndexKind string
+	// ClassifiersURL is PYPI_PUBLISH_CLASSIFIERS_URL, where a PyPI-like
+	// test index serves its classifier list (plain text, one per line);
+	// the default "" is PyPI's or TestPyPI's list route, by host.
+	ClassifiersURL string
+	// FulcioURL is PYPI_PUBLISH_FULCIO_URL; the default "" is Sigstore's
+	// public Fulcio.
+	FulcioURL string
+	// RekorURL is PYPI_PUBLISH_REKOR_URL; the default "" is Sigstore's
+	// public Rekor.
+	RekorURL string
+	// TrustedRoot is PYPI_PUBLISH_TRUSTED_ROOT, the path of a Sigstore
+	// trusted_root.json used instead of the one from TUF; the default "" is
+	// the root from Sigstore's TUF repository. Set without TUFURL, the TUF
+	// update is skipped.
+	TrustedRoot string
+	// TUFURL is PYPI_PUBLISH_TUF_URL, the TUF repository the Sigstore
+	// trust data comes from; the default "" is Sigstore's
+	// (attest.DefaultTUFURL).
+	TUFURL string
+	// TUFRoot is PYPI_PUBLISH_TUF_ROOT, the path of the TUF root.json to
+	// start from; the default "" is the one embedded in the binary.
+	TUFRoot string
+	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
+	// default 0 means 2 s. Tests use 1ms.
+	Backoff time.Duration
+	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
+	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
+	IdleTimeout time.Duration
+}
+
+// LoadHooks decodes the test hooks from getenv.
+func LoadHooks(getenv func(string) string) Hooks {
+	return Hooks{
+		IndexKind:      getenv("PYPI_PUBLISH_INDEX_KIND"),
+		ClassifiersURL: getenv("PYPI_PUBLISH_CLASSIFIERS_URL"),
+		FulcioURL:      getenv("PYPI_PUBLISH_FULCIO_URL"),
+		RekorURL:       getenv("PYPI_PUBLISH_REKOR_URL"),
+		TrustedRoot:    getenv("PYPI_PUBLISH_TRUSTED_ROOT"),
+		TUFURL:         getenv("PYPI_PUBLISH_TUF_URL"),
+		TUFRoot:        getenv("PYPI_PUBLISH_TUF_ROOT"),
+		Backoff:        duration(getenv("PYPI_PUBLISH_BACKOFF")),
+		IdleTimeout:    duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
+	}
+}
+
+// duration parses a positive Go duration such as "1ms"; anything else is 0.
+func duration(v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
+}

@@ -1,0 +1,253 @@
+// Package report builds what a run hands on when it ends, the step outputs
+// and the step summary, from plain values it receives. It never sees the
+// run's state, the console or the environment: internal/action fills a
+// [Report] from what its steps returned, and the console writes the
+// results.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// maxSummary keeps the step summary under the runner's 1024 KiB limit;
+// the file table stops at maxTable, so the sections after it (what went
+// wrong, the note about left-out rows) still fit.
+const (
+	maxSummary = 900 << 10
+	maxTable   = 700 << 10
+)
+
+// Statuses of a file, as the `files` output spells them.
+const (
+	StatusUploaded         = "uploaded"
+	StatusSkippedIdentical = "skipped-identical"
+	StatusSkippedExisting  = "skipped-existing"
+	StatusFailed           = "failed"
+	StatusNotAttempted     = "not-attempted"
+)
+
+// File is one distribution, in upload order.
+type File struct {
+	Filename string
+	// Path is workspace-relative with forward slashes when the file is
+	// inside the workspace, else as found.
+	Path string
+	Size int64
+	// SHA256 is the hex digest; "" when the file could not be read.
+	SHA256 string
+	// Version is the metadata's version; "" when unknown.
+	Version string
+	// Status is one of the Status constants.
+	Status string
+	// Note says why a file was skipped or failed; "" for none.
+	Note string
+	// URL is the release page (PyPI and TestPyPI); "" for none.
+	URL string
+	// Attestations are the attestation files uploaded with it, like Path.
+	Attestations []string
+	// Reused reports that the attestation files existed and were reused.
+	Reused bool
+}
+
+// Failure is what went wrong, for the "What went wrong" section.
+type Failure struct {
+	Message string
+	Hint    string
+	// Details is Markdown, written as is.
+	Details string
+}
+
+// Section is an extra section of the summary; Body is Markdown.
+type Section struct {
+	Title, Body string
+}
+
+// Report is everything the outputs and the summary show. Zero fields are
+// left out of the summary.
+type Report struct {
+	// Index is the upload URL; IndexName names its kind ("PyPI",
+	// "TestPyPI", "third-party index").
+	Index, IndexName string
+	// Auth names the authentication, e.g. "trusted publishing".
+	Auth string
+	// Attestations says what happened to attestations, e.g. "generated
+	// for 2 files, reused for 0".
+	Attestations string
+	// TrustedPublishing is the trusted-publishing output: true once a
+	// token was minted.
+	TrustedPublishing bool
+	DryRun            bool
+	Files             []File
+	// Checks is the Markdown table of the preflight problems; "" for none.
+	Checks   string
+	Failure  *Failure
+	Sections []Section
+}
+
+// fileJSON is a File as the `files` output shows it.
+type fileJSON struct {
+	Filename string  `json:"filename"`
+	Path     string  `json:"path"`
+	Size     int64   `json:"size"`
+	SHA256   string  `json:"sha256"`
+	Status   string  `json:"status"`
+	URL      *string `json:"url"`
+}
+
+// Outputs returns the step outputs by name: files, uploaded-files,
+// skipped-files, release-urls, attestation-files (JSON) and
+// trusted-publishing ("true" or "false").
+func (r Report) Outputs() map[string]string {
+	uploaded, skipped, attests := []string{}, []string{}, []string{}
+	rows := make([]fileJSON, 0, len(r.Files))
+	for _, f := range r.Files {
+		row := fileJSON{Filename: f.Filename, Path: f.Path, Size: f.Size, SHA256: f.SHA256, Status: f.Status}
+		if f.URL != "" {
+			row.URL = &f.URL
+		}
+		rows = append(rows, row)
+		switch {
+		case f.Status == StatusUploaded:
+			uploaded = append(uploaded, f.Filename)
+		case strings.HasPrefix(f.Status, "skipped"):
+			skipped = append(skipped, f.Filename)
+		}
+		attests = append(attests, f.Attestations...)
+	}
+	return map[string]string{
+		"files":              jsonText(rows),
+		"uploaded-files":     jsonText(uploaded),
+		"skipped-files":      jsonText(skipped),
+		"release-urls":       jsonText(r.releaseURLs()),
+		"attestation-files":  jsonText(attests),
+		"trusted-publishing": fmt.Sprint(r.TrustedPublishing),
+	}
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v) // slices of strings and plain structs always marshal
+	return string(b)
+}
+
+// releaseURLs returns the distinct release pages in file order.
+func (r Report) releaseURLs() []string {
+	urls := []string{}
+	seen := map[string]bool{}
+	for _, f := range r.Files {
+		if f.URL != "" && !seen[f.URL] {
+			seen[f.URL] = true
+			urls = append(urls, f.URL)
+		}
+	}
+	return urls
+}
+
+// Markdown renders the step summary: a title, the run's facts, one row per
+// file, release links, the checks table, what went wrong and the extra
+// sections. It stays under GitHub's size limit, leaving out rows (the
+// `files` output keeps them all) and cutting the rest if needed.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	r.writeHead(&b)
+	r.writeFiles(&b)
+	for _, u := range r.releaseURLs() {
+		fmt.Fprintf(&b, "**Release page:** <%s>\n\n", u)
+	}
+	if r.Checks != "" {
+		b.WriteString("### Checks\n\n" + r.Checks + "\n\n")
+	}
+	if f := r.Failure; f != nil {
+		b.WriteString("### What went wrong\n\n" + f.Message + "\n\n")
+		if f.Hint != "" {
+			b.WriteString("**How to fix:** " + f.Hint + "\n\n")
+		}
+		if f.Details != "" {
+			b.WriteString(f.Details + "\n\n")
+		}
+	}
+	for _, s := range r.Sections {
+		fmt.Fprintf(&b, "### %s\n\n%s\n\n", s.Title, s.Body)
+	}
+	out := b.String()
+	if len(out) > maxSummary {
+		out = out[:maxSummary] + "\n\n_The summary was cut to stay under GitHub's 1 MiB limit._\n"
+	}
+	return out
+}
+
+// writeHead writes the title and the table of facts.
+func (r Report) writeHead(b *strings.Builder) {
+	title := "Published to " + r.IndexName
+	switch {
+	case r.Failure != nil:
+		title = "Publishing to " + r.IndexName + " failed"
+	case r.DryRun:
+		title = "Dry run for " + r.IndexName + ": nothing uploaded"
+	}
+	fmt.Fprintf(b, "## pypi-publish: %s\n\n", title)
+	fmt.Fprintf(b, "| | |\n|---|---|\n")
+	fmt.Fprintf(b, "| Index | `%s` |\n", mdCell(r.Index))
+	if r.Auth != "" {
+		fmt.Fprintf(b, "| Authentication | %s |\n", r.Auth)
+	}
+	if r.Attestations != "" {
+		fmt.Fprintf(b, "| Attestations | %s |\n", mdCell(r.Attestations))
+	}
+	b.WriteString("\n")
+}
+
+// writeFiles writes the table of files.
+func (r Report) writeFiles(b *strings.Builder) {
+	if len(r.Files) == 0 {
+		return
+	}
+	b.WriteString("| File | Version | Size | SHA-256 | Status | Attestation | Link |\n|---|---|---:|---|---|---|---|\n")
+	for i, f := range r.Files {
+		if b.Len() > maxTable {
+			fmt.Fprintf(b, "\n_%d more files are left out to keep the summary under GitHub's size limit; the `files` output lists them all._\n", len(r.Files)-i)
+			break
+		}
+		link := ""
+		if f.URL != "" {
+			link = fmt.Sprintf("[release](%s)", f.URL)
+		}
+		att := ""
+		if len(f.Attestations) > 0 {
+			att = "generated"
+			if f.Reused {
+				att = "reused"
+			}
+		}
+		status := f.Status
+		if f.Note != "" {
+			status += ": " + f.Note
+		}
+		sha := f.SHA256
+		if len(sha) > 12 {
+			sha = "`" + sha[:12] + "…`"
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", mdCell(f.Filename), mdCell(f.Version), HumanSize(f.Size), sha, mdCell(status), att, link)
+	}
+	b.WriteString("\n")
+}
+
+// mdCell escapes text for a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// HumanSize formats a byte count: "849 B", "1.5 KiB", "2.0 MiB", "1.1 GiB".
+func HumanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
