@@ -26,6 +26,7 @@ lint:
 	$(GO) vet ./... && $(GO) vet -tags nodemo .
 	@if command -v staticcheck >/dev/null 2>&1 || [ -x "$$HOME/go/bin/staticcheck" ]; then \
 		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; $(missing); fi
+	bash .ci/situations-check.sh
 
 # Real distributions built by Debian's build backends (setuptools, hatchling,
 # flit, poetry-core) plus Debian's own wheels; tests read DIST_CORPUS.

@@ -41,9 +41,7 @@
 #                        `act-runner wipe`, not rm -rf
 #   IMAGE_WORK=/var/tmp/pypi-publish-image      the image check's work dir:
 #                        its debootstrap rootfs is reused for the builder
-#   ACT_HOST_MODE=0      1 runs (d) and requires it to pass. Off by default
-#                        until an unopenable summary file is a warning
-#                        (issue 18 item 2): today the action exits 1 there
+#   ACT_HOST_MODE=1      runs (d) and requires it to pass (0 skips it)
 #   ACT_TIMEOUT=900      seconds for the whole check
 # Timing (2 cores): see "How CI runs the action under act" in docs/image.md.
 set -euo pipefail
@@ -54,7 +52,7 @@ WORK=${ACT_WORK:-/var/tmp/pypi-publish-act}
 IMAGE_WORK=${IMAGE_WORK:-/var/tmp/pypi-publish-image}
 SUITE=${SUITE:-bookworm}
 TIMEOUT=${ACT_TIMEOUT:-900}
-HOST_MODE=${ACT_HOST_MODE:-0}
+HOST_MODE=${ACT_HOST_MODE:-1}
 IMG=localhost/pypi-publish
 PY=/usr/bin/python3 # Debian's, never a pyenv shim
 
@@ -297,7 +295,7 @@ expect_ok c "Check the outputs" trusted
 # ------------------------------------------------------------------ (d) host mode
 if [ "$HOST_MODE" = 1 ]; then
   log "(d) host-mode.yml: -P ubuntu-latest=-self-hosted; the output and summary files are out of the action's reach"
-  command -v socat >/dev/null || die "(d) needs socat (apt-get install socat, or ACT_HOST_MODE=0)"
+  command -v socat >/dev/null || die "(d) needs socat (apt-get install socat, or ACT_HOST_MODE=0 to skip it)"
   new_case d
   start_index "$RUNS/d"
   # The action's container is on the default bridge here: forward a port of
