@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
@@ -59,7 +60,9 @@ func main() {
 	defer stop()
 	a := githubactions.New()
 	env := config.LoadRunner(os.Getenv)
-	c := console.NewGitHub(a, env.OutputFile, env.SummaryFile)
+	// Safe: every line, annotation, output and the summary scrubbed of
+	// secrets and inert (internal/console's package doc).
+	c := console.Safe(console.NewGitHub(a, env.OutputFile, env.SummaryFile))
 	if err := realMain(ctx, c, a.GetIDToken, os.Args[1:]); err != nil {
 		action.ReportError(c, err)
 		stop()
@@ -74,7 +77,10 @@ func realMain(ctx context.Context, c console.Console, idToken func(context.Conte
 	defer func() {
 		if p := recover(); p != nil {
 			if os.Getenv("DEBUG") != "" {
-				c.Infof("panic: %v\n%s", p, debug.Stack())
+				c.Infof("panic: %v", p)
+				for _, line := range strings.Split(string(debug.Stack()), "\n") {
+					c.Infof("%s", line)
+				}
 			}
 			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
 		}
@@ -99,6 +105,11 @@ func realMain(ctx context.Context, c console.Console, idToken func(context.Conte
 // getenv (and the flags), once, and runs the action.
 func run(ctx context.Context, c console.Console, getenv func(string) string, flags map[string]string,
 	client *http.Client, idToken func(context.Context, string) (string, error)) error {
+	// Mask before anything can quote an input, decoding errors included.
+	for _, s := range config.RawSecrets(getenv, flags) {
+		c.AddMask(s)
+	}
+	c.AddMask(getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
 	cfg, err := config.Load(ctx, getenv, flags)
 	if err != nil {
 		return &action.Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}

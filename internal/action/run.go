@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/console"
 )
 
 // Run publishes the distributions cfg names and returns the error to
@@ -11,9 +12,10 @@ import (
 // step summary to d.Console. It never exits and never panics on bad input;
 // cancelling ctx stops any wait or transfer and fails the run.
 func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
-	c := d.Console
-	cfg = maskPassword(c, cfg)
-	res := &results{repositoryURL: cfg.RepositoryURL}
+	c := console.Safe(d.Console) // the one way out, whatever main built
+	d.Console = c
+	cfg = maskSecrets(c, cfg, env)
+	res := &results{repositoryURL: config.RedactURL(cfg.RepositoryURL)}
 	defer func() { // report, whatever happened
 		if err != nil {
 			err = fail("pypi-publish failed", err)

@@ -147,9 +147,13 @@ func (l *eventLog) onEvent(ev publish.Event) {
 			l.c.Infof("%s", ev.Message)
 		}
 	case publish.EventRetry:
-		l.c.Warningf("Retrying "+ev.File, "Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
+		l.c.Warningf("Upload retried", "Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
 	case publish.EventWarning:
-		l.c.Warningf("Check "+ev.File, "%s", ev.Message)
+		if ev.File == "" {
+			l.c.Warningf("Existing-file check not run", "%s", ev.Message)
+		} else {
+			l.c.Warningf("File already on the index", "%s", ev.Message)
+		}
 	case publish.EventSkip:
 		l.c.Noticef("", "%s", ev.Message)
 	case publish.EventDone:

@@ -22,9 +22,13 @@ type Runner struct {
 	ServerURL string
 	// IDTokenURLSet and IDTokenTokenSet say whether
 	// ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are
-	// non-empty (the job has `id-token: write`). The values themselves are
-	// read only by go-githubactions' GetIDToken.
+	// non-empty (the job has `id-token: write`).
 	IDTokenURLSet, IDTokenTokenSet bool
+	// RequestToken is ACTIONS_ID_TOKEN_REQUEST_TOKEN's value, the bearer
+	// token of GitHub's token service. The run only masks it (before it
+	// prints anything) and scrubs it; go-githubactions' GetIDToken is what
+	// sends it.
+	RequestToken string
 	// OutputFile is GITHUB_OUTPUT and SummaryFile GITHUB_STEP_SUMMARY, the
 	// files the console appends outputs and the step summary to.
 	OutputFile, SummaryFile string
@@ -43,6 +47,7 @@ func LoadRunner(getenv func(string) string) Runner {
 		ServerURL:       getenv("GITHUB_SERVER_URL"),
 		IDTokenURLSet:   getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != "",
 		IDTokenTokenSet: getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN") != "",
+		RequestToken:    getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
 		OutputFile:      getenv("GITHUB_OUTPUT"),
 		SummaryFile:     getenv("GITHUB_STEP_SUMMARY"),
 	}

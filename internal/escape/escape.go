@@ -13,12 +13,12 @@
 // contains "##[" is changed so it cannot ([Line]).
 //
 // Markdown: GitHub renders the step summary as GitHub Flavored Markdown
-// with some HTML. [Markdown] backslash-escapes every ASCII punctuation
-// character, which CommonMark guarantees to show literally, so outside text
-// cannot open a heading, a list, a link, an image, an autolink, an HTML
-// tag, an entity or a table cell. [Code] and [Block] show text verbatim
-// in a code span or a fenced block whose fence is longer than any run of
-// backticks inside.
+// with some HTML. [Markdown] backslash-escapes the ASCII punctuation that
+// could start formatting (CommonMark shows an escaped punctuation
+// character literally), so outside text cannot open a heading, a list, a
+// link, an image, an autolink, an HTML tag, an entity or a table cell.
+// [Code] and [Block] show text verbatim in a code span or a fenced block
+// whose fence is longer than any run of backticks inside.
 package escape
 
 import (
@@ -129,35 +129,93 @@ func Lines(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-// Markdown returns s as Markdown text that renders as s: every ASCII
-// punctuation character is backslash-escaped, line breaks become hard
-// breaks (a backslash at the end of the line), and other control
-// characters are shown as escapes (Controls).
+// inlineSpecial are the ASCII characters that can start or end inline
+// Markdown in GitHub's renderer: escapes, code, emphasis, strikethrough,
+// links and images, e-mail autolinks ("@"), HTML and entities, table
+// cells, math and references. A ":" is escaped where it could complete a
+// URL autolink (see Markdown).
+const inlineSpecial = "\\`*_[]()!<>&~|@$#"
+
+// Markdown returns s as Markdown text that renders as s. Inline, every
+// character in inlineSpecial is backslash-escaped (CommonMark shows an
+// escaped ASCII punctuation character literally), and the "." of "www."
+// too, and a ":" followed by "/" or after "mailto" or "xmpp", so no
+// extended autolink forms. At the start of each line, a
+// character that could open a block (a heading, list, quote, fence,
+// thematic break or setext underline) is escaped as well. Line breaks
+// become hard breaks (a backslash at the end of the line), tabs spaces,
+// and other control characters visible escapes ([Controls]).
 func Markdown(s string) string {
 	s = Controls(s, true)
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = markdownLine(l)
+	}
+	return strings.Join(lines, "\\\n")
+}
+
+// markdownLine escapes one line (see Markdown).
+func markdownLine(l string) string {
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	b.Grow(len(l) + len(l)/4)
+	start := true // no visible character yet on this line
+	for i := 0; i < len(l); i++ {
+		c := l[i]
 		switch {
-		case c == '\n':
-			if i+1 < len(s) {
-				b.WriteString("\\\n")
-			}
 		case c == '\t':
 			b.WriteByte(' ')
-		case c < utf8.RuneSelf && (unicode.IsPunct(rune(c)) || unicode.IsSymbol(rune(c))):
+			continue
+		case c == ' ':
+		case start && c >= '0' && c <= '9':
+			if n := orderedMarker(l[i:]); n > 0 {
+				// "1. " would start an ordered list: escape the ".".
+				b.WriteString(l[i:i+n-1] + "\\" + l[i+n-1:i+n])
+				i += n - 1
+				start = false
+				continue
+			}
+		case strings.IndexByte(inlineSpecial, c) >= 0,
+			start && strings.IndexByte("#-+*=>`~<|", c) >= 0,
+			c == '.' && i >= 3 && strings.EqualFold(l[i-3:i], "www"),
+			c == ':' && schemeColon(l, i):
 			b.WriteByte('\\')
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
 		}
+		if c != ' ' {
+			start = false
+		}
+		b.WriteByte(c)
 	}
 	return b.String()
 }
 
+// schemeColon reports whether the ":" at l[i] could end a URL scheme of an
+// autolink: followed by "/", or after "mailto" or "xmpp".
+func schemeColon(l string, i int) bool {
+	if i+1 < len(l) && l[i+1] == '/' {
+		return true
+	}
+	low := strings.ToLower(l[:i])
+	return strings.HasSuffix(low, "mailto") || strings.HasSuffix(low, "xmpp")
+}
+
+// orderedMarker returns the length of the ordered list marker s starts
+// with (digits, then "." or ")", then a space, a tab or the end), or 0.
+func orderedMarker(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i >= len(s) || (s[i] != '.' && s[i] != ')') {
+		return 0
+	}
+	if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\t' {
+		return 0
+	}
+	return i + 1
+}
+
 // Inline is [Markdown] on one line: line breaks become spaces. Use it for
-// table cells and headings.
+// table cells, headings and text after other text on a line.
 func Inline(s string) string {
 	return Markdown(flatten(s))
 }

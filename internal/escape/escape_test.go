@@ -68,10 +68,19 @@ func TestMarkdown(t *testing.T) {
 		name, in, want string
 	}{
 		{"plain", "File already exists", "File already exists"},
-		{"heading_and_html", "# Pwned\n<img src=x onerror=alert(1)>", "\\# Pwned\\\n\\<img src\\=x onerror\\=alert\\(1\\)\\>"},
-		{"link", "[click](https://evil.example)", `\[click\]\(https\:\/\/evil\.example\)`},
-		{"entity_and_pipe", "a &amp; b | c", `a \&amp\; b \| c`},
-		{"backticks", "`code`", "\\`code\\`"},
+		{"version", "4.0.0", "4.0.0"},
+		{"heading_and_html", "# Pwned\n<img src=x onerror=alert(1)>", "\\# Pwned\\\n\\<img src=x onerror=alert\\(1\\)\\>"},
+		{"link", "[click](https://evil.example)", `\[click\]\(https\://evil.example\)`},
+		{"www_autolink", "see www.evil.example", `see www\.evil.example`},
+		{"email_autolink", "me@evil.example", `me\@evil.example`},
+		{"entity_and_pipe", "a &amp; b | c", `a \&amp; b \| c`},
+		{"backticks_emphasis", "`code` *b* _i_ ~s~", "\\`code\\` \\*b\\* \\_i\\_ \\~s\\~"},
+		{"list_and_quote_lines", "- item\n> quote\n1. first\n2) second\n===", "\\- item\\\n\\> quote\\\n1\\. first\\\n2\\) second\\\n\\==="},
+		{"indented_marker", "  + item", "  \\+ item"},
+		{"dash_inside", "not-attempted", "not-attempted"},
+		{"math", "$x$", `\$x\$`},
+		{"colon_plain", "failed: 400", "failed: 400"},
+		{"mailto", "mailto:me", `mailto\:me`},
 		{"trailing_newline_dropped", "a\n", "a"},
 		{"control", "a\x1bb", `a\\x1bb`},
 	}
