@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/internal/retry"
+	"github.com/pypi-publish/pypi-publish/internal/secret"
 )
 
 // Token is a minted PyPI API token.
@@ -111,11 +112,29 @@ func (e *Exchanger) indexName() string {
 // Mint runs one exchange: audience (cached after the first success), a fresh
 // GitHub token, then mint-token. Transport errors, 5xx and 429 are retried
 // per [WithRetry], each mint attempt with a fresh GitHub token; a mint
-// refused with invalid-reuse-token is retried once (TP-14). The minted
-// token is passed to the Mask option before anything else happens with it.
-// Errors are [*Error]. When ctx is cancelled, Mint stops waiting and
-// returns an error wrapping ctx.Err().
+// refused with invalid-reuse-token is retried once (TP-14). Each request
+// is bounded by [WithRequestTimeout] and the whole exchange by
+// [WithTimeout]; when that runs out, the error says so (TP-08, or TP-09
+// when GitHub's token service did not answer). The minted token must look
+// like a PyPI token (TP-12 otherwise) and is passed to the Mask option
+// before anything else happens with it. Errors are [*Error]. When ctx is
+// cancelled, Mint stops waiting and returns an error wrapping ctx.Err().
 func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
+	start := time.Now()
+	mctx, cancel := context.WithTimeoutCause(ctx, e.o.timeout, errGaveUp)
+	defer cancel()
+	tok, err := e.mint(mctx)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(mctx), errGaveUp) {
+		return nil, e.gaveUp(err, time.Since(start))
+	}
+	return tok, err
+}
+
+// errGaveUp is the cause of Mint's own deadline.
+var errGaveUp = errors.New("trusted publishing deadline")
+
+// mint is Mint without its total deadline.
+func (e *Exchanger) mint(ctx context.Context) (*Token, error) {
 	aud, err := e.audience(ctx)
 	if err != nil {
 		return nil, err
@@ -137,19 +156,42 @@ func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
 	return tok, nil
 }
 
+// gaveUp is the error of a Mint that ran out of time: TP-09 when the last
+// failure was GitHub's token service, TP-08 otherwise; last is that
+// failure.
+func (e *Exchanger) gaveUp(last error, took time.Duration) *Error {
+	id, who := IDAudience, e.host
+	var le *Error
+	if errors.As(last, &le) && le.ID == IDGitHubToken {
+		id, who = IDGitHubToken, "GitHub's token service"
+	}
+	cause := oneLine(e.o.scrub(last.Error()), 300)
+	return &Error{
+		ID: id,
+		Message: fmt.Sprintf("Trusted publishing gave up after %s (the limit is %s): %s did not answer in time. Last problem: %s",
+			took.Round(time.Second), e.o.timeout, who, cause),
+		Hint: "A slow or unreachable service; nothing was uploaded. Re-run the job; if it keeps happening, check the status of " + who + " and the runner's network (proxy, firewall).",
+		Details: section(id, "Gave up waiting",
+			fmt.Sprintf("Trusted publishing (audience, GitHub token, mint) must finish within %s; it had not after %s. The last problem was: %s",
+				e.o.timeout, took.Round(time.Second), mdCode(cause)),
+			"Re-run the job. PyPI's status: "+StatusURL+"; GitHub's: https://www.githubstatus.com/"),
+		Err: last,
+	}
+}
+
 // mintFresh is attempt n of Mint: a fresh GitHub token, then mint-token. A
 // mint refused with invalid-reuse-token is tried once more at once, with
 // another GitHub token, within the same attempt (TP-14). again says whether
 // another attempt makes sense.
 func (e *Exchanger) mintFresh(ctx context.Context, aud string, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
 	for {
-		jwt, err := e.o.idToken(ctx, aud)
+		jwt, err := e.idToken(ctx, aud)
 		if err != nil {
-			return nil, false, githubTokenError(err)
+			return nil, false, e.githubTokenError(err)
 		}
 		jwt = strings.TrimSpace(jwt)
 		if jwt == "" {
-			return nil, false, githubTokenError(errors.New("the token response had no token"))
+			return nil, false, e.githubTokenError(errors.New("the token response had no token"))
 		}
 		claims, cerr := DecodeClaims(jwt)
 		if cerr != nil {
@@ -237,8 +279,11 @@ type response struct {
 	body   []byte
 }
 
-// do sends one request and reads the whole (bounded) response.
+// do sends one request and reads the whole (bounded) response, all within
+// one request's deadline (WithRequestTimeout).
 func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.o.requestTimeout)
+	defer cancel()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -254,11 +299,17 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &timeoutError{d: e.o.requestTimeout, err: err}
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &timeoutError{d: e.o.requestTimeout, err: err, partial: true}
+		}
 		return nil, fmt.Errorf("failed to read response: %w", err)
 	}
 	if len(b) > maxBody {
@@ -271,9 +322,30 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	return &response{status: resp.StatusCode, text: text, body: b}, nil
 }
 
+// timeoutError is a request that ran out of its deadline
+// (WithRequestTimeout); partial means the answer had begun.
+type timeoutError struct {
+	d       time.Duration
+	err     error
+	partial bool
+}
+
+func (e *timeoutError) Error() string {
+	if e.partial {
+		return fmt.Sprintf("the answer was not complete within %s", e.d)
+	}
+	return fmt.Sprintf("no answer within %s", e.d)
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
+
 // transportError explains a failed request without the URL's query (there
 // is none here, but keep the habit) and with the cause.
 func transportError(err error) string {
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return te.Error()
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
@@ -321,7 +393,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("The audience request to %s failed before an answer arrived: %s.", e.host, transportError(err)),
 			Hint:    fmt.Sprintf("Check that this runner can reach %s (proxy, firewall, egress policy). The request was retried.", e.host),
 			Details: section(IDAudience, "Index unreachable",
-				fmt.Sprintf("The request for the OIDC audience (`GET %s`) failed: %s", mdCode(u), mdCode(transportError(err))),
+				fmt.Sprintf("The request for the OIDC audience (%s) failed: %s", mdCode("GET "+u), mdCode(transportError(err))),
 				fmt.Sprintf("Allow outbound HTTPS from the runner to `%s`; transient failures are retried automatically, so a re-run usually helps.", e.host)),
 			Err: err,
 		}
@@ -338,7 +410,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: m + ".",
 			Hint:    "Try again later, or publish with an API token in `password`.",
 			Details: section(IDAudienceForbidden, "Trusted publishing disabled on the index",
-				fmt.Sprintf("`GET %s` answered 403. The index supports trusted publishing but has it switched off right now.%s", u, quoteMD(msg)),
+				fmt.Sprintf("%s answered 403. The index supports trusted publishing but has it switched off right now.%s", mdCode("GET "+u), quoteMD(msg)),
 				"Wait and re-run (PyPI status: "+StatusURL+"), or publish with an API token in `password`."),
 		}
 	case resp.status == http.StatusNotFound:
@@ -347,8 +419,8 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("%s does not offer trusted publishing (404 from %s).", capFirst(e.indexName()), u),
 			Hint:    "Publish with an API token or password for this index, or check that `repository-url` points at the right index.",
 			Details: section(IDAudienceNotFound, "The index does not support trusted publishing",
-				fmt.Sprintf("`GET %s` answered 404, so this index does not advertise trusted publishing. "+
-					"The action tried it because `password` is empty.", u),
+				fmt.Sprintf("%s answered 404, so this index does not advertise trusted publishing. "+
+					"The action tried it because `password` is empty.", mdCode("GET "+u)),
 				"Set `password` (and `user` if the index needs one) to credentials for this index, or fix `repository-url`."),
 		}
 	case resp.status < 200 || resp.status > 299:
@@ -358,7 +430,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("The audience request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
 			Hint:    "This is usually an outage of the index; it was retried. Wait a few minutes and re-run.",
 			Details: section(IDAudience, "Unexpected answer from the index",
-				fmt.Sprintf("`GET %s` answered %s.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+				fmt.Sprintf("%s answered %s.%s", mdCode("GET "+u), mdCode(resp.text), quoteMD(excerpt)),
 				"Wait and re-run; check "+StatusURL+" for PyPI/TestPyPI."),
 		}
 	}
@@ -375,16 +447,29 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("The audience answer from %s is %s (%s).", e.host, what, resp.text),
 			Hint:    "The index may be misconfigured or in maintenance; re-run later. Check that `repository-url` is the index's upload URL.",
 			Details: section(IDAudience, "Unusable audience answer",
-				fmt.Sprintf("`GET %s` answered %s with a body that is %s.%s", u, mdCode(resp.text), what, quoteMD(bodyExcerpt(resp.body))),
+				fmt.Sprintf("%s answered %s with a body that is %s.%s", mdCode("GET "+u), mdCode(resp.text), what, quoteMD(bodyExcerpt(resp.body))),
 				"Re-run later; if it persists, check `repository-url`."),
 		}
 	}
 	return *a.Audience, false, nil
 }
 
-// githubTokenError wraps a failure of the caller's IDToken function (TP-09).
-func githubTokenError(err error) *Error {
-	cause := oneLine(err.Error(), 400)
+// idToken calls the IDToken function within one request's deadline.
+func (e *Exchanger) idToken(ctx context.Context, aud string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.o.requestTimeout)
+	defer cancel()
+	tok, err := e.o.idToken(ctx, aud)
+	if err != nil && ctx.Err() != nil {
+		err = &timeoutError{d: e.o.requestTimeout, err: err}
+	}
+	return tok, err
+}
+
+// githubTokenError wraps a failure of the caller's IDToken function
+// (TP-09). The error text (which may quote the token service's answer) is
+// scrubbed before it is cut.
+func (e *Exchanger) githubTokenError(err error) *Error {
+	cause := oneLine(e.o.scrub(err.Error()), 400)
 	return &Error{
 		ID:      IDGitHubToken,
 		Message: "Could not get an OIDC token from GitHub: " + cause,
@@ -411,7 +496,7 @@ type mintResponse struct {
 // mintOnce posts one JWT in attempt n (1-based). again says whether
 // another attempt (with a fresh JWT) makes sense.
 func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
-	scrub := scrubber(jwt)
+	scrub := e.scrubber(jwt)
 	u := e.base + "/_/oidc/mint-token"
 	body, err := json.Marshal(map[string]string{"token": jwt})
 	if err != nil {
@@ -472,7 +557,7 @@ func (e *Exchanger) mintUnreachable(u, cause string) *Error {
 		Message: fmt.Sprintf("The token request to %s failed before an answer arrived: %s.", e.host, cause),
 		Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
 		Details: section(IDAudience, "Index unreachable while minting",
-			fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),
+			fmt.Sprintf("%s failed: %s", mdCode("POST "+u), mdCode(cause)),
 			"Re-run the job; allow outbound HTTPS to `"+e.host+"`."),
 		Err: errors.New(cause),
 	}
@@ -485,20 +570,20 @@ func (e *Exchanger) mintNotJSON(u string, resp *response, scrub func(string) str
 		Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
 		Hint:    "This points to an outage or maintenance on the index: wait a few minutes and re-run.",
 		Details: section(IDMintNotJSON, "Unexpected answer while minting",
-			fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
+			fmt.Sprintf("%s answered %s, and the body is not JSON.%s", mdCode("POST "+u), mdCode(scrub(resp.text)), quoteMD(bodyExcerpt([]byte(scrub(string(resp.body)))))),
 			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 	}
 }
 
 // mintNoReasons is TP-13: a failed mint answer without an errors list.
 func (e *Exchanger) mintNoReasons(u string, resp *response, scrub func(string) string) *Error {
-	excerpt := scrub(bodyExcerpt(resp.body))
+	excerpt := bodyExcerpt([]byte(scrub(string(resp.body))))
 	return &Error{
 		ID:      IDMintStatus,
 		Message: fmt.Sprintf("The token request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
 		Hint:    "The index answered without reasons, which points to an outage or maintenance: wait a few minutes and re-run.",
 		Details: section(IDMintStatus, "Token request failed without reasons",
-			fmt.Sprintf("`POST %s` answered %s with no `errors` list.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+			fmt.Sprintf("%s answered %s with no `errors` list.%s", mdCode("POST "+u), mdCode(resp.text), quoteMD(excerpt)),
 			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 	}
 }
@@ -507,13 +592,13 @@ func (e *Exchanger) mintNoReasons(u string, resp *response, scrub func(string) s
 // before anything else is done with it (TP-12 when there is no usable
 // token).
 func (e *Exchanger) minted(u string, resp *response, mr mintResponse, claims Claims) (*Token, error) {
-	if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {
+	if why := tokenProblem(mr.Token); why != "" {
 		return nil, &Error{
 			ID:      IDMintNoToken,
-			Message: fmt.Sprintf("The token request to %s got an invalid response: %s without a usable \"token\".", e.host, resp.text),
+			Message: fmt.Sprintf("The token request to %s got an invalid response: %s, but its \"token\" %s, so it was not used (nor shown).", e.host, resp.text, why),
 			Hint:    "This points to a problem on the index: wait a few minutes and re-run.",
 			Details: section(IDMintNoToken, "Invalid mint response",
-				fmt.Sprintf("`POST %s` answered %s, but the JSON has no usable `token` field.", u, mdCode(resp.text)),
+				fmt.Sprintf("%s answered %s, but the JSON's `token` field %s.", mdCode("POST "+u), mdCode(resp.text), why),
 				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 		}
 	}
@@ -672,7 +757,7 @@ func (e *Exchanger) Burn(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("failed to encode burn request: %w", err)
 	}
-	scrub := scrubber(token)
+	scrub := e.scrubber(token)
 	resp, err := e.do(ctx, http.MethodPost, e.base+"/_/oidc/burn-token", body)
 	if err != nil {
 		return fmt.Errorf("failed to burn token on %s: %s", e.host, scrub(transportError(err)))
@@ -767,24 +852,13 @@ func (s *Source) BurnAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// scrubber returns a function that removes secret (and its dot-separated
-// parts, for a JWT) from text a server sent back.
-func scrubber(secret string) func(string) string {
-	var olds []string
-	if secret != "" {
-		olds = append(olds, secret)
-		for _, p := range strings.Split(secret, ".") {
-			if len(p) >= 16 {
-				olds = append(olds, p)
-			}
-		}
-	}
-	return func(s string) string {
-		for _, o := range olds {
-			s = strings.ReplaceAll(s, o, "[redacted]")
-		}
-		return s
-	}
+// scrubber returns a function that removes secret (and its wire forms,
+// internal/secret) and then whatever WithScrub removes from text a server
+// sent back.
+func (e *Exchanger) scrubber(s string) func(string) string {
+	var set secret.Set
+	set.Add(s)
+	return func(text string) string { return e.o.scrub(set.Scrub(text)) }
 }
 
 // jsonMessage returns the "message" string of a JSON body, or "".
@@ -832,13 +906,31 @@ func cellOrUnknown(s string) string {
 	return mdCode(s)
 }
 
-// printable reports whether s has no spaces or control characters (a token
-// with a line break could not be masked safely).
-func printable(s string) bool {
-	for _, r := range s {
-		if r <= ' ' || r == 0x7f {
-			return false
+// Bounds of a minted token ([tokenProblem]). Warehouse's tokens are
+// "pypi-" and a base64 macaroon of a few hundred characters.
+const (
+	minTokenLen = 32
+	maxTokenLen = 8192
+)
+
+// tokenProblem says why a minted token cannot be used, or "": it must be
+// a string that looks like a PyPI API token, the "pypi-" prefix and
+// 32 to 8192 printable ASCII characters without spaces. Anything else
+// (a token "p" would mask every "p" of the log) is refused before it is
+// masked or used, and never shown.
+func tokenProblem(tok *string) string {
+	switch {
+	case tok == nil || *tok == "":
+		return "is missing or empty"
+	case !strings.HasPrefix(*tok, "pypi-"):
+		return "does not start with pypi-"
+	case len(*tok) < minTokenLen || len(*tok) > maxTokenLen:
+		return fmt.Sprintf("has %d characters, not %d to %d", len(*tok), minTokenLen, maxTokenLen)
+	}
+	for _, r := range *tok {
+		if r <= ' ' || r >= 0x7f {
+			return "has spaces, control or non-ASCII characters"
 		}
 	}
-	return true
+	return ""
 }
