@@ -436,7 +436,7 @@ func TestFormatProblems(t *testing.T) {
 	}
 	wantMD := "| File | Severity | Rule | What PyPI says | How to fix |\n| --- | --- | --- | --- | --- |\n" +
 		"| `a-1.0.tar.gz` | error | VA-03 sdist-name-pep625 | Filename 'a-1.0.tar.gz' is invalid \\| really | rename it |\n" +
-		"| `a-1.0.tar.gz` | warning | VA-09 description-missing \\(Description\\) | no description |  |\n"
+		"| `a-1.0.tar.gz` | warning | VA-09 description-missing (Description) | no description |  |\n"
 	if diff := cmp.Diff(wantMD, ProblemsMarkdown(ps)); diff != "" {
 		t.Errorf("ProblemsMarkdown() mismatch (-want +got):\n%s", diff)
 	}
@@ -458,7 +458,7 @@ func TestFormatProblems_hostile(t *testing.T) {
 	}
 	wantMD := "| File | Severity | Rule | What PyPI says | How to fix |\n| --- | --- | --- | --- | --- |\n" +
 		"| `evil-1.0-py3-none-any ::error title=FN::x.whl` | error | VA-05 wheel-name | " +
-		`Summary 'x  ::error::y\\x1b\[8m' \<img src=x\>` + " | " + `\[fix\]\(https\://evil.example\)` + " |\n"
+		`Summary 'x  ::error::y\\x1b\[8m' \<img src=x\>` + " | " + `\[fix\](https\://evil.example)` + " |\n"
 	if diff := cmp.Diff(wantMD, ProblemsMarkdown(ps)); diff != "" {
 		t.Errorf("ProblemsMarkdown() mismatch (-want +got):\n%s", diff)
 	}

@@ -16,6 +16,12 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	d.Console = c
 	cfg = maskSecrets(c, cfg, env)
 	res := &results{repositoryURL: config.RedactURL(cfg.RepositoryURL)}
+	var burn func(context.Context)
+	defer func() { // last, after the report: revoke minted tokens
+		if burn != nil {
+			burn(ctx)
+		}
+	}()
 	defer func() { // report, whatever happened
 		if err != nil {
 			err = fail("pypi-publish failed", err)
@@ -66,10 +72,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	if err != nil {
 		return err
 	}
-	res.trusted = creds.trusted
-	if creds.burn != nil {
-		defer creds.burn(ctx)
-	}
+	res.trusted, burn = creds.trusted, creds.burn
 	if creds.noAttestations != "" {
 		attestOn, res.attest = false, creds.noAttestations
 	}

@@ -115,7 +115,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "skip-existing", "true"), vars: ghVars("pypi"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-existing", "uploaded"},
-			log:      []string{"::warning title=Check " + wheel + "::"},
+			log:      []string{"::warning title=File already on the index::" + wheel},
 		},
 		{
 			name: "partial_failure",
@@ -137,7 +137,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "verbose", "false", "print-hash", "false"), files: demoFiles()}
 			},
 			statuses: up2,
-			log:      []string{"::warning title=Retrying " + wheel + "::Attempt 1 of 4", "after 3 attempts"},
+			log:      []string{"::warning title=Upload retried::Attempt 1 of 4 for " + wheel, "after 3 attempts"},
 			noLog:    []string{"Hashes of the distributions"},
 		},
 		{
@@ -238,7 +238,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "attestations", "false"), files: files}
 			},
 			statuses: []string{"uploaded"},
-			log:      []string{"warnings from the checks::"},
+			log:      []string{"::warning title=Warnings from the checks::1 warnings:"},
 			noLog:    []string{"Attestations are skipped"},
 		},
 		{

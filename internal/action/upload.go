@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,6 +74,7 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 		publish.WithLogf(d.Console.Debugf),
 		publish.WithRetry(backoff),
 		publish.WithIdleTimeout(idle),
+		publish.WithAnswerTimeout(cmp.Or(d.Hooks.AnswerTimeout, publish.DefaultAnswerTimeout)),
 		publish.WithPyPIRules(tg.Kind.IsPyPI()),
 	)
 	if err != nil {
@@ -82,7 +84,7 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 		return client, nil, nil
 	}
 	index, err := publish.NewIndex(tg.SimpleURL, publish.WithHTTPClient(d.HTTPClient), publish.WithRetry(backoff),
-		publish.WithUserAgent(d.UserAgent))
+		publish.WithUserAgent(d.UserAgent), publish.WithRequestTimeout(cmp.Or(d.Hooks.RequestTimeout, publish.DefaultRequestTimeout)))
 	if err != nil {
 		return nil, nil, &Error{Title: "Invalid index URL", Message: err.Error(), Err: err}
 	}
@@ -190,8 +192,8 @@ func answer(ev publish.Event, verbose bool) string {
 		return a
 	}
 	switch {
-	case res.Confirmed:
-		a = "the answer was lost, but the index lists the file with the local SHA-256 (" + ev.Message + ")"
+	case res.Confirmed, res.Probable:
+		a = ev.Message
 	case res.StatusCode != 0:
 		a = fmt.Sprintf("%d %s", res.StatusCode, http.StatusText(res.StatusCode))
 		if res.Message != "" && verbose {

@@ -131,10 +131,11 @@ func Lines(text string) string {
 
 // inlineSpecial are the ASCII characters that can start or end inline
 // Markdown in GitHub's renderer: escapes, code, emphasis, strikethrough,
-// links and images, e-mail autolinks ("@"), HTML and entities, table
-// cells, math and references. A ":" is escaped where it could complete a
+// links and images (with "[" and "]" escaped, "(" cannot start a link
+// target), e-mail autolinks ("@"), HTML and entities, table cells, math
+// and references. A ":" is escaped where it could complete a
 // URL autolink (see Markdown).
-const inlineSpecial = "\\`*_[]()!<>&~|@$#"
+const inlineSpecial = "\\`*_[]!<>&~|@$#"
 
 // Markdown returns s as Markdown text that renders as s. Inline, every
 // character in inlineSpecial is backslash-escaped (CommonMark shows an

@@ -69,8 +69,8 @@ func TestMarkdown(t *testing.T) {
 	}{
 		{"plain", "File already exists", "File already exists"},
 		{"version", "4.0.0", "4.0.0"},
-		{"heading_and_html", "# Pwned\n<img src=x onerror=alert(1)>", "\\# Pwned\\\n\\<img src=x onerror=alert\\(1\\)\\>"},
-		{"link", "[click](https://evil.example)", `\[click\]\(https\://evil.example\)`},
+		{"heading_and_html", "# Pwned\n<img src=x onerror=alert(1)>", "\\# Pwned\\\n\\<img src=x onerror=alert(1)\\>"},
+		{"link", "[click](https://evil.example)", `\[click\](https\://evil.example)`},
 		{"www_autolink", "see www.evil.example", `see www\.evil.example`},
 		{"email_autolink", "me@evil.example", `me\@evil.example`},
 		{"entity_and_pipe", "a &amp; b | c", `a \&amp; b \| c`},
