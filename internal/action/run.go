@@ -77,7 +77,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		attestOn, res.attest = false, creds.noAttestations
 	}
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, env, dists); err != nil {
+		if res.attested, err = attestAll(ctx, d, env, dists, res.workdir); err != nil {
 			return err
 		}
 		res.attest = res.attested.status
