@@ -50,7 +50,9 @@ type Run struct {
 	Stdout  string
 	Stderr  string
 	Outputs map[string]string
-	Summary string
+	// OutputsRaw is the GITHUB_OUTPUT file as written.
+	OutputsRaw string
+	Summary    string
 	// Workspace is the GITHUB_WORKSPACE of the run.
 	Workspace string
 }
@@ -168,7 +170,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		r.Code = ee.ExitCode()
 	}
 	out, _ := os.ReadFile(outFile)
-	r.Outputs = parseOutputs(t, string(out))
+	r.Outputs, r.OutputsRaw = parseOutputs(t, string(out)), string(out)
 	sum, _ := os.ReadFile(sumFile)
 	r.Summary = string(sum)
 	if strings.Contains(r.Output(), "panic:") || strings.Contains(r.Output(), "goroutine ") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/report"
 	"github.com/pypi-publish/pypi-publish/internal/target"
@@ -185,12 +186,12 @@ func reportProblems(c console.Console, tg target.Target, ps []dist.Problem, file
 	for _, p := range ps {
 		switch p.Severity {
 		case dist.SeverityError:
-			errs = append(errs, fmt.Sprintf("%s: %s", p.File, p.Message))
+			errs = append(errs, fmt.Sprintf("%s: %s", escape.Controls(p.File, false), escape.Controls(p.Message, false)))
 			if p.Rule == "unreadable" {
 				unreadable++
 			}
 		case dist.SeverityWarning:
-			warns = append(warns, fmt.Sprintf("%s: %s", p.File, p.Message))
+			warns = append(warns, fmt.Sprintf("%s: %s", escape.Controls(p.File, false), escape.Controls(p.Message, false)))
 		}
 	}
 	c.Group("Checks: %d errors, %d warnings", len(errs), len(warns))

@@ -1,0 +1,254 @@
+package test
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pypi-publish/pypi-publish/internal/hostile"
+	"github.com/pypi-publish/pypi-publish/internal/secret"
+	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
+)
+
+// This file is issue 12's hostile suite end to end: each attack listed
+// under the issue's "Why" against the binary, asserting the exact set of
+// workflow commands in the log and that no secret appears anywhere but in
+// its ::add-mask:: line (stdout, stderr, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
+// and every file the run wrote). docs/security.md maps each attack to its
+// test here.
+
+// runnerCommands are the commands GitHub's runner registers
+// (actions/runner ActionCommandManager and its extensions).
+var runnerCommands = map[string]bool{
+	"add-mask": true, "add-matcher": true, "remove-matcher": true, "add-path": true, "set-env": true,
+	"set-output": true, "save-state": true, "debug": true, "warning": true, "error": true, "notice": true,
+	"group": true, "endgroup": true, "echo": true, "stop-commands": true, "internal-set-repo-path": true,
+}
+
+// workflowCommands returns the commands the runner would obey in log, as
+// the runner parses them (a line that starts with "::" after white space,
+// or "##[name]" anywhere): "name" or "name title=T", sorted and unique.
+func workflowCommands(log string) []string {
+	seen := map[string]bool{}
+	for _, line := range strings.Split(log, "\n") {
+		if cmd := v2Command(line); cmd != "" {
+			seen[cmd] = true
+		}
+		if i := strings.Index(line, "##["); i >= 0 {
+			if end := strings.Index(line[i:], "]"); end > 0 {
+				name, _, _ := strings.Cut(line[i+3:i+end], " ")
+				if runnerCommands[strings.ToLower(name)] {
+					seen["##["+name+"]"] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// v2Command parses one line as the runner's "::name props::data" syntax.
+func v2Command(line string) string {
+	t := strings.TrimLeftFunc(line, unicode.IsSpace)
+	if !strings.HasPrefix(t, "::") {
+		return ""
+	}
+	end := strings.Index(t[2:], "::")
+	if end < 0 {
+		return ""
+	}
+	info := t[2 : 2+end]
+	name, props, _ := strings.Cut(info, " ")
+	if !runnerCommands[strings.ToLower(name)] {
+		return ""
+	}
+	for _, p := range strings.Split(props, ",") {
+		if k, v, ok := strings.Cut(p, "="); ok && k == "title" {
+			return name + " title=" + strings.NewReplacer("%3A", ":", "%2C", ",", "%25", "%").Replace(v)
+		}
+	}
+	return name
+}
+
+// hostileSecrets returns every secret of a hostile run with the forms a
+// leak could take: as is, base64 of __token__:password, the parts of each
+// JWT.
+func hostileSecrets(hs *hostile.Server, passwords ...string) []string {
+	var out []string
+	add := func(s string) {
+		if len(s) >= secret.MinLength {
+			out = append(out, secret.Forms(s)...)
+		}
+	}
+	for _, s := range append(hs.Secrets(), passwords...) {
+		add(s)
+	}
+	for _, p := range passwords {
+		add(base64.StdEncoding.EncodeToString([]byte("__token__:" + p)))
+	}
+	return out
+}
+
+// checkNoSecret fails when any secret, or its first 12 characters (a
+// secret cut short), appears outside an ::add-mask:: line of the log, in
+// the outputs file, the summary or any file under the workspace that the
+// test did not put there.
+func checkNoSecret(t *testing.T, r *Run, secrets []string, own map[string]bool) {
+	t.Helper()
+	texts := map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "summary": r.Summary, "GITHUB_OUTPUT": r.OutputsRaw}
+	_ = filepath.WalkDir(r.Workspace, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || own[filepath.Base(p)] {
+			return nil
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			texts[p] = string(b)
+		}
+		return nil
+	})
+	for name, text := range texts {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(line, "::add-mask::") {
+				continue
+			}
+			for _, s := range secrets {
+				probe := s
+				if len(s) >= 16 {
+					probe = s[:12]
+				}
+				if strings.Contains(line, probe) {
+					t.Errorf("secret %.6s… leaked in %s: %q", s, name, line)
+				}
+			}
+		}
+	}
+}
+
+// masks returns the values of the ::add-mask:: lines.
+func masks(r *Run) []string {
+	var out []string
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checkCommands compares the run's workflow commands with want.
+func checkCommands(t *testing.T, r *Run, want []string) {
+	t.Helper()
+	sort.Strings(want)
+	if diff := cmp.Diff(want, workflowCommands(r.Output())); diff != "" {
+		t.Errorf("workflow commands mismatch (-want +got):\n%s", diff)
+	}
+	for _, m := range masks(r) {
+		if len(m) < 8 {
+			t.Errorf("mask of a short value %q: it would hide every occurrence in the log", m)
+		}
+	}
+}
+
+// tokenEnv is an API-token run against hs.
+func tokenEnv(hs *hostile.Server) Env {
+	return Env{
+		Inputs: map[string]string{"repository-url": hs.UploadURL(), "password": testToken},
+		Files:  demoFiles(),
+	}
+}
+
+// tpHostileEnv is a trusted-publishing run against hs (attestations off).
+func tpHostileEnv(hs *hostile.Server, kind string) Env {
+	return Env{
+		Inputs: map[string]string{"repository-url": hs.UploadURL(), "attestations": "false"},
+		Vars: map[string]string{
+			"ACTIONS_ID_TOKEN_REQUEST_URL":   hs.TokenURL(),
+			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": hs.GitHub.RequestToken(),
+			"GITHUB_REPOSITORY":              tpRepository,
+			"GITHUB_REPOSITORY_OWNER":        "octo-org",
+			"GITHUB_WORKFLOW_REF":            tpWorkflowRef,
+			"GITHUB_EVENT_NAME":              "push",
+			"GITHUB_SERVER_URL":              "https://github.com",
+			"PYPI_PUBLISH_INDEX_KIND":        kind,
+		},
+		Files: demoFiles(),
+	}
+}
+
+// newHostile starts a hostile index that trusts this workflow.
+func newHostile(t *testing.T, modes map[hostile.Endpoint]hostile.Mode) *hostile.Server {
+	t.Helper()
+	return hostile.New(t, hostile.Options{Index: []oidctest.IndexOption{oidctest.WithPublishers(tpPublisher)}, Modes: modes})
+}
+
+// ownFiles are the files a test put in the workspace (not scanned).
+var ownFiles = map[string]bool{demoWheel: true, demoSdist: true}
+
+// TestHostile_commandsInUploadAnswer: an upload answer (body and reason
+// phrase) full of workflow commands and Markdown, printed because verbose
+// is on by default, stays data: the log holds only the commands the action
+// writes, and ::add-mask::OK is not one of them.
+func TestHostile_commandsInUploadAnswer(t *testing.T) {
+	t.Parallel()
+	hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Inject}})
+	r := runAction(t, newWorkspace(t), tokenEnv(hs))
+	if r.Code != 0 {
+		t.Fatalf("exit code = %d, want 0", r.Code)
+	}
+	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice"})
+	checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
+	if !strings.Contains(r.Stdout, `index answer: 200 `) || !strings.Contains(r.Stdout, `OK\n::add-mask::OK\n::error title=Pwned`) {
+		t.Errorf("the answer is not shown as escaped data:\n%s", r.Stdout)
+	}
+}
+
+// TestHostile_commandsInDistribution: a wheel whose file name, and a wheel
+// whose metadata (a folded Classifier), carry workflow commands are
+// refused by the checks; the names and values show as data in the problems
+// table, the annotations and the summary, never as commands.
+func TestHostile_commandsInDistribution(t *testing.T) {
+	t.Parallel()
+	evilName := "evil-1.0-py3-none-any\n::error title=FN::injected by a file name\n::stop-commands::zz.whl"
+	meta := baseMeta("2.1").with("Classifier", "Bogus :: Thing\n ::error title=Meta::injected by metadata\n ::stop-commands::zz\n ##[error]v1")
+	cases := []struct {
+		name string
+		file func(t *testing.T, ws string)
+		want []string
+	}{
+		{"file_name", func(t *testing.T, ws string) {
+			copyFile(t, demoDist(demoWheel), filepath.Join(ws, "dist", evilName))
+		}, []string{"add-mask", "debug", "group", "endgroup", "error title=Distributions would be rejected"}},
+		{"metadata", func(t *testing.T, ws string) {
+			wheelFile(meta).write(t, filepath.Join(ws, "dist"))
+		}, []string{"add-mask", "debug", "group", "endgroup", "error title=Distributions would be rejected"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			hs := newHostile(t, nil)
+			ws := newWorkspace(t)
+			tc.file(t, ws)
+			env := tokenEnv(hs)
+			env.Files = nil
+			env.Vars = map[string]string{"PYPI_PUBLISH_INDEX_KIND": "pypi"}
+			r := runAction(t, ws, env)
+			if r.Code != 1 {
+				t.Fatalf("exit code = %d, want 1 (the checks refuse it)", r.Code)
+			}
+			checkCommands(t, r, tc.want)
+			checkNoSecret(t, r, hostileSecrets(hs, testToken), map[string]bool{filepath.Base(evilName): true, wheelFile(meta).Filename: true})
+			if n := hs.Count(hostile.Upload); n != 0 {
+				t.Errorf("%d uploads, want none", n)
+			}
+		})
+	}
+}
