@@ -282,7 +282,7 @@ type response struct {
 // do sends one request and reads the whole (bounded) response, all within
 // one request's deadline (WithRequestTimeout).
 func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.o.requestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
@@ -299,7 +299,7 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), errRequestTimeout) {
 			return nil, &timeoutError{d: e.o.requestTimeout, err: err}
 		}
 		return nil, err
@@ -307,7 +307,7 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), errRequestTimeout) {
 			return nil, &timeoutError{d: e.o.requestTimeout, err: err, partial: true}
 		}
 		return nil, fmt.Errorf("failed to read response: %w", err)
@@ -321,6 +321,9 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	}
 	return &response{status: resp.StatusCode, text: text, body: b}, nil
 }
+
+// errRequestTimeout is the cause of a request's own deadline.
+var errRequestTimeout = errors.New("request deadline")
 
 // timeoutError is a request that ran out of its deadline
 // (WithRequestTimeout); partial means the answer had begun.
@@ -456,10 +459,10 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 
 // idToken calls the IDToken function within one request's deadline.
 func (e *Exchanger) idToken(ctx context.Context, aud string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.o.requestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
 	defer cancel()
 	tok, err := e.o.idToken(ctx, aud)
-	if err != nil && ctx.Err() != nil {
+	if err != nil && errors.Is(context.Cause(ctx), errRequestTimeout) {
 		err = &timeoutError{d: e.o.requestTimeout, err: err}
 	}
 	return tok, err

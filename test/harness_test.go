@@ -1,7 +1,6 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -55,6 +54,8 @@ type Run struct {
 	Summary    string
 	// Workspace is the GITHUB_WORKSPACE of the run.
 	Workspace string
+	// Took is how long the process ran (reported, never asserted).
+	Took time.Duration
 }
 
 // Output is stdout and stderr together.
@@ -103,6 +104,27 @@ func copyFile(t *testing.T, src, dst string) {
 // runs a Docker action, and checks that no secret leaked.
 func runAction(t *testing.T, ws string, env Env) *Run {
 	t.Helper()
+	return startAction(t, ws, env).Wait()
+}
+
+// Started is a run of the binary that has not finished.
+type Started struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	cancel  context.CancelFunc
+	env     Env
+	ws      string
+	outFile string
+	sumFile string
+	stdout  syncBuffer
+	stderr  syncBuffer
+	// Began is when the process started.
+	Began time.Time
+}
+
+// startAction starts the binary in workspace ws with env (see runAction).
+func startAction(t *testing.T, ws string, env Env) *Started {
+	t.Helper()
 	if binary == "" {
 		t.Skip("end-to-end tests are skipped under -short")
 	}
@@ -110,19 +132,38 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		copyFile(t, src, filepath.Join(ws, dst))
 	}
 	cmdDir := t.TempDir()
-	outFile := filepath.Join(cmdDir, "github_output")
-	sumFile := filepath.Join(cmdDir, "step_summary")
-	for _, f := range []string{outFile, sumFile} {
+	s := &Started{t: t, env: env, ws: ws, outFile: filepath.Join(cmdDir, "github_output"), sumFile: filepath.Join(cmdDir, "step_summary")}
+	for _, f := range []string{s.outFile, s.sumFile} {
 		if err := os.WriteFile(f, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	timeout := env.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	var ctx context.Context
+	ctx, s.cancel = context.WithTimeout(context.Background(), timeout)
+	s.cmd = exec.CommandContext(ctx, binary, env.Args...)
+	s.cmd.Dir = ws
+	s.cmd.Env = environ(ws, s.outFile, s.sumFile, cmdDir, env)
+	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
+	s.Began = time.Now()
+	if err := s.cmd.Start(); err != nil {
+		s.cancel()
+		t.Fatalf("failed to start the action: %v", err)
+	}
+	return s
+}
+
+// environ is the explicit environment of a run.
+func environ(ws, outFile, sumFile, home string, env Env) []string {
 	vars := map[string]string{
 		"GITHUB_ACTIONS":      "true",
 		"GITHUB_WORKSPACE":    ws,
 		"GITHUB_OUTPUT":       outFile,
 		"GITHUB_STEP_SUMMARY": sumFile,
-		"HOME":                cmdDir,
+		"HOME":                home,
 		// Retries wait 1 ms instead of seconds.
 		"PYPI_PUBLISH_BACKOFF": "1ms",
 	}
@@ -141,27 +182,37 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 	for k, v := range env.Inputs {
 		inputs[k] = v
 	}
-	var environ []string
+	var out []string
 	for k, v := range vars {
-		environ = append(environ, k+"="+v)
+		out = append(out, k+"="+v)
 	}
 	for k, v := range inputs {
-		environ = append(environ, "INPUT_"+strings.ToUpper(k)+"="+v)
+		out = append(out, "INPUT_"+strings.ToUpper(k)+"="+v)
 	}
-	sort.Strings(environ)
-	timeout := env.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
+	sort.Strings(out)
+	return out
+}
+
+// OutputsWritten reports whether the run has written GITHUB_OUTPUT.
+func (s *Started) OutputsWritten() bool {
+	b, _ := os.ReadFile(s.outFile)
+	return len(b) > 0
+}
+
+// Signal sends sig to the process.
+func (s *Started) Signal(sig os.Signal) {
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		s.t.Errorf("failed to signal the action: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, env.Args...)
-	cmd.Dir = ws
-	cmd.Env = environ
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := &Run{Stdout: stdout.String(), Stderr: stderr.String(), Workspace: ws}
+}
+
+// Wait waits for the run to end and checks that no secret leaked.
+func (s *Started) Wait() *Run {
+	t := s.t
+	t.Helper()
+	defer s.cancel()
+	err := s.cmd.Wait()
+	r := &Run{Stdout: s.stdout.String(), Stderr: s.stderr.String(), Workspace: s.ws, Took: time.Since(s.Began)}
 	if err != nil {
 		ee, ok := err.(*exec.ExitError)
 		if !ok {
@@ -169,16 +220,16 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		}
 		r.Code = ee.ExitCode()
 	}
-	out, _ := os.ReadFile(outFile)
+	out, _ := os.ReadFile(s.outFile)
 	r.Outputs, r.OutputsRaw = parseOutputs(t, string(out)), string(out)
-	sum, _ := os.ReadFile(sumFile)
+	sum, _ := os.ReadFile(s.sumFile)
 	r.Summary = string(sum)
 	if strings.Contains(r.Output(), "panic:") || strings.Contains(r.Output(), "goroutine ") {
 		t.Errorf("the action panicked:\n%s", r.Output())
 	}
-	checkSecrets(t, r, append(env.Secrets, secretsOf(env)...))
+	checkSecrets(t, r, append(s.env.Secrets, secretsOf(s.env)...))
 	if t.Failed() || testing.Verbose() {
-		t.Logf("exit %d\n--- stdout\n%s\n--- stderr\n%s\n--- summary\n%s", r.Code, r.Stdout, r.Stderr, r.Summary)
+		t.Logf("exit %d after %v\n--- stdout\n%s\n--- stderr\n%s\n--- summary\n%s", r.Code, r.Took.Round(time.Millisecond), r.Stdout, r.Stderr, r.Summary)
 	}
 	return r
 }

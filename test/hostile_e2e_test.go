@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
@@ -251,4 +253,174 @@ func TestHostile_commandsInDistribution(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHostile_stopCommandsInTrustedPublishing: the index's answer tries
+// ::stop-commands:: in a trusted-publishing run; were it obeyed, later
+// masks would be ignored and the tokens printed. The JWTs, the request
+// token and the minted tokens appear only in their masks.
+func TestHostile_stopCommandsInTrustedPublishing(t *testing.T) {
+	t.Parallel()
+	hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Inject}})
+	r := runAction(t, newWorkspace(t), tpHostileEnv(hs, "pypi"))
+	if r.Code != 0 {
+		t.Fatalf("exit code = %d, want 0", r.Code)
+	}
+	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup"})
+	checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+	for _, s := range hs.Secrets() {
+		if !strings.Contains(r.Stdout, "::add-mask::"+s+"\n") {
+			t.Errorf("secret %.6s… was never masked", s)
+		}
+	}
+	if n := hs.Count(hostile.Burn); n != 1 {
+		t.Errorf("burn requests = %d, want 1", n)
+	}
+}
+
+// TestHostile_echoedSecrets: an index, a mint endpoint or GitHub's token
+// service that echoes the credentials it received (in JSON, text, HTML or
+// the reason phrase) gets them back nowhere: not in annotations, debug
+// lines, the summary or the outputs. The JWT echoed by mint-token is longer
+// than the 300 characters an excerpt keeps: it is scrubbed before the cut.
+func TestHostile_echoedSecrets(t *testing.T) {
+	t.Parallel()
+	uploadErr := []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)", "notice"}
+	cases := []struct {
+		name string
+		ep   hostile.Endpoint
+		mode hostile.Mode
+		tp   bool
+		want []string
+	}{
+		{"upload_json", hostile.Upload, hostile.Mode{Attack: hostile.EchoJSON}, false, uploadErr},
+		{"upload_text", hostile.Upload, hostile.Mode{Attack: hostile.EchoText}, false, uploadErr},
+		{"upload_html", hostile.Upload, hostile.Mode{Attack: hostile.EchoHTML}, false, uploadErr},
+		{"upload_reason", hostile.Upload, hostile.Mode{Attack: hostile.EchoReason}, false, uploadErr},
+		{"upload_403_json", hostile.Upload, hostile.Mode{Attack: hostile.EchoJSON, Status: 403}, false,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-22)", "notice"}},
+		{"mint_json", hostile.Mint, hostile.Mode{Attack: hostile.EchoJSON}, true,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-10)"}},
+		{"mint_text", hostile.Mint, hostile.Mode{Attack: hostile.EchoText}, true,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-11)"}},
+		{"mint_html", hostile.Mint, hostile.Mode{Attack: hostile.EchoHTML}, true,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-11)"}},
+		{"token_service_json", hostile.Token, hostile.Mode{Attack: hostile.EchoJSON, Status: 500}, true,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-09)"}},
+		{"token_service_text", hostile.Token, hostile.Mode{Attack: hostile.EchoText, Status: 401}, true,
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-09)"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{tc.ep: tc.mode})
+			env, pw := tokenEnv(hs), []string{testToken}
+			if tc.tp {
+				env, pw = tpHostileEnv(hs, "other"), nil
+			}
+			r := runAction(t, newWorkspace(t), env)
+			if r.Code != 1 {
+				t.Fatalf("exit code = %d, want 1", r.Code)
+			}
+			checkCommands(t, r, tc.want)
+			checkNoSecret(t, r, hostileSecrets(hs, pw...), ownFiles)
+		})
+	}
+}
+
+// TestHostile_waits: trusted-publishing endpoints that trickle their body
+// or never answer, and GitHub's token service doing the same, end the run
+// with a TP error once the request deadline (or the 2-minute total, here
+// shortened through hooks) runs out. Times are logged, never asserted.
+func TestHostile_waits(t *testing.T) {
+	t.Parallel()
+	tp8 := []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-08)"}
+	tp9 := []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-09)"}
+	cases := []struct {
+		name string
+		ep   hostile.Endpoint
+		mode hostile.Mode
+		want []string
+	}{
+		{"audience_trickles", hostile.Audience, hostile.Mode{Attack: hostile.Trickle, Interval: 20 * time.Millisecond}, tp8},
+		{"audience_silent", hostile.Audience, hostile.Mode{Attack: hostile.Hang}, tp8},
+		{"mint_trickles", hostile.Mint, hostile.Mode{Attack: hostile.Trickle, Interval: 20 * time.Millisecond}, tp8},
+		{"mint_silent", hostile.Mint, hostile.Mode{Attack: hostile.Hang}, tp8},
+		{"token_service_trickles", hostile.Token, hostile.Mode{Attack: hostile.Trickle, Interval: 20 * time.Millisecond}, tp9},
+		{"token_service_silent", hostile.Token, hostile.Mode{Attack: hostile.Hang}, tp9},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{tc.ep: tc.mode})
+			env := tpHostileEnv(hs, "pypi")
+			env.Vars["PYPI_PUBLISH_REQUEST_TIMEOUT"] = "300ms"
+			env.Vars["PYPI_PUBLISH_TP_TIMEOUT"] = "2s"
+			r := runAction(t, newWorkspace(t), env)
+			t.Logf("%s: the run ended after %v (request deadline 300ms, total 2s)", tc.name, r.Took.Round(time.Millisecond))
+			if r.Code != 1 {
+				t.Fatalf("exit code = %d, want 1", r.Code)
+			}
+			checkCommands(t, r, tc.want)
+			checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+			if errs := annotations(r, "error"); len(errs) != 1 || !strings.Contains(errs[0], "within") {
+				t.Errorf("error = %q, want one that says the answer did not come within the deadline", errs)
+			}
+			if !strings.Contains(r.OutputsRaw, "trusted-publishing") {
+				t.Errorf("outputs not written")
+			}
+		})
+	}
+}
+
+// TestHostile_burn: a burn-token endpoint that never answers no longer
+// keeps a finished run alive: the burn comes after the outputs and the
+// summary, gives up after its deadline (shortened by a hook), and SIGTERM
+// ends it at once.
+func TestHostile_burn(t *testing.T) {
+	t.Parallel()
+	t.Run("deadline", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Burn: {Attack: hostile.Hang}})
+		env := tpHostileEnv(hs, "pypi")
+		env.Vars["PYPI_PUBLISH_BURN_TIMEOUT"] = "300ms"
+		r := runAction(t, newWorkspace(t), env)
+		t.Logf("the run ended after %v (burn deadline 300ms)", r.Took.Round(time.Millisecond))
+		if r.Code != 0 {
+			t.Fatalf("exit code = %d, want 0", r.Code)
+		}
+		if r.Outputs["trusted-publishing"] != "true" || !strings.Contains(r.Summary, "Published to PyPI") {
+			t.Errorf("outputs or summary missing: %q / %q", r.Outputs, r.Summary)
+		}
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup"})
+		checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+		if !strings.Contains(r.Stdout, "could not revoke the trusted-publishing token") {
+			t.Errorf("no debug line about the failed burn")
+		}
+	})
+	t.Run("sigterm", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Burn: {Attack: hostile.Hang}})
+		env := tpHostileEnv(hs, "pypi")
+		env.Vars["PYPI_PUBLISH_BURN_TIMEOUT"] = "1m"
+		s := startAction(t, newWorkspace(t), env)
+		deadline := time.Now().Add(time.Minute)
+		for (hs.Count(hostile.Burn) == 0 || !s.OutputsWritten()) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !s.OutputsWritten() {
+			t.Fatal("the outputs were not written before the burn")
+		}
+		sent := time.Now()
+		s.Signal(syscall.SIGTERM)
+		r := s.Wait()
+		t.Logf("exited %v after SIGTERM (burn deadline 1m)", time.Since(sent).Round(time.Millisecond))
+		if r.Code != 0 {
+			t.Errorf("exit code = %d, want 0: the publish had succeeded", r.Code)
+		}
+		if r.Outputs["uploaded-files"] == "" || r.Outputs["trusted-publishing"] != "true" {
+			t.Errorf("outputs = %q", r.Outputs)
+		}
+		checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+	})
 }
