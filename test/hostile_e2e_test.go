@@ -424,3 +424,75 @@ func TestHostile_burn(t *testing.T) {
 		checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
 	})
 }
+
+// TestHostile_carelessConfiguration: credentials written into
+// repository-url are refused with a fix that names user and password, and
+// printed nowhere (not in the debug line of the inputs, the trailing-slash
+// warning or the summary); a token swallowed by a bare boolean flag
+// (--dry-run --password=pypi-…) is masked and never quoted by the
+// odd-boolean warning.
+func TestHostile_carelessConfiguration(t *testing.T) {
+	t.Parallel()
+	const pw = "s3cret-Passw0rd-in-the-url"
+	t.Run("password_in_repository_url", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, nil)
+		u := strings.Replace(hs.UploadURL(), "http://", "http://alice:"+pw+"@", 1)
+		env := Env{Inputs: map[string]string{"repository-url": strings.TrimSuffix(u, "/")}, Files: demoFiles(), Secrets: []string{pw}}
+		r := runAction(t, newWorkspace(t), env)
+		if r.Code != 1 {
+			t.Fatalf("exit code = %d, want 1", r.Code)
+		}
+		checkCommands(t, r, []string{"add-mask", "debug", "error title=Invalid inputs"})
+		checkNoSecret(t, r, hostileSecrets(hs, pw, "alice:"+pw), ownFiles)
+		errs := annotations(r, "error")
+		if len(errs) != 1 || !strings.Contains(errs[0], "user and password inputs") || !strings.Contains(errs[0], "IN-07") {
+			t.Errorf("error = %q, want IN-07 naming the user and password inputs", errs)
+		}
+		if n := len(hs.Requests()); n != 0 {
+			t.Errorf("the index got %d requests, want none", n)
+		}
+	})
+	t.Run("token_swallowed_by_a_boolean_flag", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, nil)
+		env := Env{Inputs: map[string]string{"repository-url": hs.UploadURL()}, Files: demoFiles(),
+			Args: []string{"--dry-run", "--password=" + testToken}, Secrets: []string{testToken}}
+		r := runAction(t, newWorkspace(t), env)
+		checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
+		warns := strings.Join(annotations(r, "warning"), "\n")
+		if !strings.Contains(warns, "dry-run (value not shown") {
+			t.Errorf("warnings = %q, want the odd dry-run value not shown", warns)
+		}
+		if !strings.Contains(r.Stdout, "::add-mask::--password="+testToken+"\n") {
+			t.Errorf("the swallowed value was not masked")
+		}
+	})
+}
+
+// TestHostile_mintedTokenShape: a mint endpoint that answers a token "p"
+// (which, masked, would hide every "p" of the log) or one with a line
+// break is refused before it is masked or used (TP-12).
+func TestHostile_mintedTokenShape(t *testing.T) {
+	t.Parallel()
+	for _, tok := range []string{"p", "pypi-abc\ndef", "not-a-pypi-token-but-long-enough-0123456789"} {
+		t.Run(strings.Fields(tok)[0], func(t *testing.T) {
+			t.Parallel()
+			hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Mint: {Attack: hostile.BadToken, Value: tok}})
+			r := runAction(t, newWorkspace(t), tpHostileEnv(hs, "pypi"))
+			if r.Code != 1 {
+				t.Fatalf("exit code = %d, want 1", r.Code)
+			}
+			checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-12)"})
+			checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+			for _, m := range masks(r) {
+				if m == tok || strings.HasPrefix(m, "pypi-abc") || strings.HasPrefix(m, "not-a-pypi") {
+					t.Errorf("the refused token was masked: %q", m)
+				}
+			}
+			if n := hs.Count(hostile.Upload); n != 0 {
+				t.Errorf("%d uploads with the refused token", n)
+			}
+		})
+	}
+}

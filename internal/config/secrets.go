@@ -51,8 +51,18 @@ func (c Config) Secrets() []string {
 	}
 	for _, b := range c.bools() {
 		if b.v.Odd && SecretLike(b.v.Raw) {
-			out = append(out, b.v.Raw, strings.TrimSpace(b.v.Raw))
+			out = append(out, secretForms(b.v.Raw)...)
 		}
+	}
+	return out
+}
+
+// secretForms is a secret-like value as given, trimmed, and the part after
+// "=" of a swallowed flag ("--password=pypi-…").
+func secretForms(v string) []string {
+	out := []string{v, strings.TrimSpace(v)}
+	if _, after, ok := strings.Cut(strings.TrimSpace(v), "="); ok && after != "" {
+		out = append(out, after)
 	}
 	return out
 }
@@ -76,7 +86,7 @@ func RawSecrets(getenv func(string) string, flags map[string]string) []string {
 			case in.Name == "repository-url" || in.Name == "index-url":
 				out = append(out, URLSecrets(v)...)
 			case in.Name != "packages-dir" && SecretLike(v):
-				out = append(out, v, strings.TrimSpace(v))
+				out = append(out, secretForms(v)...)
 			}
 		}
 	}
@@ -84,7 +94,8 @@ func RawSecrets(getenv func(string) string, flags map[string]string) []string {
 }
 
 // URLSecrets returns the credentials written into a URL input: the
-// password and the whole user information ("user:password"). A value that
+// password and the whole user information ("user:password"); a user name
+// alone is not masked (it would hide every occurrence of a common word). A value that
 // does not parse but has user information ("scheme://…@host") yields the
 // text between "//" and the last "@".
 func URLSecrets(raw string) []string {
@@ -93,7 +104,7 @@ func URLSecrets(raw string) []string {
 		if u.User == nil {
 			return nil
 		}
-		out := []string{u.User.String(), u.User.Username()}
+		out := []string{u.User.String()}
 		if p, ok := u.User.Password(); ok {
 			out = append(out, p)
 		}
