@@ -78,10 +78,14 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 		}
 	}
 	if len(problems) > 0 {
+		hint := hintAT04
+		if strings.Contains(strings.Join(problems, "\n"), errSymlink.Error()) {
+			hint = hintAT09Link
+		}
 		return nil, &Error{
 			ID:      "AT-04",
 			Message: "existing attestation files cannot be used:\n" + strings.Join(problems, "\n"),
-			Hint:    hintAT04,
+			Hint:    hint,
 		}
 	}
 	for i, f := range files {

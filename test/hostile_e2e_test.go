@@ -496,3 +496,93 @@ func TestHostile_mintedTokenShape(t *testing.T) {
 		})
 	}
 }
+
+// TestHostile_attestationSymlink: a pull request that plants
+// "<dist>.publish.attestation" as a symbolic link to a file outside the
+// workspace, or makes the distributions' directory a link to one, gets a
+// clear refusal; nothing is written through the link or outside the
+// workspace, and nothing is uploaded.
+func TestHostile_attestationSymlink(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, ws, outside string) (env Env, want string)
+		title []string
+	}{
+		{"link_to_a_file_outside", func(t *testing.T, ws, outside string) (Env, string) {
+			target := filepath.Join(outside, "bashrc")
+			if err := os.WriteFile(target, []byte("original"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, filepath.Join(ws, "dist", demoWheel+".publish.attestation")); err != nil {
+				t.Fatal(err)
+			}
+			return Env{Files: demoFiles()}, "symbolic link"
+		}, []string{"error title=Attestations failed (AT-04)"}},
+		{"dangling_link", func(t *testing.T, ws, outside string) (Env, string) {
+			if err := os.Symlink(filepath.Join(outside, "new-file"), filepath.Join(ws, "dist", demoSdist+".publish.attestation")); err != nil {
+				t.Fatal(err)
+			}
+			return Env{Files: demoFiles()}, "symbolic link"
+			// The broken link is also reported as an unrelated file (DS-06).
+		}, []string{"error title=Attestations failed (AT-04)", "warning title=Unrelated files ignored"}},
+		{"directory_link_outside", func(t *testing.T, ws, outside string) (Env, string) {
+			if err := os.Remove(filepath.Join(ws, "dist")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(ws, "dist")); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{demoWheel, demoSdist} {
+				copyFile(t, demoDist(f), filepath.Join(outside, f))
+			}
+			return Env{}, "outside the workspace"
+		}, []string{"error title=Attestations failed (AT-09)"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sf := newSigstoreFakes(t)
+			hs := newHostile(t, nil)
+			ws, outside := newWorkspace(t), t.TempDir()
+			files, want := tc.setup(t, ws, outside)
+			env := tpHostileEnv(hs, "pypi")
+			env.Files = files.Files
+			env.Inputs["attestations"] = "true"
+			env.Vars["PYPI_PUBLISH_FULCIO_URL"] = sf.fulcio.URL
+			env.Vars["PYPI_PUBLISH_REKOR_URL"] = sf.rekor.URL
+			env.Vars["PYPI_PUBLISH_TRUSTED_ROOT"] = sf.rootPath
+			before := listDir(t, outside)
+			r := runAction(t, ws, env)
+			if r.Code != 1 {
+				t.Fatalf("exit code = %d, want 1", r.Code)
+			}
+			checkCommands(t, r, append([]string{"add-mask", "debug", "group", "endgroup"}, tc.title...))
+			checkNoSecret(t, r, hostileSecrets(hs), ownFiles)
+			if errs := annotations(r, "error"); len(errs) != 1 || !strings.Contains(errs[0], want) {
+				t.Errorf("error = %q, want one saying %q", errs, want)
+			}
+			if diff := cmp.Diff(before, listDir(t, outside)); diff != "" {
+				t.Errorf("the directory outside the workspace changed (-before +after):\n%s", diff)
+			}
+			if n := hs.Count(hostile.Upload); n != 0 {
+				t.Errorf("%d uploads, want none", n)
+			}
+		})
+	}
+}
+
+// listDir returns the names and contents of the files in dir.
+func listDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		out[e.Name()] = string(b)
+	}
+	return out
+}
