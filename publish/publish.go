@@ -39,6 +39,9 @@ const (
 	EventDone    = "done"    // a file was uploaded (or confirmed present)
 	EventSkip    = "skip"    // a file is skipped (identical or existing)
 	EventWarning = "warning" // something the user should read (UP-03, UP-06, an unusable index)
+	// EventProbable: an attempt's answer was lost, the retry was answered
+	// "already exists", and no simple API confirmed the bytes (UP-23).
+	EventProbable = "probable"
 )
 
 // Event reports progress of Publish, for the log.
@@ -513,7 +516,7 @@ func (p *batch) settleLost(ctx context.Context, i int, err error) bool {
 	}
 	p.set(i, Outcome{Dist: d, Status: StatusUploaded, Result: res, Note: note})
 	if res.Probable {
-		p.event(Event{Kind: EventWarning, File: d.Filename, Err: err, Message: fmt.Sprintf("%s: %s.", d.Filename, note)})
+		p.event(Event{Kind: EventProbable, File: d.Filename, Err: err, Message: fmt.Sprintf("%s: %s.", d.Filename, note)})
 	}
 	p.event(Event{Kind: EventDone, File: d.Filename, Message: fmt.Sprintf("%s: uploaded (%s)", d.Filename, note), Result: res})
 	return true

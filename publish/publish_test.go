@@ -305,7 +305,7 @@ func TestPublishAnswerLost(t *testing.T) {
 		}
 		warned := false
 		for _, e := range events {
-			warned = warned || (e.Kind == EventWarning && strings.Contains(e.Message, "Not confirmed by hash"))
+			warned = warned || (e.Kind == EventProbable && strings.Contains(e.Message, "Not confirmed by hash"))
 		}
 		if !warned {
 			t.Errorf("no warning that the upload is not confirmed: %+v", events)

@@ -16,6 +16,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/hostile"
 	"github.com/pypi-publish/pypi-publish/internal/secret"
 	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
+	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
 // This file is issue 12's hostile suite end to end: each attack listed
@@ -585,4 +586,213 @@ func listDir(t *testing.T, dir string) map[string]string {
 		out[e.Name()] = string(b)
 	}
 	return out
+}
+
+// TestHostile_markdownInSummary: a 400 answer with a heading, an image, a
+// script and a link, and a file name with backticks, render as text in the
+// step summary: the answer in a fenced block longer than any backtick run
+// in it, the name as a code span, nothing else unescaped.
+func TestHostile_markdownInSummary(t *testing.T) {
+	t.Parallel()
+	for _, a := range []hostile.Attack{hostile.Inject, hostile.InjectBody} {
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: a, Status: 400}})
+		r := runAction(t, newWorkspace(t), tokenEnv(hs))
+		if r.Code != 1 {
+			t.Fatalf("exit code = %d, want 1", r.Code)
+		}
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-14)"})
+		checkSummaryInert(t, r.Summary)
+	}
+	hs := newHostile(t, nil)
+
+	ws := newWorkspace(t)
+	evil := "evil`name`|<img src=x>-1.0.tar.gz"
+	copyFile(t, demoDist(demoSdist), filepath.Join(ws, "dist", evil))
+	r2 := runAction(t, ws, Env{Inputs: map[string]string{"repository-url": hs.UploadURL(), "password": testToken}})
+	if r2.Code != 1 {
+		t.Fatalf("exit code = %d, want 1 (the checks refuse the name)", r2.Code)
+	}
+	if !strings.Contains(r2.Summary, "| ``evil`name`\\|<img src=x>-1.0.tar.gz`` |") {
+		t.Errorf("the file name is not one code span in its cell:\n%s", r2.Summary)
+	}
+	checkSummaryInert(t, r2.Summary)
+}
+
+// checkSummaryInert fails when, outside code spans and fenced blocks, the
+// summary has an unescaped "<" or "[", or a heading that is not ours.
+func checkSummaryInert(t *testing.T, md string) {
+	t.Helper()
+	var outside []string
+	fence := ""
+	for _, line := range strings.Split(md, "\n") {
+		switch {
+		case fence != "" && strings.TrimSpace(line) == fence:
+			fence = ""
+			continue
+		case fence != "":
+			continue
+		case strings.HasPrefix(line, "```"):
+			fence = strings.TrimRight(line, "text")
+			continue
+		}
+		outside = append(outside, stripCode(line))
+	}
+	for _, line := range outside {
+		for i := 0; i < len(line); i++ {
+			if (line[i] == '<' || line[i] == '[') && (i == 0 || line[i-1] != '\\') && !strings.HasPrefix(line[i:], "[release](") {
+				t.Errorf("unescaped %q in the summary: %q", line[i], line)
+				break
+			}
+		}
+		if strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "## pypi-publish: ") && !strings.HasPrefix(line, "### ") {
+			t.Errorf("a heading that is not ours: %q", line)
+		}
+	}
+}
+
+// stripCode removes the code spans of a line (GitHub's code spans: a run of
+// backticks up to the same run).
+func stripCode(line string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if line[i] != '`' {
+			b.WriteByte(line[i])
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(line) && line[i+n] == '`' {
+			n++
+		}
+		fence := line[i : i+n]
+		end := strings.Index(line[i+n:], fence)
+		if end < 0 {
+			b.WriteString(line[i:])
+			break
+		}
+		i += n + end + n
+	}
+	return b.String()
+}
+
+// TestHostile_redirectAndMalformed: a redirect to another host is never
+// followed (the other host gets no request, so no credentials), and
+// malformed JSON from the index or the audience endpoint is an error that
+// quotes nothing raw.
+func TestHostile_redirectAndMalformed(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		ep     hostile.Endpoint
+		mode   hostile.Mode
+		tp     bool
+		index  bool // set index-url
+		code   int
+		want   []string
+		simple bool
+	}{
+		{name: "upload_redirect", ep: hostile.Upload, mode: hostile.Mode{Attack: hostile.Redirect}, code: 1,
+			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-19)"}},
+		{name: "simple_redirect", ep: hostile.Simple, mode: hostile.Mode{Attack: hostile.Redirect}, index: true, code: 0,
+			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Existing-file check not run"}},
+		{name: "upload_malformed_json", ep: hostile.Upload, mode: hostile.Mode{Attack: hostile.Malformed, Status: 400}, code: 1,
+			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-14)"}},
+		{name: "simple_malformed_json", ep: hostile.Simple, mode: hostile.Mode{Attack: hostile.Malformed}, index: true, code: 0,
+			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Existing-file check not run"}},
+		{name: "audience_malformed_json", ep: hostile.Audience, mode: hostile.Mode{Attack: hostile.Malformed}, tp: true, code: 1,
+			want: []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-08)"}},
+		{name: "mint_malformed_json", ep: hostile.Mint, mode: hostile.Mode{Attack: hostile.Malformed}, tp: true, code: 1,
+			want: []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-11)"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{tc.ep: tc.mode})
+			env, pw := tokenEnv(hs), []string{testToken}
+			if tc.tp {
+				env, pw = tpHostileEnv(hs, "other"), nil
+			}
+			if tc.index {
+				env.Inputs["index-url"] = hs.SimpleURL()
+			}
+			r := runAction(t, newWorkspace(t), env)
+			if r.Code != tc.code {
+				t.Fatalf("exit code = %d, want %d", r.Code, tc.code)
+			}
+			checkCommands(t, r, tc.want)
+			checkNoSecret(t, r, hostileSecrets(hs, pw...), ownFiles)
+			if o := hs.OtherRequests(); len(o) != 0 {
+				t.Errorf("the other host got %d requests (%+v), want none", len(o), o)
+			}
+		})
+	}
+}
+
+// TestHostile_slowIndex: an index that reads the file, then takes longer
+// than the idle timeout to answer, gets each file once (the idle timer
+// stops when the file is sent); an index that stores the file and answers
+// 503 gets "probably uploaded by the previous attempt" on the retry's
+// "already exists", confirmed by hash when the simple API is known.
+func TestHostile_slowIndex(t *testing.T) {
+	t.Parallel()
+	t.Run("answer_after_the_idle_timeout", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Delay, Interval: 600 * time.Millisecond}})
+		env := tokenEnv(hs)
+		env.Vars = map[string]string{"PYPI_PUBLISH_IDLE_TIMEOUT": "100ms"}
+		r := runAction(t, newWorkspace(t), env)
+		if r.Code != 0 {
+			t.Fatalf("exit code = %d, want 0", r.Code)
+		}
+		if n := hs.Count(hostile.Upload); n != 2 {
+			t.Errorf("%d upload requests for 2 files, want 2 (each file once)", n)
+		}
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice"})
+	})
+	for _, withIndex := range []bool{false, true} {
+		name := map[bool]string{false: "answer_lost_no_simple_api", true: "answer_lost_simple_api"}[withIndex]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			hs := hostile.New(t, hostile.Options{Publishtest: []publishtest.Option{publishtest.WithMode(publishtest.ThirdParty)}})
+			hs.Index.Script(demoWheel, publishtest.AcceptThen503())
+			env := tokenEnv(hs)
+			want := []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Upload retried", "warning title=Upload not confirmed (UP-23)"}
+			if withIndex {
+				env.Inputs["index-url"] = hs.SimpleURL()
+				want = []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Upload retried"}
+			}
+			r := runAction(t, newWorkspace(t), env)
+			if r.Code != 0 {
+				t.Fatalf("exit code = %d, want 0", r.Code)
+			}
+			checkCommands(t, r, want)
+			if !strings.Contains(r.Stdout, "probably uploaded by the previous attempt") {
+				t.Errorf("the log does not say the file was probably uploaded by the previous attempt")
+			}
+			if withIndex != strings.Contains(r.Stdout, "confirmed by hash: the index lists") || withIndex == strings.Contains(r.Stdout, "Not confirmed by hash") {
+				t.Errorf("confirmed by hash = %t, want %t", !withIndex, withIndex)
+			}
+			if got := r.Outputs["uploaded-files"]; !strings.Contains(got, demoWheel) {
+				t.Errorf("uploaded-files = %s, want the wheel", got)
+			}
+		})
+	}
+}
+
+// TestHostile_runnerFiles: GITHUB_STEP_SUMMARY and GITHUB_OUTPUT that
+// cannot be written (a directory, a path whose directory does not exist)
+// are warnings; a successful publish still exits 0 (issue 11 made them
+// warnings, issue 12 checks it against the hostile index).
+func TestHostile_runnerFiles(t *testing.T) {
+	t.Parallel()
+	hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Inject}})
+	dir := t.TempDir()
+	env := tokenEnv(hs)
+	env.Vars = map[string]string{"GITHUB_STEP_SUMMARY": dir, "GITHUB_OUTPUT": filepath.Join(dir, "missing", "out")}
+	r := runAction(t, newWorkspace(t), env)
+	if r.Code != 0 {
+		t.Fatalf("exit code = %d, want 0", r.Code)
+	}
+	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Outputs not written", "warning title=Step summary not written"})
+	checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
 }

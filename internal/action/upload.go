@@ -156,6 +156,8 @@ func (l *eventLog) onEvent(ev publish.Event) {
 		} else {
 			l.c.Warningf("File already on the index", "%s", ev.Message)
 		}
+	case publish.EventProbable:
+		l.c.Warningf("Upload not confirmed (UP-23)", "%s", ev.Message)
 	case publish.EventSkip:
 		l.c.Noticef("", "%s", ev.Message)
 	case publish.EventDone:

@@ -39,6 +39,10 @@ func (s *Server) attack(w http.ResponseWriter, r *http.Request, ep Endpoint, m M
 			status = http.StatusOK
 		}
 		rawAnswer(w, cmp.Or(m.Status, status), InjectionReason, "text/plain", Injection)
+	case InjectBody:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(cmp.Or(m.Status, http.StatusBadRequest))
+		_, _ = io.WriteString(w, Injection)
 	case Trickle:
 		s.trickle(w, r, cmp.Or(m.Interval, 50*time.Millisecond))
 	case Hang:

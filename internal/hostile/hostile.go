@@ -64,8 +64,11 @@ const (
 	EchoReason
 	// Inject answers Status (default 200 for an upload, 400 otherwise)
 	// with workflow commands and Markdown in the body and the reason
-	// phrase ([Injection]).
+	// phrase ([Injection], [InjectionReason]).
 	Inject
+	// InjectBody is Inject with the standard reason phrase, so clients
+	// quote the body.
+	InjectBody
 	// Trickle answers 200 and sends its body one byte every Interval
 	// (default 50 ms), never finishing.
 	Trickle
