@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +209,38 @@ func TestMint_EchoCutShort(t *testing.T) {
 	}
 	if strings.Contains(oe.Message+oe.Details, reqTok[:12]) {
 		t.Errorf("the request token leaked: %q", oe.Message)
+	}
+}
+
+// TestMint_Proxy407: a proxy that wants credentials gets one request, not
+// four, and the error says how to give them (issue 12).
+func TestMint_Proxy407(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Proxy-Authenticate", `Basic realm="proxy"`)
+		w.WriteHeader(http.StatusProxyAuthRequired)
+	}))
+	t.Cleanup(proxy.Close)
+	pu, _ := url.Parse(proxy.URL)
+	for _, scheme := range []string{"http", "https"} {
+		t.Run(scheme, func(t *testing.T) {
+			n.Store(0)
+			client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+			ex, err := oidc.New(scheme+"://index.example/legacy/", oidc.WithPlainHTTP(true), oidc.WithHTTPClient(client),
+				oidc.WithRetry(testBackoff), oidc.WithIDToken(func(context.Context, string) (string, error) { return "", errors.New("unused") }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = ex.Mint(context.Background())
+			var oe *oidc.Error
+			if !errors.As(err, &oe) || oe.ID != oidc.IDAudience || !strings.Contains(oe.Hint, "HTTPS_PROXY") {
+				t.Fatalf("Mint() error = %v, want TP-08 with the proxy hint", err)
+			}
+			if got := n.Load(); got != 1 {
+				t.Errorf("proxy got %d requests, want 1 (407 is not retried)", got)
+			}
+		})
 	}
 }

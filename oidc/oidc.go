@@ -390,6 +390,9 @@ func (e *Exchanger) audience(ctx context.Context) (string, error) {
 
 func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, retry bool, err error) {
 	resp, err := e.do(ctx, http.MethodGet, u, nil)
+	if pe := e.proxyError("GET "+u, resp, err); pe != nil {
+		return "", false, pe
+	}
 	if err != nil {
 		return "", ctx.Err() == nil, &Error{
 			ID:      IDAudience,
@@ -507,6 +510,9 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 	}
 	more := n < e.o.backoff.MaxAttempts()
 	resp, err := e.do(ctx, http.MethodPost, u, body)
+	if pe := e.proxyError("POST "+u, resp, err); pe != nil {
+		return nil, false, pe
+	}
 	if err != nil {
 		cause := scrub(transportError(err))
 		if more && ctx.Err() == nil {
@@ -551,6 +557,28 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 		return nil, true, &Error{ID: IDReuseToken, Message: "invalid-reuse-token"}
 	}
 	return nil, false, e.refused(resp, mr, codes, claims, scrub, reuse)
+}
+
+// proxyHint is the fix for a proxy that wants credentials.
+const proxyHint = "A proxy between this runner and the index asks for credentials (407 Proxy Authentication Required). " +
+	"Put them in the proxy's URL (HTTPS_PROXY=http://user:password@proxy:port) or exempt the index's host with NO_PROXY. It was not retried: retrying cannot help."
+
+// proxyError is TP-08 for a request refused by a proxy with 407, as an
+// answer (plain http) or as a failed CONNECT (https); nil otherwise.
+func (e *Exchanger) proxyError(req string, resp *response, err error) *Error {
+	switch {
+	case resp != nil && resp.status == http.StatusProxyAuthRequired:
+	case err != nil && strings.Contains(err.Error(), http.StatusText(http.StatusProxyAuthRequired)):
+	default:
+		return nil
+	}
+	return &Error{
+		ID:      IDAudience,
+		Message: fmt.Sprintf("The trusted-publishing request to %s was refused by a proxy: 407 Proxy Authentication Required.", e.host),
+		Hint:    proxyHint,
+		Details: section(IDAudience, "Proxy authentication required", fmt.Sprintf("%s was answered 407 by a proxy, not by the index.", mdCode(req)), proxyHint),
+		Err:     err,
+	}
 }
 
 // mintUnreachable is the error of a mint request that got no answer.

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -56,6 +57,9 @@ type Run struct {
 	Workspace string
 	// Took is how long the process ran (reported, never asserted).
 	Took time.Duration
+	// MaxRSS is the process's peak resident memory in bytes, where the
+	// system reports it (0 otherwise).
+	MaxRSS int64
 }
 
 // Output is stdout and stderr together.
@@ -219,6 +223,9 @@ func (s *Started) Wait() *Run {
 			t.Fatalf("failed to run the action: %v", err)
 		}
 		r.Code = ee.ExitCode()
+	}
+	if ru, ok := s.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
 	}
 	out, _ := os.ReadFile(s.outFile)
 	r.Outputs, r.OutputsRaw = parseOutputs(t, string(out)), string(out)
