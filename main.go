@@ -19,6 +19,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -31,6 +32,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/action"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
 
@@ -94,7 +96,7 @@ func realMain(ctx context.Context, c console.Console, idToken func(context.Conte
 			return nil
 		}
 	}
-	flags, err := config.ParseFlags(args, os.Stderr)
+	flags, err := config.ParseFlags(args, inertWriter{os.Stderr})
 	if err != nil {
 		return &action.Error{Title: "Invalid arguments", Message: err.Error(), Err: err}
 	}
@@ -121,4 +123,16 @@ func run(ctx context.Context, c console.Console, getenv func(string) string, fla
 		UserAgent:  userAgent(),
 		Hooks:      config.LoadHooks(getenv),
 	})
+}
+
+// inertWriter writes text it did not build (the flag package's usage and
+// errors quote the command line) with control characters shown as escapes
+// and no line able to act as a workflow command (internal/escape).
+type inertWriter struct{ w io.Writer }
+
+func (iw inertWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(iw.w, escape.Lines(escape.Controls(string(p), true))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
