@@ -636,7 +636,7 @@ func checkSummaryInert(t *testing.T, md string) {
 		case fence != "":
 			continue
 		case strings.HasPrefix(line, "```"):
-			fence = strings.TrimRight(line, "text")
+			fence = strings.TrimSuffix(line, "text")
 			continue
 		}
 		outside = append(outside, stripCode(line))

@@ -8,8 +8,8 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/config"
-	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/internal/report"
 	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc"

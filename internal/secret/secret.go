@@ -45,8 +45,8 @@ const (
 // ready to use; a Set is safe for concurrent use.
 type Set struct {
 	mu    sync.RWMutex
-	forms []string // every form, longest first
-	heads []string // secrets long enough to be removed when cut short
+	forms []string        // every form, longest first
+	heads []string        // secrets long enough to be removed when cut short
 	seen  map[string]bool // forms
 	added map[string]bool // secrets
 }
