@@ -689,7 +689,7 @@ func (s *Source) BurnAll(ctx context.Context) error {
 // parts, for a JWT) from text a server sent back.
 func scrubber(secret string) func(string) string {
 	var olds []string
-	if secret != "" {
+	if len(secret) >= 4 { // shorter ones would eat ordinary words
 		olds = append(olds, secret)
 		for _, p := range strings.Split(secret, ".") {
 			if len(p) >= 16 {
