@@ -236,9 +236,6 @@ func claimsLinesFor(p Platform, c Claims) []string {
 	return out
 }
 
-// claimsTable renders GitHub's diagnostic claims as a Markdown table.
-func claimsTable(c Claims) string { return claimsTableOf(c, DiagnosticClaims, claimRole) }
-
 // claimsTableOf renders the claims names as a Markdown table with what
 // PyPI compares each with.
 func claimsTableOf(c Claims, names []string, roles map[string]string) string {
@@ -255,13 +252,4 @@ func claimsTableOf(c Claims, names []string, roles map[string]string) string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, cell, roles[name])
 	}
 	return b.String()
-}
-
-// claimsLines renders the diagnostic claims for a plain log, one per line.
-func claimsLines(c Claims) []string {
-	out := make([]string, 0, len(DiagnosticClaims))
-	for _, name := range DiagnosticClaims {
-		out = append(out, fmt.Sprintf("%s: %s", name, oneLine(c.String(name), 300)))
-	}
-	return out
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
 // GitLabSource reads ID tokens from the job's variables: GitLab puts each
@@ -177,22 +179,7 @@ func GitLabPublisherFor(c Claims) GitLabPublisher {
 // → ".gitlab-ci.yml"): the text after the "//" that ends the project path
 // and before "@", which must end in .yml or .yaml (PyPI's rule); "" when
 // there is none.
-func GitLabPipelineFile(refURI string) string {
-	at := strings.LastIndexByte(refURI, '@')
-	if at < 0 {
-		return ""
-	}
-	head := refURI[:at]
-	i := strings.Index(head, "//")
-	if i < 0 {
-		return ""
-	}
-	file := head[i+2:]
-	if file == "" || (!strings.HasSuffix(file, ".yml") && !strings.HasSuffix(file, ".yaml")) {
-		return ""
-	}
-	return file
-}
+func GitLabPipelineFile(refURI string) string { return workflowref.GitLabFile(refURI) }
 
 // SettingsURL returns the project's trusted-publisher settings page on the
 // index at base, with the GitLab form pre-filled from p; "" when base or
