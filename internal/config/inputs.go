@@ -78,4 +78,3 @@ func Lookuper(getenv func(string) string, flags map[string]string) envconfig.Loo
 		return "", false
 	})
 }
-
