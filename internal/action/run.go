@@ -41,16 +41,17 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 	// check: authentication policy, attestation gate, distributions
 	c.Debugf("authentication: %s for %s (%s)", res.auth, tg.UploadURL, tg.Kind)
-	if err := checkAuth(c, cfg, tg, env, dists); err != nil {
+	src, err := checkAuth(d, cfg, tg, env, dists)
+	if err != nil {
 		return err
 	}
-	attestOn, status := gate(c, cfg, tg, found, workdir)
+	attestOn, status := gate(c, cfg, tg, found, workdir, src)
 	res.attest = status
 	if res.checks, err = checkDists(ctx, d, cfg, tg, dists, readFailures(read), workdir); err != nil {
 		return err
 	}
 	if res.auth == authToken && tg.Kind.IsPyPI() {
-		res.sections = append(res.sections, nudge(c, cfg, tg, env, dists))
+		res.sections = append(res.sections, nudge(d, cfg, tg, env, dists))
 	}
 	if cfg.DryRun.Value {
 		res.dryRun = true
@@ -59,7 +60,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 
 	// authenticate → attest → upload
-	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
+	creds, err := authenticate(ctx, d, cfg, tg, src, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		attestOn, res.attest = false, creds.noAttestations
 	}
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, env, dists); err != nil {
+		if res.attested, err = attestAll(ctx, d, src, identity(env, creds.platform, creds.claims), dists); err != nil {
 			return err
 		}
 		res.attest = res.attested.status

@@ -42,6 +42,11 @@ func start(c console.Console, cfg config.Config, hooks config.Hooks) (target.Tar
 	if err != nil {
 		return tg, &Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
 	}
+	if hooks.WebBase != "" {
+		// PYPI_PUBLISH_WEB_BASE: release and publisher links on a test
+		// index's own site (the demo).
+		tg.WebBase = strings.TrimRight(hooks.WebBase, "/")
+	}
 	if tg.SlashAdded {
 		// IN-05: Warehouse redirects /legacy to /legacy/; redirects are
 		// never followed.
