@@ -334,7 +334,9 @@ func TestGoogle_failures(t *testing.T) {
 	}{
 		{name: "TP-19_impersonation_denied", vars: func(g *oidctest.Google) map[string]string { return googleVars(g, oidctest.GoogleDefaultAccount) },
 			want: []string{"(TP-19)", "403", "roles/iam.serviceAccountOpenIdTokenCreator"}},
-		{name: "TP-19_unknown_account", vars: func(g *oidctest.Google) map[string]string { return googleVars(g, "nobody@octo-project.iam.gserviceaccount.com") },
+		{name: "TP-19_unknown_account", vars: func(g *oidctest.Google) map[string]string {
+			return googleVars(g, "nobody@octo-project.iam.gserviceaccount.com")
+		},
 			want: []string{"(TP-19)", "404", "e-mail address or unique ID"}},
 		{name: "TP-19_identity_not_served", args: []string{"--id-token-source=google"}, vars: func(g *oidctest.Google) map[string]string { return googleVars(g, "") },
 			script: func(g *oidctest.Google) { g.FailNext("identity", 1, 404, "Not Found") },
