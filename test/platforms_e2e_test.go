@@ -266,10 +266,10 @@ func TestGitLab_singleUseToken(t *testing.T) {
 		t.Errorf("mint requests = %d, want 2 (no retry with the same token)", got)
 	}
 
-	// A minted token that lives a millisecond: the index calls it expired
+	// A minted token that lives a nanosecond: the index calls it expired
 	// at the first upload (UP-09), and GitLab has no fresh ID token to
 	// mint another (TP-20).
-	srv2, _ := platformIndex(t, sf, gitlabSigner, oidctest.WithGitLabPublishers(gitlabPub), oidctest.WithMintedLifetime(time.Millisecond))
+	srv2, _ := platformIndex(t, sf, gitlabSigner, oidctest.WithGitLabPublishers(gitlabPub), oidctest.WithMintedLifetime(time.Nanosecond))
 	env2, _ := ciEnv(t, srv2, sf, map[string]string{"GITLAB_CI": "true", "PYPI_ID_TOKEN": gitlabToken(t, "pypi", nil)})
 	env2.Inputs["attestations"] = "false"
 	r = runAction(t, newWorkspace(t), env2)
