@@ -97,8 +97,9 @@ var (
 // usage, the log entry's signed entry timestamp, inclusion proof and signed
 // checkpoint, the integrated time inside the certificate's validity, the
 // DSSE signature, the log body against the envelope, the statement and its
-// single subject, the predicate type, and the GitHub trusted-publisher
-// policy (pypi-attestations' GitHub publisher policy). Times are those of the log entry, so the result does not
+// single subject, the predicate type, and the trusted publisher's policy
+// for id's platform (pypi-attestations' GitHub, GitLab and Google
+// publishers). Times are those of the log entry, so the result does not
 // depend on the clock. A failure is a *VerifyError naming the check. Verify
 // never panics, whatever att holds.
 func Verify(att []byte, filename, sha256hex string, id Identity, root *TrustedRoot) error {
