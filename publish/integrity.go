@@ -160,8 +160,10 @@ func noProvenance(f *fetched) bool {
 type provenanceJSON struct {
 	Version int `json:"version"`
 	Bundles []struct {
-		Publisher    map[string]any    `json:"publisher"`
-		Attestations []attestationJSON `json:"attestations"`
+		Publisher map[string]any `json:"publisher"`
+		// Attestations are decoded one by one: one this reader does not
+		// understand is not ours, and does not hide ours.
+		Attestations []json.RawMessage `json:"attestations"`
 	} `json:"attestation_bundles"`
 }
 
@@ -255,10 +257,14 @@ func checkProvenance(body, uploaded []byte, want Publisher) ProvenanceResult {
 	res.Served, res.Uploaded = true, len(ours)
 	served := map[fingerprint]int{} // → bundle index
 	for i, b := range doc.Bundles {
-		for _, a := range b.Attestations {
+		for _, raw := range b.Attestations {
+			var a attestationJSON
+			if json.Unmarshal(raw, &a) != nil {
+				continue // not ours, whatever it is
+			}
 			fp, err := a.fingerprint()
 			if err != nil {
-				continue // not ours, whatever it is
+				continue
 			}
 			served[fp] = i
 			if len(res.Theirs) < 10 {
