@@ -29,9 +29,9 @@ var quick = VerifyOptions{Wait: 150 * time.Millisecond, Backoff: retry.Backoff{M
 func synthAttestation(seed string) map[string]any {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(seed + "-" + s)) }
 	return map[string]any{
-		"version":              1,
+		"version":               1,
 		"verification_material": map[string]any{"certificate": b64("certificate"), "transparency_entries": []any{map[string]any{"logIndex": "1"}}},
-		"envelope":             map[string]any{"statement": b64("statement"), "signature": b64("signature")},
+		"envelope":              map[string]any{"statement": b64("statement"), "signature": b64("signature")},
 	}
 }
 
