@@ -87,6 +87,8 @@ func (r ViewResult) settled(u Uploaded) bool {
 // Verification is what Verify found for one file.
 type Verification struct {
 	Filename string
+	// Uploaded is the file as it was sent.
+	Uploaded Uploaded
 	State    VerifyState
 	// Views are the views asked, JSON API first.
 	Views []ViewResult
@@ -181,7 +183,7 @@ func (fc *fileCheck) settled() bool {
 }
 
 func (fc *fileCheck) result() Verification {
-	out := Verification{Filename: fc.u.Filename, Rounds: fc.rounds, Provenance: fc.prov}
+	out := Verification{Filename: fc.u.Filename, Uploaded: fc.u, Rounds: fc.rounds, Provenance: fc.prov}
 	for _, name := range fc.order {
 		out.Views = append(out.Views, *fc.views[name])
 	}
