@@ -123,6 +123,10 @@ func (v *Verifier) provenance(ctx context.Context, u Uploaded, project string, w
 		return &ProvenanceResult{Err: &permanentError{err}}
 	}
 	res := &ProvenanceResult{URL: redactURL(pu)}
+	var sent []json.RawMessage
+	if json.Unmarshal(u.Attestations, &sent) == nil {
+		res.Uploaded = len(sent)
+	}
 	f, err := v.fetch(ctx, pu, integrityAccept, maxProvenance, false)
 	var he *Error
 	switch {

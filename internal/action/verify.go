@@ -156,7 +156,7 @@ func verifyOutcome(c console.Console, results []publish.Verification, wait time.
 	}
 	if vs := byID["VE-02"]; len(vs) > 0 {
 		c.Warningf("Not visible yet (VE-02)", "%d uploaded file(s) not confirmed after waiting %s: %s. %s",
-			len(vs), wait.Round(time.Second), listSome(messages(vs), 3), vs[0].Hint)
+			len(vs), roundWait(wait), listSome(messages(vs), 3), vs[0].Hint)
 	}
 	if vs := byID["VE-06"]; len(vs) > 0 {
 		c.Warningf("Not verified (VE-06)", "%d uploaded file(s) could not be checked: %s. %s",
@@ -202,7 +202,7 @@ func verifiedText(r publish.Verification, wait time.Duration) string {
 		case v.Err != nil:
 			parts = append(parts, v.View+": could not be read")
 		case !v.Listed:
-			parts = append(parts, fmt.Sprintf("%s: not listed after %s", v.View, wait.Round(time.Second)))
+			parts = append(parts, fmt.Sprintf("%s: not listed after %s", v.View, roundWait(wait)))
 		default:
 			parts = append(parts, v.View+": no sha256 listed")
 		}
@@ -240,5 +240,14 @@ func provenanceText(r publish.Verification, wait time.Duration) string {
 	case p.Err != nil:
 		return "provenance: could not be read"
 	}
-	return fmt.Sprintf("provenance: not known after %s", wait.Round(time.Second))
+	return fmt.Sprintf("provenance: not known after %s", roundWait(wait))
+}
+
+// roundWait formats a wait for messages: whole seconds, or milliseconds
+// below one second (test hooks).
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
