@@ -124,7 +124,7 @@ const (
 	hintDiffers    = "The index answered 200 to the upload but serves other bytes under this name: a proxy or cache rewrote the file, the repository merges several (a virtual or group repository), or another upload replaced it. Compare the index's file with the local one; publish a new version if the index's copy is wrong."
 	hintNoProv     = "The file is published without the attestation: the index accepted the upload but did not store it (PyPI can switch attestations off). The file cannot be uploaded again; publish a new version if the provenance matters, and report it to the index."
 	hintForeign    = "The provenance the index serves is not the one this run uploaded: check who else publishes this project (its trusted publishers on the index) and compare the attestation files with the index's provenance."
-	hintUnchecked  = "Verification is a check after the fact: the upload itself succeeded. If the index needs credentials to read its simple API, give the same index in index-url; set verify-upload: false to skip the check."
+	hintUnchecked  = "The upload itself succeeded; only the check after it is missing. If the index needs credentials to read its simple API, use an index-url on the upload host (credentials are sent nowhere else); set verify-upload: false to skip the check."
 )
 
 // fileCheck is the running state of one file during Verify.
