@@ -319,3 +319,38 @@ func TestNewVerifier(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerify reads back a release of two files (one attested) from
+// the fake's JSON, simple and Integrity APIs on loopback: one round, five
+// requests.
+func BenchmarkVerify(b *testing.B) {
+	s := publishtest.New(publishtest.WithPublisher(publishtest.Publisher{Kind: "GitHub", Repository: "octo-org/octo-repo", Workflow: "release.yml"}))
+	b.Cleanup(s.Close)
+	c, err := New(s.UploadURL(), WithCredentials(token), WithUserAgent("pypi-publish/test"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	att := attestationsField(b, synthAttestation("ours"))
+	var up []Uploaded
+	for i, d := range []*dist.Distribution{projectDist(b, "demo_pkg-1.0-py3-none-any.whl", "1.0", "wheel"), projectDist(b, "demo_pkg-1.0.tar.gz", "1.0", "sdist")} {
+		o := UploadOptions{}
+		if i == 0 {
+			o.Attestations = att
+		}
+		if _, err := c.Upload(b.Context(), d, o); err != nil {
+			b.Fatal(err)
+		}
+		up = append(up, UploadedOf(d, o.Attestations))
+	}
+	v, err := NewVerifier(s.SimpleURL(), s.URL()+"/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := quick
+	o.Publisher = ourPublisher
+	for b.Loop() {
+		if got := v.Verify(b.Context(), up, o); got[0].State != Verified || got[1].State != Verified {
+			b.Fatalf("Verify() = %s, %s", got[0].State, got[1].State)
+		}
+	}
+}
