@@ -119,11 +119,12 @@ func sameHostURL(a, b string) bool {
 
 // verifyBackoff spaces the rounds: publish.DefaultVerifyBackoff (1 s
 // doubling to 8 s), or, with the PYPI_PUBLISH_BACKOFF hook, its wait first,
-// up to 8 times it.
+// doubling up to 8 times it but to at least 100 ms (a test's short wait
+// then takes a dozen rounds, not hundreds).
 func verifyBackoff(h config.Hooks) retry.Backoff {
 	b := publish.DefaultVerifyBackoff
 	if h.Backoff > 0 {
-		b.Min, b.Max = h.Backoff, 8*h.Backoff
+		b.Min, b.Max = h.Backoff, max(8*h.Backoff, 100*time.Millisecond)
 	}
 	return b
 }

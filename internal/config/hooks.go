@@ -35,8 +35,9 @@ type Hooks struct {
 	// TUFRoot is PYPI_PUBLISH_TUF_ROOT, the path of the TUF root.json to
 	// start from; the default "" is the one embedded in the binary.
 	TUFRoot string
-	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
-	// default 0 means 2 s. Tests use 1ms.
+	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry, and
+	// the first wait between verify-upload's rounds; the default 0 means 2 s
+	// (1 s for verify-upload). Tests use 1ms.
 	Backoff time.Duration
 	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
 	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
