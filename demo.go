@@ -329,6 +329,8 @@ func demoEnv(dir string, f *demoFakes, withToken bool) map[string]string {
 		"PYPI_PUBLISH_FULCIO_URL":   f.fulcio.URL,
 		"PYPI_PUBLISH_REKOR_URL":    f.rekor.URL,
 		"PYPI_PUBLISH_TRUSTED_ROOT": f.rootPath,
+		// verify-upload reads the files back from its JSON API too.
+		"PYPI_PUBLISH_API_URL": f.srv.URL() + "/",
 	}
 	if withToken {
 		env["INPUT_PASSWORD"] = demoToken

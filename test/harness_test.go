@@ -125,6 +125,8 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"PYPI_PUBLISH_BACKOFF": "1ms",
 		// Whatever machine the tests run on, it is not a Google VM.
 		"PYPI_PUBLISH_PRODUCT_NAME_FILE": "/nonexistent",
+		// verify-upload gives up on a file not shown after 2 s, not 60 s.
+		"PYPI_PUBLISH_VERIFY_WAIT": "2s",
 	}
 	for k, v := range env.Vars {
 		vars[k] = v
@@ -137,6 +139,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"packages-dir": "", "packages_dir": "dist", "verify-metadata": "", "verify_metadata": "true",
 		"skip-existing": "", "skip_existing": "false", "verbose": "true", "print-hash": "", "print_hash": "true",
 		"attestations": "true", "dry-run": "false", "index-url": "", "concurrency": "1",
+		"verify-upload": "true",
 	}
 	for k, v := range env.Inputs {
 		inputs[k] = v

@@ -59,7 +59,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		return nil
 	}
 
-	// authenticate → attest → upload
+	// authenticate → attest → upload → verify
 	creds, err := authenticate(ctx, d, cfg, tg, src, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
@@ -72,12 +72,18 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	if creds.noAttestations != "" {
 		attestOn, res.attest = false, creds.noAttestations
 	}
+	id := identity(env, creds.platform, creds.claims)
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, src, identity(env, creds.platform, creds.claims), dists); err != nil {
+		if res.attested, err = attestAll(ctx, d, src, id, dists); err != nil {
 			return err
 		}
 		res.attest = res.attested.status
 	}
 	res.outcomes, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	if err != nil {
+		return err
+	}
+	// verify: read every uploaded file back from the index's own views
+	res.verified, err = verify(ctx, d, cfg, tg, id, creds.creds, res.outcomes, res.attested.byFile)
 	return err
 }

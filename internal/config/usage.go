@@ -45,7 +45,7 @@ func Usage(version string) string {
 	b.WriteString("\nCommand-line options:\n")
 	b.WriteString("  --json FILE (default none)\n")
 	b.WriteString("      also write the outputs (files, uploaded-files, skipped-files, release-urls,\n")
-	b.WriteString("      attestation-files, trusted-publishing) to FILE as one JSON object\n")
+	b.WriteString("      attestation-files, verified-files, trusted-publishing) to FILE as one JSON object\n")
 	b.WriteString("  --debug (default false)\n")
 	b.WriteString("      show debug lines (on GitHub Actions, step debug logging shows them)\n")
 	b.WriteString("  --id-token-source SOURCE (default auto)\n")
