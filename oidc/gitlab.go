@@ -66,17 +66,17 @@ func (s *GitLabSource) IDToken(_ context.Context, audience string) (string, erro
 	}
 	c, err := DecodeClaims(tok)
 	if err != nil {
-		return "", s.unusable(name, audience, "it does not hold a JWT ("+err.Error()+")")
+		return "", s.unusable(name, audience, "it does not hold a JWT ("+err.Error()+")", nil)
 	}
 	switch aud := c["aud"].(type) {
 	case string:
 		if aud != audience {
-			return "", s.unusable(name, audience, fmt.Sprintf("its audience (aud) is %q, not %q", aud, audience))
+			return "", s.unusable(name, audience, fmt.Sprintf("its audience (aud) is %q, not %q", aud, audience), c)
 		}
 	case nil:
-		return "", s.unusable(name, audience, "it has no audience (aud)")
+		return "", s.unusable(name, audience, "it has no audience (aud)", c)
 	default:
-		return "", s.unusable(name, audience, fmt.Sprintf("its audience (aud) is a list, %s; PyPI and Sigstore accept exactly one", c.String("aud")))
+		return "", s.unusable(name, audience, fmt.Sprintf("its audience (aud) is a list, %s; PyPI and Sigstore accept exactly one", c.String("aud")), c)
 	}
 	return tok, nil
 }
@@ -108,14 +108,16 @@ func (s *GitLabSource) missing(name, audience string) *Error {
 	}
 }
 
-func (s *GitLabSource) unusable(name, audience, why string) *Error {
+func (s *GitLabSource) unusable(name, audience, why string, c Claims) *Error {
+	what := fmt.Sprintf("The variable %s was found, but %s.", mdCode(name), mdEscape(why))
+	if c != nil {
+		what += "\n\nIts claims (the token itself is never printed):\n\n" + claimsTableFor(GitLabCI, c)
+	}
 	return &Error{
 		ID:      IDGitLabToken,
 		Message: fmt.Sprintf("GitLab CI/CD: the variable %s cannot be used for the audience %q: %s.", name, audience, why),
 		Hint:    fmt.Sprintf("Declare it in the job as `id_tokens: %s: aud: %s` (one audience, not a list), and do not overwrite it with another variable.", name, audience),
-		Details: section(IDGitLabToken, "GitLab ID token unusable",
-			fmt.Sprintf("The variable %s was found, but %s.", mdCode(name), mdEscape(why)),
-			"Declare it exactly so:\n\n"+yamlFor(audience)),
+		Details: section(IDGitLabToken, "GitLab ID token unusable", what, "Declare it exactly so:\n\n"+yamlFor(audience)),
 	}
 }
 

@@ -146,7 +146,8 @@ func TestGitLabSource(t *testing.T) {
 		{name: "ok", vars: map[string]string{"PYPI_ID_TOKEN": pypi + "\n"}, audience: "pypi"},
 		{name: "missing_lists_others", vars: map[string]string{"PYPI_ID_TOKEN": pypi, "SIGSTORE_ID_TOKEN": sig}, audience: "testpypi",
 			wantText: []string{"TESTPYPI_ID_TOKEN", "PYPI_ID_TOKEN (aud pypi)", "SIGSTORE_ID_TOKEN (aud sigstore)", "aud: testpypi"}},
-		{name: "wrong_audience", vars: map[string]string{"TESTPYPI_ID_TOKEN": pypi}, audience: "testpypi", wantText: []string{`"pypi", not "testpypi"`}},
+		{name: "wrong_audience", vars: map[string]string{"TESTPYPI_ID_TOKEN": pypi}, audience: "testpypi",
+			wantText: []string{`"pypi", not "testpypi"`, "| `project_path` | `octo-group/octo-project` |"}},
 		{name: "list_audience", vars: map[string]string{"TESTPYPI_ID_TOKEN": list}, audience: "testpypi", wantText: []string{"a list"}},
 		{name: "not_a_jwt", vars: map[string]string{"PYPI_ID_TOKEN": "hello"}, audience: "pypi", wantText: []string{"JWT"}},
 	}

@@ -51,11 +51,14 @@ func (t *Terminal) print(prefix, text string) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var b strings.Builder
 	for i, line := range strings.Split(text, "\n") {
-		b.WriteString(t.indent)
-		if i == 0 {
-			b.WriteString(prefix)
-		} else if prefix != "" {
-			b.WriteString("  ")
+		switch {
+		case i == 0:
+			b.WriteString(t.indent + prefix)
+		case line == "": // no trailing blanks
+		case prefix != "":
+			b.WriteString(t.indent + "  ")
+		default:
+			b.WriteString(t.indent)
 		}
 		b.WriteString(line)
 		b.WriteByte('\n')
