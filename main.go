@@ -132,11 +132,11 @@ func newOutput(stdout io.Writer, environ []string, env config.Runner, cli config
 	return output{console: console.WithJSON(t, cli.JSON), summaryPlace: "the summary at the end", errorPlace: "the summary above"}
 }
 
-// usageError reports a command line that cannot run (IN-07) and returns
+// usageError reports a command line that cannot run (IN-08) and returns
 // ExitUsage: an annotation on GitHub Actions, a line on stderr elsewhere.
 func usageError(c console.Console, stderr io.Writer, env config.Runner, err error) int {
 	if env.Actions {
-		c.Errorf("Invalid arguments (IN-07)", "%v. Run pypi-publish --help for the flags.", err)
+		c.Errorf("Invalid arguments (IN-08)", "%v. Run pypi-publish --help for the flags.", err)
 	} else {
 		fmt.Fprintf(stderr, "pypi-publish: %v\nRun 'pypi-publish --help' for the flags and the environment variables.\n", err)
 	}

@@ -54,7 +54,7 @@ func TestRealMain(t *testing.T) {
 		{name: "bool_with_space", args: []string{"--dry-run", "true"}, wantCode: 2, wantStderr: []string{"--dry-run=false"}},
 		{name: "bad_id_token_source", args: []string{"--id-token-source=activestate"}, wantCode: 2, wantStderr: []string{"pypi-publisher"}},
 		{name: "usage_error_on_github", args: []string{"--nope"}, env: []string{"GITHUB_ACTIONS=true"}, wantCode: 2,
-			wantStdout: []string{"::error title=Invalid arguments (IN-07)::"}},
+			wantStdout: []string{"::error title=Invalid arguments (IN-08)::"}},
 		{name: "undecodable_input", args: []string{"--concurrency=many"}, wantCode: 1, wantStdout: []string{"error: Invalid inputs", "Concurrency"}},
 	}
 	for _, tc := range cases {
