@@ -13,6 +13,7 @@ import (
 func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
 	c := d.Console
 	cfg = maskPassword(c, cfg)
+	maskRunner(c, env)
 	res := &results{repositoryURL: cfg.RepositoryURL}
 	defer func() { // report, whatever happened
 		if err != nil {

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -23,6 +24,22 @@ func maskPassword(c console.Console, cfg config.Config) config.Config {
 		cfg.Password = t
 	}
 	return cfg
+}
+
+// maskRunner masks the secrets of the runner's environment before
+// anything is printed: GitHub's token-request token and a GitLab job's ID
+// tokens (STYLE C4). They are never printed on purpose; the masks catch
+// a server that echoes one.
+func maskRunner(c console.Console, env config.Runner) {
+	c.AddMask(env.IDTokenToken)
+	names := make([]string, 0, len(env.GitLab.IDTokens))
+	for k := range env.GitLab.IDTokens {
+		names = append(names, k)
+	}
+	sort.Strings(names) // the same order every run
+	for _, k := range names {
+		c.AddMask(env.GitLab.IDTokens[k])
+	}
 }
 
 // start checks the inputs and decides the target: which index, which
