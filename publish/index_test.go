@@ -20,9 +20,9 @@ func TestIndexFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []RemoteFile{{b.Filename, b.SHA256}, {a.Filename, a.SHA256}}
+	want := []RemoteFile{{b.Filename, b.SHA256, 1}, {a.Filename, a.SHA256, 1}}
 	for _, name := range []string{"demo-pkg", "Demo_Pkg", "demo.pkg"} {
-		got, err := idx.Files(t.Context(), name)
+		got, err := idx.Files(t.Context(), name, nil)
 		if err != nil {
 			t.Fatalf("Files(%q) error = %v", name, err)
 		}
@@ -30,11 +30,11 @@ func TestIndexFiles(t *testing.T) {
 			t.Errorf("Files(%q) mismatch (-want +got):\n%s", name, diff)
 		}
 	}
-	got, err := idx.Files(t.Context(), "unknown")
+	got, err := idx.Files(t.Context(), "unknown", nil)
 	if err != nil || len(got) != 0 {
 		t.Errorf("Files(unknown) = %v, %v; want nothing, no error (404)", got, err)
 	}
-	if _, err := idx.Files(t.Context(), "---"); err == nil {
+	if _, err := idx.Files(t.Context(), "---", nil); err == nil {
 		t.Error("Files(---): err = nil, want an error")
 	}
 }
@@ -49,8 +49,8 @@ func TestIndexPages(t *testing.T) {
 	}{
 		{"pep503_html", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte(`<html><body><a href="../../packages/p-1.0.tar.gz#sha256=ABCD">p-1.0.tar.gz</a><br/><a href='x/p-1.0-py3-none-any.whl#md5=12'>p-1.0-py3-none-any.whl</a></body></html>`))
-		}, []RemoteFile{{"p-1.0.tar.gz", "abcd"}, {"p-1.0-py3-none-any.whl", ""}}, false},
+			w.Write([]byte(`<html><body><a href="../../packages/p-1.0.tar.gz#sha256=ABCD000000000000000000000000000000000000000000000000000000000000">p-1.0.tar.gz</a><br/><a href='x/p-1.0-py3-none-any.whl#md5=12'>p-1.0-py3-none-any.whl</a></body></html>`))
+		}, []RemoteFile{{"p-1.0.tar.gz", "abcd000000000000000000000000000000000000000000000000000000000000", -1}, {"p-1.0-py3-none-any.whl", "", -1}}, false},
 		{"same_host_redirect_followed", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/simple/p/" {
 				http.Redirect(w, r, "/other/p/", http.StatusMovedPermanently)
@@ -58,7 +58,7 @@ func TestIndexPages(t *testing.T) {
 			}
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 			w.Write([]byte(`{"meta":{"api-version":"1.4"},"files":[{"filename":"p-1.tar.gz","hashes":{"sha256":"ff"}}]}`))
-		}, []RemoteFile{{"p-1.tar.gz", "ff"}}, false},
+		}, []RemoteFile{{"p-1.tar.gz", "ff", -1}}, false},
 		{"unsupported_api_version", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 			w.Write([]byte(`{"meta":{"api-version":"2.0"},"files":[]}`))
@@ -87,7 +87,7 @@ func TestIndexPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := idx.Files(t.Context(), "p")
+			got, err := idx.Files(t.Context(), "p", nil)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Files() error = %v, wantErr %v", err, tc.wantErr)
 			}
@@ -117,7 +117,7 @@ func TestIndexRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := idx.Files(t.Context(), "p"); err != nil || got != nil {
+	if got, err := idx.Files(t.Context(), "p", nil); err != nil || got != nil {
 		t.Errorf("Files() = %v, %v; want nil, nil after retries", got, err)
 	}
 	if calls.Load() != 3 {
