@@ -156,11 +156,11 @@ func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o Publi
 }
 
 type batch struct {
-	c  *Client
-	o  PublishOptions
+	c *Client
+	o PublishOptions
 	// keep selects the index entries the batch can use (localNames).
 	keep func(string) bool
-	mu sync.Mutex // guards out and event calls
+	mu   sync.Mutex // guards out and event calls
 	// out is written by index; each index by one goroutine at a time.
 	out []Outcome
 }
