@@ -134,7 +134,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"user": "__token__", "password": "", "repository-url": "", "repository_url": "https://upload.pypi.org/legacy/",
 		"packages-dir": "", "packages_dir": "dist", "verify-metadata": "", "verify_metadata": "true",
 		"skip-existing": "", "skip_existing": "false", "verbose": "true", "print-hash": "", "print_hash": "true",
-		"attestations": "true", "dry-run": "false", "index-url": "", "concurrency": "1",
+		"attestations": "", "dry-run": "false", "index-url": "", "concurrency": "1",
 	}
 	for k, v := range env.Inputs {
 		inputs[k] = v
