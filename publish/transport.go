@@ -65,14 +65,14 @@ func NewHTTPClient(t TLS) (*http.Client, error) {
 		if t.CABundle != "" {
 			pool, err := loadCABundle(t.CABundle)
 			if err != nil {
-				return nil, err
+				return nil, &TLSError{ClientCert: false, Err: err}
 			}
 			cfg.RootCAs = pool
 		}
 		if t.ClientCert != "" {
 			cert, err := tls.LoadX509KeyPair(t.ClientCert, t.ClientCert)
 			if err != nil {
-				return nil, fmt.Errorf("failed to load the client certificate %s (one PEM file with the certificate and its private key): %w", t.ClientCert, err)
+				return nil, &TLSError{ClientCert: true, Err: fmt.Errorf("failed to load the client certificate %s (one PEM file with the certificate and its private key): %w", t.ClientCert, err)}
 			}
 			cfg.Certificates = []tls.Certificate{cert}
 		}
@@ -80,6 +80,16 @@ func NewHTTPClient(t TLS) (*http.Client, error) {
 	}
 	return &http.Client{Transport: tr, CheckRedirect: noRedirect}, nil
 }
+
+// TLSError is a TLS setting NewHTTPClient could not use.
+type TLSError struct {
+	// ClientCert is true for TLS.ClientCert, false for TLS.CABundle.
+	ClientCert bool
+	Err        error
+}
+
+func (e *TLSError) Error() string { return e.Err.Error() }
+func (e *TLSError) Unwrap() error { return e.Err }
 
 // loadCABundle reads the PEM certificates of a file, or of every regular
 // file in a directory.
