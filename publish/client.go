@@ -332,7 +332,7 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 		if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged)) && !errors.As(err, &le) {
 			err = &permanentError{err}
 		}
-		return 0, "", done.Load(), transportError(err)
+		return 0, "", done.Load(), diagnose(ctx, c.url, err)
 	}
 	// The idle timer keeps running while the (small) answer is read.
 	defer resp.Body.Close()

@@ -270,8 +270,7 @@ func jsonMessage(code int, mt string, b []byte) (string, bool) {
 		s, _ := v[k].(string)
 		return strings.TrimSpace(s)
 	}
-	if c := str("code"); c != "" {
-		c = stripStatus(code, c)
+	if c := stripStatus(code, str("code")); c != "" && c != http.StatusText(code) {
 		// The status line is ISO-8859-1: characters outside it became
 		// "?"; the message keeps them.
 		if strings.Contains(c, "?") {

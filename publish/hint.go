@@ -192,7 +192,7 @@ func notUploadHint(he *Error) string {
 // index, by the index software (WithServer).
 func loginHint(server string, code int, msg string) string {
 	causes := map[string]string{
-		"pypiserver":   "pypiserver checks user and password against its htpasswd file (its 403 with the text None is a wrong password; 401, no credentials at all): check both secrets.",
+		"pypiserver":   "pypiserver checks user and password against its htpasswd file (its 403 means a wrong password, its 401 no credentials at all): check both secrets.",
 		"devpi":        "devpi wants a devpi user's name and password (no tokens); check both.",
 		"artifactory":  "Artifactory takes your user name with your password, API key or identity token; an access token needs the user name it was issued for, and uploads need deploy permission on the repository.",
 		"nexus":        "Nexus wants a user with the nx-repository-view-pypi-<repository>-add privilege (and -read for the existing-file check).",

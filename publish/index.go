@@ -222,7 +222,7 @@ func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool)
 	}
 	resp, err := i.hc.Do(req)
 	if err != nil {
-		return nil, nil, transportError(err)
+		return nil, nil, diagnose(ctx, u, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {

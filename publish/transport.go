@@ -1,11 +1,13 @@
 package publish
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -198,4 +200,47 @@ func isProxyAuth(err error) bool {
 func isTLSAlert(err error) bool {
 	var oe *net.OpError
 	return errors.As(err, &oe) && oe.Op == "remote error" && strings.Contains(oe.Err.Error(), "tls:")
+}
+
+// errPlainHTTPPort is an https:// URL whose port speaks plain HTTP and
+// waits for a request line instead of answering the TLS handshake (as
+// waitress, pypiserver's server, does).
+var errPlainHTTPPort = fmt.Errorf("%w: the TLS handshake timed out and the port answers plain HTTP", http.ErrSchemeMismatch)
+
+// diagnose refines a transport failure of a request to u: after a TLS
+// handshake timeout it asks the port once in plain HTTP, and when that
+// answers, the failure is a scheme mismatch (permanent), not a slow server.
+func diagnose(ctx context.Context, u *url.URL, err error) error {
+	if u.Scheme != "https" || !strings.Contains(err.Error(), "TLS handshake timeout") || ctx.Err() != nil {
+		return transportError(err)
+	}
+	if speaksPlainHTTP(ctx, u) {
+		return &permanentError{fmt.Errorf("%w (%v)", errPlainHTTPPort, err)}
+	}
+	return transportError(err)
+}
+
+// speaksPlainHTTP reports whether u's host and port answer a plain HTTP
+// request within 5 s.
+func speaksPlainHTTP(ctx context.Context, u *url.URL) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "443")
+	}
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	if _, err := fmt.Fprintf(conn, "HEAD / HTTP/1.0\r\nHost: %s\r\n\r\n", u.Host); err != nil {
+		return false
+	}
+	var buf [5]byte
+	_, err = io.ReadFull(conn, buf[:])
+	return err == nil && string(buf[:]) == "HTTP/"
 }

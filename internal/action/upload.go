@@ -67,7 +67,10 @@ func finalLine(outcomes []publish.Outcome) string {
 	if len(identical)+len(existing) == 0 {
 		return ""
 	}
-	if len(identical) == len(outcomes) {
+	switch {
+	case len(identical) == 1 && len(outcomes) == 1:
+		return fmt.Sprintf("Nothing was uploaded: %s is already on the index, byte for byte (same SHA-256).", identical[0])
+	case len(identical) == len(outcomes):
 		return fmt.Sprintf("Nothing was uploaded: all %s are already on the index, byte for byte (same SHA-256): %s.", countFiles(len(identical)), listSome(identical, 5))
 	}
 	var parts []string
@@ -108,6 +111,7 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 		publish.WithRetry(backoff),
 		publish.WithIdleTimeout(idle),
 		publish.WithPyPIRules(tg.Kind.IsPyPI()),
+		publish.WithServer(string(tg.Server)),
 	)
 	if err != nil {
 		return nil, nil, &Error{ID: "IN-03", Title: "Invalid repository URL", Message: err.Error(), Err: err}
