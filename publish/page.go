@@ -81,6 +81,9 @@ func (c *collector) add(f RemoteFile) error {
 // scanner reads a page byte by byte through a buffer.
 type scanner struct {
 	r *bufio.Reader
+	// buf holds the last string str read; reused, so only the values
+	// that are kept cost an allocation.
+	buf []byte
 }
 
 func newScanner(r io.Reader) *scanner { return &scanner{r: bufio.NewReaderSize(r, 32<<10)} }
@@ -96,9 +99,10 @@ func decodeSimpleJSON(r io.Reader, keep func(string) bool) ([]RemoteFile, error)
 	var version string
 	seenMeta := false
 	err := s.object(func(key string) error {
+		// A repeated key replaces the earlier value, as in encoding/json.
 		switch key {
 		case "meta":
-			seenMeta = true
+			seenMeta, version = true, ""
 			return s.object(func(key string) error {
 				if key == "api-version" {
 					v, _, err := s.stringValue(64)
@@ -108,6 +112,7 @@ func decodeSimpleJSON(r io.Reader, keep func(string) bool) ([]RemoteFile, error)
 				return s.skipValue()
 			})
 		case "files":
+			c.files = c.files[:0]
 			return s.array(func() error {
 				f, err := s.file()
 				if err != nil {
@@ -133,26 +138,27 @@ func (s *scanner) file() (RemoteFile, error) {
 	err := s.object(func(key string) error {
 		switch key {
 		case "filename":
-			name, ok, err := s.stringValue(maxFilenameLen)
-			if ok {
-				f.Filename = name
-			}
+			name, _, err := s.stringValue(maxFilenameLen)
+			f.Filename = name // "" when absent, not a string or too long
 			return err
 		case "size":
 			n, err := s.numberValue()
+			f.Size = -1
 			if v, perr := strconv.ParseInt(n, 10, 64); err == nil && perr == nil && v >= 0 {
 				f.Size = v
 			}
 			return err
 		case "hashes":
+			f.SHA256 = ""
+			if b, err := s.peek(); err != nil || b != '{' {
+				return s.skipValue()
+			}
 			return s.object(func(key string) error {
 				if key != "sha256" {
 					return s.skipValue()
 				}
-				h, ok, err := s.stringValue(maxHashLen)
-				if ok {
-					f.SHA256 = strings.ToLower(h)
-				}
+				h, _, err := s.stringValue(maxHashLen)
+				f.SHA256 = strings.ToLower(h)
 				return err
 			})
 		}
@@ -176,6 +182,15 @@ func (s *scanner) space() (byte, error) {
 		}
 		return b, nil
 	}
+}
+
+// peek returns the next byte that is not white space without consuming it.
+func (s *scanner) peek() (byte, error) {
+	b, err := s.space()
+	if err != nil {
+		return 0, err
+	}
+	return b, s.r.UnreadByte()
 }
 
 // unexpected turns io.EOF into io.ErrUnexpectedEOF: a page never ends in
@@ -205,10 +220,11 @@ func (s *scanner) object(member func(key string) error) error {
 		if b != '"' {
 			return fmt.Errorf("%w: expected a key", errSyntax)
 		}
-		key, ok, err := s.str(maxKeyLen)
+		kb, ok, err := s.strBytes(maxKeyLen)
 		if err != nil {
 			return err
 		}
+		key := internKey(kb)
 		if b, err = s.space(); err != nil {
 			return err
 		}
@@ -235,6 +251,28 @@ func (s *scanner) object(member func(key string) error) error {
 			return fmt.Errorf("%w: expected ',' or '}'", errSyntax)
 		}
 	}
+}
+
+// internKey returns the keys the decoder reads without allocating; any
+// other key is "" (skipped).
+func internKey(b []byte) string {
+	switch string(b) {
+	case "meta":
+		return "meta"
+	case "api-version":
+		return "api-version"
+	case "files":
+		return "files"
+	case "filename":
+		return "filename"
+	case "size":
+		return "size"
+	case "hashes":
+		return "hashes"
+	case "sha256":
+		return "sha256"
+	}
+	return ""
 }
 
 // array reads an array, calling elem for each element; elem must consume
@@ -337,40 +375,45 @@ func (s *scanner) number() (string, error) {
 // escapes. Past max bytes it keeps scanning to the closing quote without
 // storing anything and reports ok false.
 func (s *scanner) str(max int) (string, bool, error) {
-	var out []byte
-	ok := true
-	put := func(p ...byte) {
-		if !ok {
-			return
-		}
-		if len(out)+len(p) > max {
-			ok, out = false, nil
-			return
-		}
-		out = append(out, p...)
+	b, ok, err := s.strBytes(max)
+	if !ok || err != nil {
+		return "", false, err
 	}
+	return string(b), true, nil
+}
+
+// strBytes is str returning s.buf, valid until the next call.
+func (s *scanner) strBytes(max int) ([]byte, bool, error) {
+	out := s.buf[:0]
+	ok := true
+	var rb [utf8.UTFMax]byte
 	for {
 		b, err := s.r.ReadByte()
 		if err != nil {
-			return "", false, unexpected(err)
+			return nil, false, unexpected(err)
 		}
+		p := rb[:1]
 		switch {
 		case b == '"':
-			if !ok {
-				return "", false, nil
-			}
-			return string(out), true, nil
+			s.buf = out[:0]
+			return out, ok, nil
 		case b < 0x20:
-			return "", false, fmt.Errorf("%w: control character in string", errSyntax)
+			return nil, false, fmt.Errorf("%w: control character in string", errSyntax)
 		case b != '\\':
-			put(b)
-			continue
+			rb[0] = b
+		default:
+			r, err := s.escape()
+			if err != nil {
+				return nil, false, err
+			}
+			p = utf8.AppendRune(rb[:0], r)
 		}
-		r, err := s.escape()
-		if err != nil {
-			return "", false, err
+		if ok && len(out)+len(p) > max {
+			ok, out = false, out[:0]
 		}
-		put(utf8.AppendRune(nil, r)...)
+		if ok {
+			out = append(out, p...)
+		}
 	}
 }
 
@@ -462,7 +505,7 @@ func (s *scanner) skipValue() error {
 			}
 			stack = stack[:len(stack)-1]
 		case b == '"':
-			if _, _, err := s.str(0); err != nil {
+			if _, _, err := s.strBytes(0); err != nil {
 				return err
 			}
 		case b == '-' || (b >= '0' && b <= '9'):
@@ -533,15 +576,23 @@ func decodeSimpleHTML(r io.Reader, keep func(string) bool) ([]RemoteFile, error)
 		if tag == "" || !ok {
 			continue
 		}
-		if err := c.add(anchorFile(tag, text)); err != nil {
+		name := text
+		if strings.ContainsAny(name, "<&") {
+			name = html.UnescapeString(tagRe.ReplaceAllString(name, ""))
+		}
+		name = strings.TrimSpace(name)
+		if name == "" || (keep != nil && !keep(name)) {
+			continue
+		}
+		if err := c.add(anchorFile(tag, name)); err != nil {
 			return nil, err
 		}
 	}
 }
 
-// anchorFile builds the entry of one anchor from its tag and text.
-func anchorFile(tag, text string) RemoteFile {
-	f := RemoteFile{Filename: strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(text, ""))), Size: -1}
+// anchorFile builds the entry of one anchor from its tag and file name.
+func anchorFile(tag, name string) RemoteFile {
+	f := RemoteFile{Filename: name, Size: -1}
 	m := hrefRe.FindStringSubmatch(tag)
 	if m == nil {
 		return f
