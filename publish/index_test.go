@@ -1,8 +1,11 @@
 package publish
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -122,5 +125,120 @@ func TestIndexRetries(t *testing.T) {
 	}
 	if calls.Load() != 3 {
 		t.Errorf("%d requests, want 3", calls.Load())
+	}
+}
+
+// A root derived from the upload URL (WithDiscovery) is probed once: a
+// failure disables it without retries and without asking again; a
+// success leaves later look-ups their retries.
+func TestIndexDiscoveryProbe(t *testing.T) {
+	t.Parallel()
+	t.Run("failure_disables", func(t *testing.T) {
+		t.Parallel()
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}))
+		defer srv.Close()
+		idx, err := NewIndex(srv.URL+"/simple/", fastRetry, WithDiscovery(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := idx.Files(t.Context(), "p", nil); !errors.Is(err, ErrIndexUnavailable) {
+				t.Fatalf("Files() error = %v, want ErrIndexUnavailable", err)
+			}
+		}
+		if n := calls.Load(); n != 1 {
+			t.Errorf("%d requests, want 1 (one probe, no retries, not asked again)", n)
+		}
+		if !idx.Discovered() {
+			t.Error("Discovered() = false")
+		}
+	})
+	t.Run("success_keeps_retries", func(t *testing.T) {
+		t.Parallel()
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n := calls.Add(1); n == 2 || n == 3 {
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			http.NotFound(w, r)
+		}))
+		defer srv.Close()
+		idx, err := NewIndex(srv.URL+"/simple/", fastRetry, WithDiscovery(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if files, err := idx.Files(t.Context(), "p", nil); err != nil || files != nil {
+				t.Fatalf("Files() = %v, %v; want nothing (404)", files, err)
+			}
+		}
+		if n := calls.Load(); n != 4 {
+			t.Errorf("%d requests, want 4 (probe, then three attempts)", n)
+		}
+	})
+	t.Run("cancelled_probe_is_no_answer", func(t *testing.T) {
+		t.Parallel()
+		srv := httptest.NewServer(http.NotFoundHandler())
+		defer srv.Close()
+		idx, err := NewIndex(srv.URL+"/simple/", fastRetry, WithDiscovery(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if _, err := idx.Files(ctx, "p", nil); err == nil {
+			t.Fatal("Files(cancelled) error = nil")
+		}
+		if _, err := idx.Files(t.Context(), "p", nil); err != nil {
+			t.Errorf("Files() after a cancelled probe = %v, want the probe again", err)
+		}
+	})
+}
+
+// Look-ups carry the credentials to the root's scheme, host and port only:
+// not to another port after a redirect, and not across hosts.
+func TestIndexCredentialsOnlyToRoot(t *testing.T) {
+	t.Parallel()
+	var otherAuth atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherAuth.Store(r.Header.Get("Authorization"))
+		http.NotFound(w, r)
+	}))
+	defer other.Close()
+	var gotAuth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAuth.Store(r.Header.Get("Authorization"))
+		switch r.URL.Path {
+		case "/simple/p/":
+			http.Redirect(w, r, "/simple/p2/", http.StatusMovedPermanently)
+		case "/simple/p2/":
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte(`<a href="/f/p-1.whl#sha256=` + strings.Repeat("a", 64) + `">p-1.whl</a>`))
+		default:
+			http.Redirect(w, r, other.URL+"/simple/x/", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	idx, err := NewIndex(srv.URL+"/simple/", fastRetry, WithCredentials(Static{User: "u", Password: "secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := idx.Files(t.Context(), "p", nil)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("Files(p) = %v, %v", files, err)
+	}
+	if a, _ := gotAuth.Load().(string); !strings.HasPrefix(a, "Basic ") {
+		t.Errorf("the root's host got Authorization %q, want Basic credentials", a)
+	}
+	if files, err := idx.Files(t.Context(), "elsewhere", nil); err != nil || len(files) != 0 {
+		t.Errorf("Files(elsewhere) = %v, %v; want nothing (another host is another index)", files, err)
+	}
+	if otherAuth.Load() != nil {
+		t.Error("the redirect to another host was followed")
 	}
 }

@@ -188,10 +188,15 @@ func isSchemeMismatch(err error) bool {
 }
 
 // isProxyAuth reports a proxy's 407 to the CONNECT of an https request,
-// which Go's transport returns as the proxy's reason phrase.
+// which Go's transport returns as an error holding only the proxy's
+// reason phrase ("Proxy Authentication Required").
 func isProxyAuth(err error) bool {
-	var oe *net.OpError
-	return errors.As(err, &oe) && oe.Op == "proxyconnect" && strings.Contains(err.Error(), "Proxy Authentication Required")
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if strings.EqualFold(e.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
+			return true
+		}
+	}
+	return false
 }
 
 // isTLSAlert reports a TLS alert the server sent, such as "certificate
