@@ -302,7 +302,8 @@ func (s *scanner) array(elem func() error) error {
 		case ']':
 			return nil
 		case ',':
-			if b, err = s.space(); err != nil {
+			// The next element's first byte, unread at the loop's top.
+			if _, err = s.space(); err != nil {
 				return err
 			}
 		default:

@@ -23,7 +23,7 @@ import (
 
 // uploadOnce uploads one small file to url with client options and
 // reports the error and how many attempts were made.
-func uploadOnce(t *testing.T, url string, opts ...Option) (error, int) {
+func uploadOnce(t *testing.T, url string, opts ...Option) (int, error) {
 	t.Helper()
 	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", "x")
 	c := newTestClient(t, url, opts...)
@@ -33,7 +33,7 @@ func uploadOnce(t *testing.T, url string, opts ...Option) (error, int) {
 			attempts++
 		}
 	}})
-	return err, attempts
+	return attempts, err
 }
 
 func TestNewHTTPClient_caBundle(t *testing.T) {
@@ -65,11 +65,11 @@ func TestNewHTTPClient_caBundle(t *testing.T) {
 		}
 		// The second upload of the same file meets it on the index: the
 		// connection was trusted either way.
-		if err, _ := uploadOnce(t, s.UploadURL(), WithHTTPClient(hc)); err != nil && !errors.Is(err, ErrFileExists) {
+		if _, err := uploadOnce(t, s.UploadURL(), WithHTTPClient(hc)); err != nil && !errors.Is(err, ErrFileExists) {
 			t.Errorf("upload trusting %s: %v", bundle, err)
 		}
 	}
-	err, attempts := uploadOnce(t, s.UploadURL())
+	attempts, err := uploadOnce(t, s.UploadURL())
 	if Classify(err).ID != "UP-25" || attempts != 1 {
 		t.Errorf("upload with the system's CAs = %v after %d attempts, want UP-25 after 1", err, attempts)
 	}
@@ -88,7 +88,7 @@ func TestUploadSchemeMismatchNotRetried(t *testing.T) {
 	t.Parallel()
 	s := publishtest.New(publishtest.WithMode(publishtest.ThirdParty))
 	defer s.Close()
-	err, attempts := uploadOnce(t, strings.Replace(s.UploadURL(), "http://", "https://", 1))
+	attempts, err := uploadOnce(t, strings.Replace(s.UploadURL(), "http://", "https://", 1))
 	if got := Classify(err).ID; got != "UP-26" || attempts != 1 {
 		t.Errorf("upload = %v (%s) after %d attempts, want UP-26 after 1", err, got, attempts)
 	}
@@ -123,7 +123,7 @@ func TestUploadSilentPlainHTTPPort(t *testing.T) {
 	}()
 	hc, _ := NewHTTPClient(TLS{})
 	hc.Transport.(*http.Transport).TLSHandshakeTimeout = 100 * time.Millisecond
-	err, attempts := uploadOnce(t, "https://"+l.Addr().String()+"/", WithHTTPClient(hc))
+	attempts, err := uploadOnce(t, "https://"+l.Addr().String()+"/", WithHTTPClient(hc))
 	if got := Classify(err).ID; got != "UP-26" || attempts != 1 {
 		t.Errorf("upload = %v (%s) after %d attempts, want UP-26 after 1", err, got, attempts)
 	}
@@ -145,7 +145,7 @@ func TestUploadProxyAuthRequired(t *testing.T) {
 		calls.Store(0)
 		hc, _ := NewHTTPClient(TLS{})
 		hc.Transport.(*http.Transport).Proxy = http.ProxyURL(pu)
-		err, attempts := uploadOnce(t, target, WithHTTPClient(hc))
+		attempts, err := uploadOnce(t, target, WithHTTPClient(hc))
 		if got := Classify(err); got.ID != "UP-27" || attempts != 1 || calls.Load() != 1 || !strings.Contains(got.Hint, "NO_PROXY") {
 			t.Errorf("upload to %s = %v (%+v) after %d attempts, %d proxy requests; want UP-27 once", target, err, got, attempts, calls.Load())
 		}

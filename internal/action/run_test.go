@@ -84,8 +84,8 @@ func TestRun(t *testing.T) {
 			log: []string{wheel + ": skipped: the index already has this file, byte for byte",
 				"::notice::Uploaded 1 file; 1 file already on the index, byte for byte (same SHA-256): " + wheel + ".",
 				"::debug::attestations are skipped: they need trusted publishing"},
-			noLog:    []string{"Consider trusted publishing", "release:", "::notice::" + wheel, "::notice::Attestations are skipped"},
-			outputs:  map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
+			noLog:   []string{"Consider trusted publishing", "release:", "::notice::" + wheel, "::notice::Attestations are skipped"},
+			outputs: map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
 		},
 		{
 			name: "nothing_new",
