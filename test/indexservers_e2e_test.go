@@ -486,6 +486,15 @@ func TestIndexServers_concurrency(t *testing.T) {
 					t.Errorf("%s: index sha256 %q, local %q", f, got[f], sha)
 				}
 			}
+			// The re-run: seven files skipped, one notice (GitHub shows ten
+			// per step; this used to be fifteen).
+			r = runAction(t, ws, srv.env("concurrency", "4"))
+			if r.Code != 0 {
+				t.Fatalf("re-run: exit %d", r.Code)
+			}
+			if n := annotations(r, "notice"); len(n) != 1 || !strings.Contains(n[0], "Nothing was uploaded: all 7 files are already on the index") {
+				t.Errorf("re-run notices %q, want the one final line", n)
+			}
 		})
 	}
 }
