@@ -183,6 +183,8 @@ func demoEnv(dir string, f demoFakes, withToken bool) (map[string]string, error)
 		"INPUT_ATTESTATIONS": "false",
 		// The fake index plays PyPI: release links and PyPI's rules.
 		"PYPI_PUBLISH_INDEX_KIND": "pypi",
+		// verify-upload reads the files back from its JSON API too.
+		"PYPI_PUBLISH_API_URL": f.srv.URL() + "/",
 	}
 	if withToken {
 		env["INPUT_PASSWORD"] = demoToken

@@ -84,6 +84,17 @@ func (i *Index) URL() string { return redactURL(i.root) }
 // (WithDiscovery) rather than configured.
 func (i *Index) Discovered() bool { return i.o.discovery }
 
+// Usable reports whether the root may be relied on: a configured root
+// always; a discovered one once its probe answered like a simple API.
+func (i *Index) Usable() bool {
+	if !i.o.discovery {
+		return true
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.probed && i.broken == nil
+}
+
 // Files returns the files the index lists for project (any spelling; it is
 // normalized per PEP 503) whose names keep accepts (nil keeps every one),
 // at most MaxIndexFiles. The page is read as a stream of at most
@@ -113,7 +124,7 @@ func (i *Index) Files(ctx context.Context, project string, keep func(filename st
 	var files []RemoteFile
 	err = retry.Do(ctx, backoff, retryable, func(ctx context.Context, _ int) error {
 		var err error
-		files, err = i.get(ctx, u, keep)
+		files, err = i.get(ctx, u, keep, probe)
 		return err
 	}, i.o.retryOptions(func(r retry.Retry) {
 		i.o.logf("index query for %s failed (attempt %d of %d): %v; retrying in %v", project, r.Attempt, r.Attempts, r.Err, r.Wait)
@@ -174,17 +185,34 @@ func (e *unavailableError) Error() string {
 func (e *unavailableError) Unwrap() error        { return e.err }
 func (e *unavailableError) Is(target error) bool { return target == ErrIndexUnavailable }
 
+// serverMarks reports whether a 404 to the probe of a discovered root
+// comes from the server the upload URL's form names, for the forms that
+// other servers share (the root for pypiserver, two path segments for
+// devpi): devpi marks every answer with X-Devpi-Server-Version, pypiserver
+// says "Not Found (<name> does not exist)". Forms specific to one server
+// need no marks.
+func (i *Index) serverMarks(resp *http.Response) bool {
+	switch i.o.server {
+	case "devpi":
+		return resp.Header.Get("X-Devpi-Server-Version") != ""
+	case "pypiserver":
+		b, _ := readLimited(resp.Body, 64<<10)
+		return strings.Contains(string(b), "does not exist)")
+	}
+	return true
+}
+
 // errNotFound is a 404 from the simple API, or a redirect to another host.
 var errNotFound = errors.New("not found")
 
-func (i *Index) get(ctx context.Context, u *url.URL, keep func(string) bool) ([]RemoteFile, error) {
+func (i *Index) get(ctx context.Context, u *url.URL, keep func(string) bool, probe bool) ([]RemoteFile, error) {
 	if i.o.requestTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, i.o.requestTimeout)
 		defer cancel()
 	}
 	for hops := 0; ; hops++ {
-		files, next, err := i.getOnce(ctx, u, keep)
+		files, next, err := i.getOnce(ctx, u, keep, probe)
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
@@ -206,7 +234,7 @@ func (i *Index) get(ctx context.Context, u *url.URL, keep func(string) bool) ([]
 	}
 }
 
-func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool) ([]RemoteFile, *url.URL, error) {
+func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool, probe bool) ([]RemoteFile, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, &permanentError{err}
@@ -227,6 +255,9 @@ func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool)
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusNotFound:
+		if probe && !i.serverMarks(resp) {
+			return nil, nil, &permanentError{fmt.Errorf("GET %s: 404 without %s's marks: not its simple API", redactURL(u), i.o.server)}
+		}
 		return nil, nil, errNotFound
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		loc, err := u.Parse(resp.Header.Get("Location"))

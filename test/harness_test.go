@@ -128,6 +128,8 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"HOME":                cmdDir,
 		// Retries wait 1 ms instead of seconds.
 		"PYPI_PUBLISH_BACKOFF": "1ms",
+		// verify-upload gives up on a file not shown after 2 s, not 60 s.
+		"PYPI_PUBLISH_VERIFY_WAIT": "2s",
 	}
 	for k, v := range env.Vars {
 		vars[k] = v
@@ -140,6 +142,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"packages-dir": "", "packages_dir": "dist", "verify-metadata": "", "verify_metadata": "true",
 		"skip-existing": "", "skip_existing": "false", "verbose": "true", "print-hash": "", "print_hash": "true",
 		"attestations": "", "dry-run": "false", "index-url": "", "concurrency": "1",
+		"verify-upload": "true",
 	}
 	for k, v := range env.Inputs {
 		inputs[k] = v

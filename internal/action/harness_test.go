@@ -99,7 +99,7 @@ func runAction(t *testing.T, s setup) result {
 	out, sum := filepath.Join(dir, "github_output"), filepath.Join(dir, "step_summary")
 	env := map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": ws, "GITHUB_OUTPUT": out, "GITHUB_STEP_SUMMARY": sum,
-		"PYPI_PUBLISH_BACKOFF": "1ms",
+		"PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_VERIFY_WAIT": "1s",
 	}
 	for k, v := range s.vars {
 		env[k] = v

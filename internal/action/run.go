@@ -58,7 +58,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		return nil
 	}
 
-	// authenticate → attest → upload
+	// authenticate → attest → upload → verify
 	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
@@ -77,6 +77,11 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		}
 		res.attest = res.attested.status
 	}
-	res.outcomes, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	res.outcomes, tg, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	if err != nil {
+		return err
+	}
+	// verify: read every uploaded file back from the index's own views
+	res.verified, err = verify(ctx, d, cfg, tg, env, creds.creds, res.outcomes, res.attested.byFile)
 	return err
 }

@@ -365,8 +365,8 @@ func checkResult(t *testing.T, r result, wantID string, wantStatuses, wantLog, n
 	if n := strings.Count(r.log, "::error"); (r.err != nil) != (n == 1) || n > 1 {
 		t.Errorf("log has %d error annotations; want one exactly when the run fails", n)
 	}
-	if len(r.outputs) != 6 {
-		t.Errorf("outputs = %v, want all six", r.outputs)
+	if len(r.outputs) != 7 {
+		t.Errorf("outputs = %v, want all seven", r.outputs)
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // the file, unless skip-existing is set. The first hard failure stops the
 // batch; the error then names what is on the index and what is not.
 func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, creds publish.Credentials,
-	dists []*dist.Distribution, attestations map[string][]byte) ([]publish.Outcome, error) {
+	dists []*dist.Distribution, attestations map[string][]byte) ([]publish.Outcome, target.Target, error) {
 	c := d.Console
 	if tg.InsecureCredentials() {
 		c.Warningf("Credentials over plain HTTP",
@@ -30,7 +30,7 @@ func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, cr
 	}
 	client, index, err := uploadClients(d, tg, creds)
 	if err != nil {
-		return nil, err
+		return nil, tg, err
 	}
 	log := newEventLog(c, cfg, tg, dists)
 	outcomes, err := publish.Publish(ctx, client, dists, publish.PublishOptions{
@@ -40,13 +40,18 @@ func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, cr
 		Attestations: attestations,
 		OnEvent:      log.onEvent,
 	})
+	if index != nil && !index.Usable() {
+		// A simple API derived from the upload URL that did not answer its
+		// probe is not one: the verify step must not wait on it either.
+		tg.SimpleURL, tg.SimpleFrom, tg.LookupCredentials = "", "", false
+	}
 	if err != nil {
-		return outcomes, uploadError(err, outcomes, cfg, tg)
+		return outcomes, tg, uploadError(err, outcomes, cfg, tg)
 	}
 	if line := finalLine(outcomes); line != "" {
 		c.Noticef("", "%s", line) // UP-02, UP-03, DS-05
 	}
-	return outcomes, nil
+	return outcomes, tg, nil
 }
 
 // finalLine says what the batch did when something was skipped: how many

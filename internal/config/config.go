@@ -63,6 +63,11 @@ type Config struct {
 	IndexURL string `env:"INDEX_URL"`
 	// Concurrency is how many files are uploaded at once after the first.
 	Concurrency int `env:"CONCURRENCY, default=1"`
+	// VerifyUpload reads each uploaded file back from the index's own
+	// views after the upload and compares name, size, SHA-256 and, on
+	// PyPI and TestPyPI, the provenance (docs/situations.md#ve-01).
+	// Default true; dry runs never verify.
+	VerifyUpload Bool `env:"VERIFY_UPLOAD, default=true"`
 
 	// Given records the inputs that were given a value (by name, e.g.
 	// "attestations"), by a flag or by the runner. The runner passes an
@@ -104,9 +109,9 @@ func (c Config) String() string {
 	if c.Password != "" {
 		pw = "<set>"
 	}
-	return fmt.Sprintf("user=%q password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d",
+	return fmt.Sprintf("user=%q password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d verify-upload=%t",
 		c.User, pw, c.RepositoryURL, c.PackagesDir, c.VerifyMetadata.Value, c.SkipExisting.Value,
-		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, c.IndexURL, c.Concurrency)
+		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, c.IndexURL, c.Concurrency, c.VerifyUpload.Value)
 }
 
 // OddBools returns the inputs whose boolean value was neither true nor
@@ -120,6 +125,7 @@ func (c Config) OddBools() []string {
 		{"verify-metadata", c.VerifyMetadata}, {"skip-existing", c.SkipExisting},
 		{"verbose", c.Verbose}, {"print-hash", c.PrintHash},
 		{"attestations", c.Attestations}, {"dry-run", c.DryRun},
+		{"verify-upload", c.VerifyUpload},
 	} {
 		if b.v.Odd {
 			out = append(out, fmt.Sprintf("%s=%q", b.name, b.v.Raw))

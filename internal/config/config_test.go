@@ -190,6 +190,7 @@ func TestLoadConfig(t *testing.T) {
 		VerifyMetadata: Bool{Value: true, Raw: "true"}, SkipExisting: Bool{Raw: "false"},
 		Verbose: Bool{Value: true, Raw: "true"}, PrintHash: Bool{Value: true, Raw: "true"},
 		Attestations: Bool{Value: true, Raw: "true"}, DryRun: Bool{Raw: "false"}, Concurrency: 1,
+		VerifyUpload: Bool{Value: true, Raw: "true"},
 	}
 	with := func(f func(*Config)) Config { c := base; f(&c); return c }
 	cases := []struct {
@@ -334,10 +335,12 @@ func TestLoadHooks(t *testing.T) {
 			"PYPI_PUBLISH_INDEX_KIND": "pypi", "PYPI_PUBLISH_FULCIO_URL": "http://127.0.0.1:1", "PYPI_PUBLISH_REKOR_URL": "http://127.0.0.1:2",
 			"PYPI_PUBLISH_TRUSTED_ROOT": "/tmp/root.json", "PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_IDLE_TIMEOUT": "2s",
 			"PYPI_PUBLISH_TUF_URL": "http://127.0.0.1:3/", "PYPI_PUBLISH_TUF_ROOT": "/tmp/tuf-root.json",
+			"PYPI_PUBLISH_API_URL": "http://127.0.0.1:4/", "PYPI_PUBLISH_VERIFY_WAIT": "300ms",
 		}, want: Hooks{IndexKind: "pypi", FulcioURL: "http://127.0.0.1:1", RekorURL: "http://127.0.0.1:2", TrustedRoot: "/tmp/root.json",
 			TUFURL: "http://127.0.0.1:3/", TUFRoot: "/tmp/tuf-root.json",
-			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second}},
-		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s"}},
+			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second,
+			APIURL: "http://127.0.0.1:4/", VerifyWait: 300 * time.Millisecond}},
+		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s", "PYPI_PUBLISH_VERIFY_WAIT": "0s"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,12 +35,22 @@ type Hooks struct {
 	// TUFRoot is PYPI_PUBLISH_TUF_ROOT, the path of the TUF root.json to
 	// start from; the default "" is the one embedded in the binary.
 	TUFRoot string
-	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
-	// default 0 means 2 s. Tests use 1ms.
+	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry, and
+	// the first wait between verify-upload's rounds; the default 0 means 2 s
+	// (1 s for verify-upload). Tests use 1ms.
 	Backoff time.Duration
 	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
 	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
 	IdleTimeout time.Duration
+	// APIURL is PYPI_PUBLISH_API_URL, the root where a PyPI-like test index
+	// serves the JSON API (/pypi/<project>/<version>/json) and the
+	// Integrity API (/integrity/…) that verify-upload reads; the default ""
+	// is PyPI's or TestPyPI's, by host (target.Target.APIURL).
+	APIURL string
+	// VerifyWait is PYPI_PUBLISH_VERIFY_WAIT, how long verify-upload waits
+	// for the index's views to show the uploaded files; the default 0
+	// means publish.DefaultVerifyWait (60 s). Tests use a second or less.
+	VerifyWait time.Duration
 }
 
 // LoadHooks decodes the test hooks from getenv.
@@ -55,6 +65,8 @@ func LoadHooks(getenv func(string) string) Hooks {
 		TUFRoot:        getenv("PYPI_PUBLISH_TUF_ROOT"),
 		Backoff:        duration(getenv("PYPI_PUBLISH_BACKOFF")),
 		IdleTimeout:    duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
+		APIURL:         getenv("PYPI_PUBLISH_API_URL"),
+		VerifyWait:     duration(getenv("PYPI_PUBLISH_VERIFY_WAIT")),
 	}
 }
 

@@ -39,6 +39,7 @@ var Inputs = []Input{
 	{Name: "dry-run", Default: "false", Bool: true, Usage: "run every check and upload nothing"},
 	{Name: "index-url", Usage: "simple API root of a third-party index, for the existing-file check"},
 	{Name: "concurrency", Default: "1", Usage: "files uploaded at once after the first"},
+	{Name: "verify-upload", Default: "true", Bool: true, Usage: "after the upload, read each file back from the index and compare it (and its provenance)"},
 }
 
 // envKey turns an input name into the Config tag key: "repository-url" →

@@ -63,6 +63,16 @@ func (k Kind) simpleURL() string {
 	return ""
 }
 
+// apiURL returns Warehouse's root on PyPI or TestPyPI, where the JSON API
+// (/pypi/<project>/<version>/json) and the Integrity API
+// (/integrity/<project>/<version>/<file>/provenance) live, or "".
+func (k Kind) apiURL() string {
+	if b := k.webBase(); b != "" {
+		return b + "/"
+	}
+	return ""
+}
+
 // classifiersURL is where Warehouse serves its plain-text trove classifier
 // list (route "legacy.api.pypi.list_classifiers" of warehouse/routes.py),
 // or "" for an index whose list route is unknown.
@@ -156,6 +166,13 @@ type Target struct {
 	// classifier list (PyPI's and TestPyPI's list route), chosen like
 	// SimpleURL by the real upload host; "" when unknown.
 	ClassifiersURL string
+	// APIURL is Warehouse's root for reading a release back after the
+	// upload: the JSON API (/pypi/<project>/<version>/json) and PEP 740's
+	// Integrity API (/integrity/<project>/<version>/<file>/provenance).
+	// "https://pypi.org/" or "https://test.pypi.org/", chosen like
+	// ClassifiersURL by the real upload host; "" for any other index
+	// (which serves neither).
+	APIURL string
 	// WebBase is the web site for release and trusted-publisher links:
 	// "https://pypi.org" or "https://test.pypi.org" for those kinds
 	// (override included), "" for a third-party index.
@@ -215,6 +232,7 @@ func New(repositoryURL, indexURL, kindHook string) (Target, error) {
 	t.LookupCredentials = !t.Kind.IsPyPI() && t.SimpleURL != "" && sameOrigin(u, t.SimpleURL)
 	if t.Kind.IsPyPI() {
 		t.ClassifiersURL = hostKind.classifiersURL()
+		t.APIURL = hostKind.apiURL()
 	}
 	t.WebBase = t.Kind.webBase()
 	if t.Kind.IsPyPI() && u.Path == "/legacy" {

@@ -66,11 +66,11 @@ func TestNew(t *testing.T) {
 		insecure bool
 	}{
 		{name: "pypi", repo: "https://upload.pypi.org/legacy/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "testpypi_slash_added", repo: "https://test.pypi.org/legacy", want: target.Target{
-			Kind: target.TestPyPI, UploadURL: "https://test.pypi.org/legacy/", SlashAdded: true, SimpleURL: "https://test.pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://test.pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://test.pypi.org"}},
+			Kind: target.TestPyPI, UploadURL: "https://test.pypi.org/legacy/", SlashAdded: true, SimpleURL: "https://test.pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://test.pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://test.pypi.org/", WebBase: "https://test.pypi.org"}},
 		{name: "trailing_dot_host", repo: "https://upload.pypi.org./legacy/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org./legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org./legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "third_party_no_slash_fix", repo: "https://devpi.example/root/dev/legacy", want: target.Target{
 			Kind: target.Other, UploadURL: "https://devpi.example/root/dev/legacy"}},
 		{name: "devpi_form", repo: "https://devpi.example/root/dev", want: target.Target{
@@ -89,9 +89,9 @@ func TestNew(t *testing.T) {
 			Kind: target.Other, UploadURL: "http://127.0.0.1:3141/user/dev/+simple", SimpleLike: "http://127.0.0.1:3141/user/dev/", Loopback: true, PlainHTTP: true}},
 		{name: "pypi_simple_as_upload_url", repo: "https://pypi.org/simple/", want: target.Target{
 			Kind: target.PyPI, UploadURL: "https://pypi.org/simple/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI,
-			ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org", SimpleLike: "https://upload.pypi.org/legacy/"}},
+			ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org", SimpleLike: "https://upload.pypi.org/legacy/"}},
 		{name: "index_url_wins", repo: "https://upload.pypi.org/legacy/", index: "https://mirror.example/simple/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://mirror.example/simple/", SimpleFrom: target.SimpleFromInput, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://mirror.example/simple/", SimpleFrom: target.SimpleFromInput, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "hook_pypi_on_loopback_keeps_simple_empty", repo: "http://127.0.0.1:8080/legacy", hook: "pypi", want: target.Target{
 			Kind: target.PyPI, UploadURL: "http://127.0.0.1:8080/legacy/", SlashAdded: true, WebBase: "https://pypi.org", Loopback: true, PlainHTTP: true}},
 		{name: "hook_other_on_pypi", repo: "https://upload.pypi.org/legacy/", hook: "other", want: target.Target{
