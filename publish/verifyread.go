@@ -161,5 +161,3 @@ func (v *Verifier) simpleListing(ctx context.Context, project string, want map[s
 	}
 	return redactURL(u), out, html, nil
 }
-
-
