@@ -162,7 +162,7 @@ func mustContain(t *testing.T, r *Run, texts ...string) {
 // check fails, so only the server's answers tell what happened.
 func deadIndex(t *testing.T) string {
 	t.Helper()
-	port, err := freePort()
+	port, err := freeLoopbackPort()
 	if err != nil {
 		t.Fatal(err)
 	}

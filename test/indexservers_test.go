@@ -39,7 +39,7 @@ type indexServer struct {
 	tool    string
 }
 
-var indexServers struct {
+var serverStarts struct {
 	mu      sync.Mutex
 	started map[string]*serverStart
 }
@@ -61,16 +61,16 @@ func startIndexServer(t *testing.T, kind string) *indexServer {
 		t.Skip("end-to-end tests are skipped under -short")
 	}
 	tool := testtool.IndexServers(t)
-	indexServers.mu.Lock()
-	if indexServers.started == nil {
-		indexServers.started = map[string]*serverStart{}
+	serverStarts.mu.Lock()
+	if serverStarts.started == nil {
+		serverStarts.started = map[string]*serverStart{}
 	}
-	st := indexServers.started[kind]
+	st := serverStarts.started[kind]
 	if st == nil {
 		st = &serverStart{}
-		indexServers.started[kind] = st
+		serverStarts.started[kind] = st
 	}
-	indexServers.mu.Unlock()
+	serverStarts.mu.Unlock()
 	st.once.Do(func() { st.srv, st.missing, st.err = launch(tool, kind) })
 	switch {
 	case st.missing != "":
@@ -86,7 +86,7 @@ func startIndexServer(t *testing.T, kind string) *indexServer {
 func launch(tool, kind string) (*indexServer, string, error) {
 	var lastErr error
 	for range 3 {
-		port, err := freePort()
+		port, err := freeLoopbackPort()
 		if err != nil {
 			return nil, "", err
 		}
@@ -123,9 +123,9 @@ func launch(tool, kind string) (*indexServer, string, error) {
 		vals := keyValues(stdout.String())
 		srv.URL, srv.Simple, srv.User, srv.Password = vals["URL"], vals["SIMPLE"], vals["USERNAME"], vals["PASSWORD"]
 		fmt.Fprintf(os.Stderr, "index-servers: %s started in %v on port %d\n", kind, srv.Started.Round(10*time.Millisecond), port)
-		indexServers.mu.Lock()
+		serverStarts.mu.Lock()
 		running = append(running, srv)
-		indexServers.mu.Unlock()
+		serverStarts.mu.Unlock()
 		return srv, "", nil
 	}
 	return nil, "", lastErr
@@ -137,8 +137,8 @@ var running []*indexServer
 // stopIndexServers stops every server this binary started and removes its
 // directory. TestMain calls it after the tests.
 func stopIndexServers() {
-	indexServers.mu.Lock()
-	defer indexServers.mu.Unlock()
+	serverStarts.mu.Lock()
+	defer serverStarts.mu.Unlock()
 	for _, s := range running {
 		s.stop()
 	}
@@ -153,8 +153,8 @@ func (s *indexServer) stop() {
 	os.RemoveAll(s.dir)
 }
 
-// freePort returns a port nothing listens on right now.
-func freePort() (int, error) {
+// freeLoopbackPort returns a port nothing listens on right now.
+func freeLoopbackPort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
