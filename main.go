@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -92,16 +93,22 @@ func realMain(ctx context.Context, c console.Console, idToken func(context.Conte
 	if err != nil {
 		return &action.Error{Title: "Invalid arguments", Message: err.Error(), Err: err}
 	}
-	return run(ctx, c, os.Getenv, flags, publish.DefaultHTTPClient(), idToken)
+	return run(ctx, c, os.Getenv, flags, nil, idToken)
 }
 
-// run decodes the inputs, the runner's environment and the test hooks from
-// getenv (and the flags), once, and runs the action.
+// run decodes the inputs, the runner's environment, the TLS settings and
+// the test hooks from getenv (and the flags), once, and runs the action.
+// A nil client is the one built from the TLS settings.
 func run(ctx context.Context, c console.Console, getenv func(string) string, flags map[string]string,
 	client *http.Client, idToken func(context.Context, string) (string, error)) error {
 	cfg, err := config.Load(ctx, getenv, flags)
 	if err != nil {
 		return &action.Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
+	}
+	if client == nil {
+		if client, err = httpClient(c, config.LoadTLS(getenv)); err != nil {
+			return err
+		}
 	}
 	return action.Run(ctx, cfg, config.LoadRunner(getenv), action.Deps{
 		Console:    c,
@@ -110,4 +117,25 @@ func run(ctx context.Context, c console.Console, getenv func(string) string, fla
 		UserAgent:  userAgent(),
 		Hooks:      config.LoadHooks(getenv),
 	})
+}
+
+// httpClient builds the one HTTP client of a run with the step's TLS
+// settings (IN-07 when a file is unusable).
+func httpClient(c console.Console, t config.TLS) (*http.Client, error) {
+	client, err := publish.NewHTTPClient(publish.TLS{CABundle: t.CABundle, ClientCert: t.ClientCert})
+	if err != nil {
+		from := t.CABundleFrom
+		if te := (*publish.TLSError)(nil); errors.As(err, &te) && te.ClientCert {
+			from = "TWINE_CLIENT_CERT"
+		}
+		return nil, &action.Error{ID: "IN-07", Title: "Invalid TLS settings", Message: fmt.Sprintf("%s: %v", from, err), Err: err,
+			Hint: "Point it at a PEM file in the workspace (e.g. ${{ github.workspace }}/ca.pem): REQUESTS_CA_BUNDLE and TWINE_CERT hold CA certificates, TWINE_CLIENT_CERT a client certificate with its private key."}
+	}
+	if t.CABundle != "" {
+		c.Infof("Trusting the CA certificates of %s (from %s) instead of the system's.", t.CABundle, t.CABundleFrom)
+	}
+	if t.ClientCert != "" {
+		c.Infof("Offering the client certificate of %s (from TWINE_CLIENT_CERT) to servers that ask for one.", t.ClientCert)
+	}
+	return client, nil
 }
