@@ -153,17 +153,23 @@ func safeRun(ctx context.Context, out output, environ []string, cli config.CLI, 
 			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
 		}
 	}()
-	return run(ctx, out.console, environ, cli.Inputs, platform, publish.DefaultHTTPClient(), out.summaryPlace)
+	return run(ctx, out.console, environ, cli.Inputs, platform, nil, out.summaryPlace)
 }
 
 // run decodes the inputs (flags win over INPUT_* variables), the runner's
-// environment and the test hooks from environ, once, and runs the action.
+// environment, the TLS settings and the test hooks from environ, once, and
+// runs the action. A nil client is the one built from the TLS settings.
 func run(ctx context.Context, c console.Console, environ []string, flags map[string]string, platform oidc.Platform,
 	client *http.Client, summaryPlace string) error {
 	getenv := config.Getenv(environ)
 	cfg, err := config.Load(ctx, getenv, flags)
 	if err != nil {
 		return &action.Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
+	}
+	if client == nil {
+		if client, err = httpClient(c, config.LoadTLS(getenv)); err != nil {
+			return err
+		}
 	}
 	return action.Run(ctx, cfg, config.LoadRunner(environ), action.Deps{
 		Console:      c,
@@ -173,6 +179,27 @@ func run(ctx context.Context, c console.Console, environ []string, flags map[str
 		Hooks:        config.LoadHooks(getenv),
 		SummaryPlace: summaryPlace,
 	})
+}
+
+// httpClient builds the one HTTP client of a run with the step's TLS
+// settings (IN-07 when a file is unusable).
+func httpClient(c console.Console, t config.TLS) (*http.Client, error) {
+	client, err := publish.NewHTTPClient(publish.TLS{CABundle: t.CABundle, ClientCert: t.ClientCert})
+	if err != nil {
+		from := t.CABundleFrom
+		if te := (*publish.TLSError)(nil); errors.As(err, &te) && te.ClientCert {
+			from = "TWINE_CLIENT_CERT"
+		}
+		return nil, &action.Error{ID: "IN-07", Title: "Invalid TLS settings", Message: fmt.Sprintf("%s: %v", from, err), Err: err,
+			Hint: "Point it at a readable PEM file (in a GitHub Docker action, one in the workspace, e.g. ${{ github.workspace }}/ca.pem): REQUESTS_CA_BUNDLE and TWINE_CERT hold CA certificates, TWINE_CLIENT_CERT a client certificate with its private key."}
+	}
+	if t.CABundle != "" {
+		c.Infof("Trusting the CA certificates of %s (from %s) instead of the system's.", t.CABundle, t.CABundleFrom)
+	}
+	if t.ClientCert != "" {
+		c.Infof("Offering the client certificate of %s (from TWINE_CLIENT_CERT) to servers that ask for one.", t.ClientCert)
+	}
+	return client, nil
 }
 
 // demoMain runs the demo subcommand and returns the exit status.

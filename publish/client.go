@@ -50,8 +50,12 @@ type Result struct {
 	// file with the local SHA-256, so it was not sent again.
 	Confirmed bool
 	// Message is the text of the success answer, if any (Warehouse sends
-	// none).
+	// none): a reason phrase other than the standard one, else the body.
 	Message string
+	// Identical reports that the answer said the index already had this
+	// file, byte for byte, and kept it (devpi's "200 Upload of identical
+	// file to non volatile index."; docs/indexes.md).
+	Identical bool
 }
 
 // New returns a Client for the legacy upload URL repoURL, e.g.
@@ -232,6 +236,9 @@ func (u *uploadRun) post(ctx context.Context) error {
 	status, msg, sent, err := u.c.attempt(ctx, u.b)
 	if err == nil {
 		u.res.StatusCode, u.res.Message = status, msg
+		if a := matchAnswer(status, msg, "", u.c.o.server, u.c.pypi); a != nil && a.meaning == meansIdentical {
+			u.res.Identical = true
+		}
 		return nil
 	}
 	var he *Error
@@ -322,18 +329,22 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 			err = fmt.Errorf("%w (%v)", errIdle, c.o.idleTimeout)
 		}
 		var le *permanentError
-		if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged) || isCertificateError(err)) && !errors.As(err, &le) {
+		if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged)) && !errors.As(err, &le) {
 			err = &permanentError{err}
 		}
-		return 0, "", done.Load(), err
+		return 0, "", done.Load(), diagnose(ctx, c.url, err)
 	}
 	// The idle timer keeps running while the (small) answer is read.
 	defer resp.Body.Close()
-	if err := checkResponse(resp, http.MethodPost, c.url, c.pypi); err != nil {
+	if err := checkResponse(resp, http.MethodPost, c.url, c.o.server, c.pypi); err != nil {
 		return resp.StatusCode, "", true, err
 	}
 	text, _ := readLimited(resp.Body, maxExcerpt)
-	return resp.StatusCode, strings.TrimSpace(string(text)), true, nil
+	msg = strings.TrimSpace(string(text))
+	if r := reasonPhrase(resp); r != "" && r != http.StatusText(resp.StatusCode) {
+		msg = r // devpi says what happened in the reason phrase
+	}
+	return resp.StatusCode, msg, true, nil
 }
 
 // isCertificateError reports TLS certificate verification failures.

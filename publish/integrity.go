@@ -127,7 +127,7 @@ func (v *Verifier) provenance(ctx context.Context, u Uploaded, project string, w
 	if json.Unmarshal(u.Attestations, &sent) == nil {
 		res.Uploaded = len(sent)
 	}
-	f, err := v.fetch(ctx, pu, integrityAccept, maxProvenance, false)
+	f, err := v.fetch(ctx, pu, integrityAccept, maxProvenance, false, nil)
 	var he *Error
 	switch {
 	case errors.As(err, &he) && he.StatusCode == http.StatusForbidden:

@@ -31,7 +31,7 @@ func (v *Verifier) jsonListing(ctx context.Context, project, version string, wan
 	if err != nil {
 		return "", nil, &permanentError{err}
 	}
-	f, err := v.fetch(ctx, u, "application/json", maxJSONRelease, false)
+	f, err := v.fetch(ctx, u, "application/json", maxJSONRelease, false, nil)
 	if err != nil || f.status == http.StatusNotFound {
 		return redactURL(u), nil, err
 	}

@@ -39,12 +39,13 @@ const (
 	EventDone    = "done"    // a file was uploaded (or confirmed present)
 	EventSkip    = "skip"    // a file is skipped (identical or existing)
 	EventWarning = "warning" // something the user should read (UP-03, UP-06, an unusable index)
+	EventInfo    = "info"    // a plain log line (e.g. no simple API found where the upload URL's form implied one)
 )
 
 // Event reports progress of Publish, for the log.
 type Event struct {
 	// Kind is one of EventStart, EventRetry, EventDone, EventSkip,
-	// EventWarning.
+	// EventWarning, EventInfo.
 	Kind string
 	// File is the distribution's file name ("" for batch-wide warnings).
 	File string
@@ -117,7 +118,7 @@ type Outcome struct {
 // *BatchError, which knows its situation ([Classify]).
 func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) (_ []Outcome, err error) {
 	defer func() { err = batchError(err) }()
-	p := &batch{c: c, o: o, out: make([]Outcome, len(dists))}
+	p := &batch{c: c, o: o, out: make([]Outcome, len(dists)), keep: localNames(dists)}
 	for i, d := range dists {
 		p.out[i] = Outcome{Dist: d, Status: StatusNotAttempted}
 	}
@@ -155,9 +156,11 @@ func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o Publi
 }
 
 type batch struct {
-	c  *Client
-	o  PublishOptions
-	mu sync.Mutex // guards out and event calls
+	c *Client
+	o PublishOptions
+	// keep selects the index entries the batch can use (localNames).
+	keep func(string) bool
+	mu   sync.Mutex // guards out and event calls
 	// out is written by index; each index by one goroutine at a time.
 	out []Outcome
 }
@@ -232,14 +235,20 @@ func (p *batch) precheck(ctx context.Context) ([]int, error) {
 		if _, done := listed[proj]; done {
 			continue
 		}
-		files, err := p.o.Index.Files(ctx, proj)
+		files, err := p.o.Index.Files(ctx, proj, p.keep)
 		if ctx.Err() != nil {
 			for i := range p.out {
 				p.out[i].Status = StatusNotAttempted
 			}
 			return nil, fmt.Errorf("failed to publish: %w", ctx.Err())
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrIndexUnavailable):
+			// Found from the upload URL's form, not configured: say it in
+			// the log, no warning (UP-28).
+			p.event(Event{Kind: EventInfo, Err: err, Message: fmt.Sprintf("Existing-file check: %v; the index's answers are recognised instead (docs/indexes.md). Set index-url to the index's simple API to compare files by SHA-256.", err)})
+			files = nil
+		case err != nil:
 			p.event(Event{Kind: EventWarning, Err: err, Message: fmt.Sprintf("could not list the files of %s on %s; uploading without the existing-file check: %v", proj, p.o.Index.URL(), err)})
 			files = nil
 		}
@@ -292,8 +301,10 @@ func (p *batch) skipExisting(i int, ee *ExistsError) {
 		msg = fmt.Sprintf("%s: skipped: the release already has the source distribution %s, and an index keeps one sdist per release", d.Filename, ee.Remote)
 	case ee.RemoteSHA256 != "":
 		msg = fmt.Sprintf("%s: skipped: the index already has a file with this name but different contents (index sha256 %s, local sha256 %s). The index keeps its file; publish a new version to change it", d.Filename, ee.RemoteSHA256, ee.LocalSHA256)
+	case answerOf(ee.Server) != nil && answerOf(ee.Server).meaning == meansConflict:
+		msg = fmt.Sprintf("%s: skipped: the index says it has a file with this name but other contents (%v). The index keeps its file; publish a new version to change it", d.Filename, ee.Server)
 	default:
-		msg = fmt.Sprintf("%s: skipped: the index says the file already exists (%v). Its bytes may differ from the local file; publish a new version to change them", d.Filename, ee.Server)
+		msg = fmt.Sprintf("%s: skipped: the index says the file already exists (%v). Whether its bytes are the local ones is unknown: the index's file list was not available to compare SHA-256 digests. Publish a new version to change them", d.Filename, ee.Server)
 	}
 	p.out[i].Note = msg
 	p.event(Event{Kind: EventWarning, File: d.Filename, Err: ee, Message: msg})
@@ -387,7 +398,7 @@ func (p *batch) one(ctx context.Context, i int) bool {
 	h := hooks{event: p.event}
 	if p.o.Index != nil {
 		h.recheck = func(ctx context.Context) (bool, error) {
-			files, err := p.o.Index.Files(ctx, projectOf(d))
+			files, err := p.o.Index.Files(ctx, projectOf(d), p.keep)
 			if err != nil {
 				return false, nil // keep retrying; the server will tell
 			}
@@ -403,6 +414,12 @@ func (p *batch) one(ctx context.Context, i int) bool {
 	res, err := p.c.upload(ctx, d, UploadOptions{Attestations: p.o.Attestations[d.Filename]}, h)
 	oc := Outcome{Dist: d}
 	switch {
+	case err == nil && res.Identical:
+		p.skipIdentical(i, fmt.Sprintf("the index answered %q: it already had this file, byte for byte, and kept it", fmt.Sprintf("%d %s", res.StatusCode, res.Message)))
+		p.mu.Lock()
+		p.out[i].Result = res
+		p.mu.Unlock()
+		return true
 	case err == nil:
 		oc.Status, oc.Result = StatusUploaded, res
 		msg := fmt.Sprintf("%s: uploaded", d.Filename)
@@ -451,7 +468,7 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 		return fail(err)
 	}
 	if p.o.Index != nil {
-		files, lerr := p.o.Index.Files(ctx, projectOf(d))
+		files, lerr := p.o.Index.Files(ctx, projectOf(d), p.keep)
 		if lerr == nil {
 			switch v, found := decide(d, files); v {
 			case identical:
@@ -472,4 +489,41 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 		return true
 	}
 	return fail(err)
+}
+
+// localNames returns the filter of index entries a batch of dists can
+// use: their own file names, and the sdists of their releases (an index
+// keeps one sdist per release, see decide). Everything else on a project
+// page is skipped while it is read.
+func localNames(dists []*dist.Distribution) func(string) bool {
+	names := map[string]bool{}
+	versions := map[string]bool{}
+	for _, d := range dists {
+		if d == nil {
+			continue
+		}
+		names[d.Filename] = true
+		if d.Kind == dist.Sdist && d.Metadata != nil {
+			versions[pep440.Canonical(d.Version())] = true
+		}
+	}
+	return func(name string) bool {
+		if names[name] {
+			return true
+		}
+		if len(versions) == 0 || !(strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".zip")) {
+			return false
+		}
+		_, v, err := dist.ParseSdistFilename(name)
+		return err == nil && versions[pep440.Canonical(v)]
+	}
+}
+
+// answerOf returns the known "already exists" answer err carries, or nil.
+func answerOf(err error) *knownAnswer {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.answer()
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -246,8 +247,8 @@ func TestVerify_hostileAnswers(t *testing.T) {
 		}, VerifyUnchecked, 1, "failed to decode simple API JSON"},
 		{"too_large", func(_ int, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
-			w.Write([]byte(strings.Repeat(" ", maxSimplePage+1)))
-		}, VerifyUnchecked, 1, "answer larger than 64 MiB"},
+			io.Copy(w, &hostilePage{head: []byte(" "), body: []byte("          "), size: MaxSimplePage + 1})
+		}, VerifyUnchecked, 1, "page larger than 256 MiB"},
 		{"redirect_off_host", func(_ int, w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://pypi.org/simple/demo-pkg/", http.StatusFound)
 		}, VerifyUnchecked, 1, "not followed"},

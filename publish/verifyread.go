@@ -2,11 +2,11 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,14 +25,18 @@ type fetched struct {
 // u's host (a few), sends credentials only to the simple API root's host
 // and only when creds is set. A 404 is an answer, not an error; transport
 // errors, 429 and 5xx are temporary errors, anything else a permanent one.
-func (v *Verifier) fetch(ctx context.Context, u *url.URL, accept string, limit int64, creds bool) (*fetched, error) {
+//
+// With decode set, a 200 answer's body is handed to it as a stream of at
+// most limit bytes instead of being read into memory (simple API pages,
+// see Index.Files).
+func (v *Verifier) fetch(ctx context.Context, u *url.URL, accept string, limit int64, creds bool, decode func(mediaType string, body io.Reader) error) (*fetched, error) {
 	if v.o.requestTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, v.o.requestTimeout)
 		defer cancel()
 	}
 	for hops := 0; ; hops++ {
-		f, next, err := v.fetchOnce(ctx, u, accept, limit, creds)
+		f, next, err := v.fetchOnce(ctx, u, accept, limit, creds, decode)
 		if err != nil || next == nil {
 			v.o.logf("verify: GET %s: %s", redactURL(u), describeFetch(f, err))
 			return f, err
@@ -54,7 +58,7 @@ func describeFetch(f *fetched, err error) string {
 	return fmt.Sprintf("%d, %d bytes of %s", f.status, len(f.body), f.mediaType)
 }
 
-func (v *Verifier) fetchOnce(ctx context.Context, u *url.URL, accept string, limit int64, creds bool) (*fetched, *url.URL, error) {
+func (v *Verifier) fetchOnce(ctx context.Context, u *url.URL, accept string, limit int64, creds bool, decode func(string, io.Reader) error) (*fetched, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, &permanentError{err}
@@ -73,10 +77,7 @@ func (v *Verifier) fetchOnce(ctx context.Context, u *url.URL, accept string, lim
 	}
 	resp, err := v.hc.Do(req)
 	if err != nil {
-		if isCertificateError(err) {
-			return nil, nil, &permanentError{err}
-		}
-		return nil, nil, err
+		return nil, nil, diagnose(ctx, u, err)
 	}
 	defer resp.Body.Close()
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -91,12 +92,22 @@ func (v *Verifier) fetchOnce(ctx context.Context, u *url.URL, accept string, lim
 		}
 		return nil, loc, nil
 	}
-	if err := checkResponse(resp, http.MethodGet, u, false); err != nil {
+	if err := checkResponse(resp, http.MethodGet, u, v.o.server, false); err != nil {
 		var he *Error
 		if errors.As(err, &he) && !he.Temporary() {
 			return nil, nil, &permanentError{err}
 		}
 		return nil, nil, err
+	}
+	if decode != nil {
+		if err := decode(mt, &pageReader{r: resp.Body, max: limit}); err != nil {
+			var ne net.Error
+			if ctx.Err() == nil && errors.As(err, &ne) {
+				return nil, nil, fmt.Errorf("GET %s: %w", redactURL(u), err) // a broken connection: retry
+			}
+			return nil, nil, &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
+		}
+		return &fetched{status: resp.StatusCode, mediaType: mt}, nil, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
@@ -126,58 +137,27 @@ func (v *Verifier) simpleListing(ctx context.Context, project string, want map[s
 	if err != nil {
 		return "", nil, false, &permanentError{err}
 	}
-	f, err := v.fetch(ctx, u, simpleAccept, maxSimplePage, true)
+	var (
+		files []RemoteFile
+		html  bool
+	)
+	keep := func(name string) bool { return want[name] }
+	f, err := v.fetch(ctx, u, simpleAccept, MaxSimplePage, true, func(mt string, body io.Reader) error {
+		var err error
+		if strings.HasSuffix(mt, "json") {
+			files, err = decodeSimpleJSON(body, keep)
+		} else {
+			html = true
+			files, err = decodeSimpleHTML(body, keep)
+		}
+		return err
+	})
 	if err != nil || f.status == http.StatusNotFound {
 		return redactURL(u), nil, false, err
 	}
-	if strings.HasSuffix(f.mediaType, "json") {
-		files, err := parseSimpleListing(f.body, want)
-		if err != nil {
-			err = &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
-		}
-		return redactURL(u), files, false, err
+	out := map[string]listed{}
+	for _, rf := range files {
+		out[rf.Filename] = listed{sha256: rf.SHA256, size: rf.Size}
 	}
-	files := map[string]listed{}
-	for _, rf := range parseSimpleHTML(f.body) {
-		if want[rf.Filename] {
-			files[rf.Filename] = listed{sha256: rf.SHA256, size: -1}
-		}
-	}
-	return redactURL(u), files, true, nil
-}
-
-// simpleListingJSON is the part of a PEP 691 project page Verify reads.
-type simpleListingJSON struct {
-	Meta struct {
-		APIVersion string `json:"api-version"`
-	} `json:"meta"`
-	Files []struct {
-		Filename string            `json:"filename"`
-		Hashes   map[string]string `json:"hashes"`
-		Size     *int64            `json:"size"`
-	} `json:"files"`
-}
-
-// parseSimpleListing reads a PEP 691 project page, keeping the files named
-// in want with their sha256 and size (size from api-version 1.1).
-func parseSimpleListing(b []byte, want map[string]bool) (map[string]listed, error) {
-	var p simpleListingJSON
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("failed to decode simple API JSON: %w", err)
-	}
-	if major, _, _ := strings.Cut(p.Meta.APIVersion, "."); major != "1" {
-		return nil, fmt.Errorf("failed to decode simple API JSON: unsupported api-version %q", truncate(p.Meta.APIVersion, 20))
-	}
-	files := map[string]listed{}
-	for _, f := range p.Files {
-		if !want[f.Filename] {
-			continue
-		}
-		l := listed{sha256: strings.ToLower(f.Hashes["sha256"]), size: -1}
-		if f.Size != nil && *f.Size >= 0 {
-			l.size = *f.Size
-		}
-		files[f.Filename] = l
-	}
-	return files, nil
+	return redactURL(u), out, html, nil
 }

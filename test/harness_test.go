@@ -40,6 +40,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	stopIndexServers()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -70,6 +71,10 @@ type Env struct {
 	Secrets []string
 	Args    []string
 	Timeout time.Duration
+	// PublicPassword: the password input is a fixed test login (the index
+	// servers' "password"), a word every summary contains; it is not
+	// checked as a secret.
+	PublicPassword bool
 }
 
 // newWorkspace returns a workspace with a dist/ folder.
@@ -138,7 +143,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		"user": "__token__", "password": "", "repository-url": "", "repository_url": "https://upload.pypi.org/legacy/",
 		"packages-dir": "", "packages_dir": "dist", "verify-metadata": "", "verify_metadata": "true",
 		"skip-existing": "", "skip_existing": "false", "verbose": "true", "print-hash": "", "print_hash": "true",
-		"attestations": "true", "dry-run": "false", "index-url": "", "concurrency": "1",
+		"attestations": "", "dry-run": "false", "index-url": "", "concurrency": "1",
 		"verify-upload": "true",
 	}
 	for k, v := range env.Inputs {
@@ -189,7 +194,7 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 // secretsOf lists the secrets an environment carries.
 func secretsOf(env Env) []string {
 	var s []string
-	if p := env.Inputs["password"]; strings.TrimSpace(p) != "" {
+	if p := env.Inputs["password"]; strings.TrimSpace(p) != "" && !env.PublicPassword {
 		s = append(s, strings.TrimSpace(p))
 	}
 	if v := env.Vars["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]; v != "" {

@@ -43,9 +43,15 @@ func gate(c console.Console, cfg config.Config, tg target.Target, found *dist.Fo
 	status := "off (attestations: false)"
 	if cfg.Attestations.Value {
 		status = "skipped: " + reason
-		if mode != authToken || !tg.Kind.IsPyPI() {
+		switch {
+		case mode == authToken && tg.Kind.IsPyPI():
 			// For token users on PyPI the trusted-publishing nudge says it (AU-03).
+		case cfg.IsGiven("attestations") || tg.Kind.IsPyPI():
 			c.Noticef("", "Attestations are skipped: %s.", reason)
+		default:
+			// Nobody asked for them: the default does not earn a notice on
+			// an index that never takes them.
+			c.Debugf("attestations are skipped: %s", reason)
 		}
 	}
 	var stray []string

@@ -80,7 +80,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		}
 		res.attest = res.attested.status
 	}
-	res.outcomes, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	res.outcomes, tg, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
 	if err != nil {
 		return err
 	}

@@ -79,9 +79,13 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "concurrency", "2"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-identical", "uploaded"},
-			log:      []string{"::notice::" + wheel + " is already on the index with the same SHA-256", "Attestations are skipped: they need trusted publishing"},
-			noLog:    []string{"Consider trusted publishing", "release:"},
-			outputs:  map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
+			// One notice for the run (UP-02), none for attestations nobody
+			// asked for.
+			log: []string{wheel + ": skipped: the index already has this file, byte for byte",
+				"::notice::Uploaded 1 file; 1 file already on the index, byte for byte (same SHA-256): " + wheel + ".",
+				"::debug::attestations are skipped: they need trusted publishing"},
+			noLog:   []string{"Consider trusted publishing", "release:", "::notice::" + wheel, "::notice::Attestations are skipped"},
+			outputs: map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
 		},
 		{
 			name: "nothing_new",
@@ -93,7 +97,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL()), files: demoFiles()}
 			},
 			statuses: []string{"skipped-identical", "skipped-identical"},
-			log:      []string{"Nothing was uploaded: every distribution is already on the index."},
+			log:      []string{"::notice::Nothing was uploaded: all 2 files are already on the index, byte for byte (same SHA-256): " + wheel + ", " + sdist + "."},
 		},
 		{
 			name: "conflict_fails_before_upload",
@@ -115,7 +119,9 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "skip-existing", "true"), vars: ghVars("pypi"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-existing", "uploaded"},
-			log:      []string{"::warning title=Check " + wheel + "::"},
+			log: []string{"::warning title=Skipped " + wheel + "::",
+				"::notice::Uploaded 1 file; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing): " + wheel + "."},
+			noLog: []string{"every distribution is already on the index"},
 		},
 		{
 			name: "partial_failure",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -104,18 +103,10 @@ func newVerifier(d Deps, tg target.Target, creds publish.Credentials) (*publish.
 	}
 	opts := []publish.Option{publish.WithHTTPClient(d.HTTPClient), publish.WithUserAgent(d.UserAgent),
 		publish.WithLogf(d.Console.Debugf), publish.WithRequestTimeout(verifyRequestTimeout)}
-	if !tg.Kind.IsPyPI() && creds != nil && sameHostURL(tg.SimpleURL, tg.UploadURL) {
+	if tg.LookupCredentials && creds != nil {
 		opts = append(opts, publish.WithCredentials(creds))
 	}
 	return publish.NewVerifier(tg.SimpleURL, apiURL, opts...)
-}
-
-// sameHostURL reports whether two URLs have the same scheme and host.
-func sameHostURL(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ua.Host != "" &&
-		strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host)
 }
 
 // verifyBackoff spaces the rounds: publish.DefaultVerifyBackoff (1 s

@@ -68,19 +68,38 @@ type Config struct {
 	// PyPI and TestPyPI, the provenance (docs/situations.md#ve-01).
 	// Default true; dry runs never verify.
 	VerifyUpload Bool `env:"VERIFY_UPLOAD, default=true"`
+
+	// Given records the inputs that were given a value (by name, e.g.
+	// "attestations"), by a flag or by the runner. The runner passes an
+	// input only when the workflow sets it or action.yml declares a
+	// default, so it is meaningful for the inputs without an action.yml
+	// default (Input.GoDefault).
+	Given map[string]bool
 }
+
+// IsGiven reports whether the input name was given a value (see Given).
+func (c Config) IsGiven(name string) bool { return c.Given[name] }
 
 // Load decodes the inputs from the runner's environment (getenv) and from
 // command-line flag values (which win), as [Lookuper] describes. The only
 // error is a value that does not decode (a non-number concurrency).
 func Load(ctx context.Context, getenv func(string) string, flags map[string]string) (Config, error) {
 	var cfg Config
+	given := map[string]bool{}
+	lookup := Lookuper(getenv, flags)
 	if err := envconfig.ProcessWith(ctx, &envconfig.Config{
-		Target:   &cfg,
-		Lookuper: Lookuper(getenv, flags),
+		Target: &cfg,
+		Lookuper: envconfig.LookuperFunc(func(key string) (string, bool) {
+			v, ok := lookup.Lookup(key)
+			if ok {
+				given[inputName(key)] = true
+			}
+			return v, ok
+		}),
 	}); err != nil {
 		return cfg, fmt.Errorf("failed to read inputs: %w", err)
 	}
+	cfg.Given = given
 	return cfg, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func mapEnv(m map[string]string) func(string) string {
@@ -96,6 +97,12 @@ func TestActionYAML_matchesInputs(t *testing.T) {
 			want[in.Alias] = actionInput{def: in.Default, hasDefault: true, deprecation: "The input " + in.Alias + " is deprecated; rename it to " + in.Name + "."}
 			continue
 		}
+		if in.GoDefault {
+			// The description states the default; the runner passes
+			// nothing unless the workflow sets the input.
+			want[in.Name] = actionInput{}
+			continue
+		}
 		want[in.Name] = actionInput{def: in.Default, hasDefault: in.Default != ""}
 	}
 	if diff := cmp.Diff(want, yml, cmp.AllowUnexported(actionInput{})); diff != "" {
@@ -110,8 +117,69 @@ func TestActionYAML_matchesInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(cfg, fromRunner); diff != "" {
+	if diff := cmp.Diff(cfg, fromRunner, cmpopts.IgnoreFields(Config{}, "Given")); diff != "" {
 		t.Errorf("built-in defaults differ from action.yml defaults (-builtin +runner):\n%s", diff)
+	}
+	// An input whose default lives only in Go is not given by a runner
+	// that passes the action.yml defaults.
+	for _, in := range Inputs {
+		if in.GoDefault && fromRunner.IsGiven(in.Name) {
+			t.Errorf("input %s counts as given with action.yml's defaults alone", in.Name)
+		}
+	}
+}
+
+// Config.Given records what the workflow or the flags set, so that the
+// run can tell "attestations: true" from the default.
+func TestLoad_given(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		env   map[string]string
+		flags map[string]string
+		want  map[string]bool
+	}{
+		{"nothing", nil, nil, map[string]bool{}},
+		{"empty_is_not_given", map[string]string{"INPUT_ATTESTATIONS": ""}, nil, map[string]bool{}},
+		{"input", map[string]string{"INPUT_ATTESTATIONS": "true"}, nil, map[string]bool{"attestations": true}},
+		{"alias", map[string]string{"INPUT_SKIP_EXISTING": "true"}, nil, map[string]bool{"skip-existing": true}},
+		{"flag", nil, map[string]string{"index-url": "https://x.example/simple/"}, map[string]bool{"index-url": true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Load(context.Background(), mapEnv(tc.env), tc.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got.Given); diff != "" {
+				t.Errorf("Load().Given mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// REQUESTS_CA_BUNDLE wins over TWINE_CERT, as it does in twine.
+func TestLoadTLS(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		env  map[string]string
+		want TLS
+	}{
+		{"none", nil, TLS{}},
+		{"twine_cert", map[string]string{"TWINE_CERT": "/ca.pem"}, TLS{CABundle: "/ca.pem", CABundleFrom: "TWINE_CERT"}},
+		{"requests_wins", map[string]string{"TWINE_CERT": "/a.pem", "REQUESTS_CA_BUNDLE": "/b.pem"}, TLS{CABundle: "/b.pem", CABundleFrom: "REQUESTS_CA_BUNDLE"}},
+		{"empty_requests_ignored", map[string]string{"TWINE_CERT": "/a.pem", "REQUESTS_CA_BUNDLE": ""}, TLS{CABundle: "/a.pem", CABundleFrom: "TWINE_CERT"}},
+		{"client_cert", map[string]string{"TWINE_CLIENT_CERT": "/me.pem"}, TLS{ClientCert: "/me.pem"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tc.want, LoadTLS(mapEnv(tc.env))); diff != "" {
+				t.Errorf("LoadTLS mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -179,7 +247,7 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreFields(Config{}, "Given")); diff != "" {
 				t.Errorf("Load mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -256,7 +324,7 @@ func TestUsage(t *testing.T) {
 	u := Usage("v1.2.3")
 	want := []string{"pypi-publish v1.2.3", "demo", "version", "help", "--json FILE", "--debug", "--id-token-source",
 		"INPUT_", "GITHUB_ACTIONS", "GITLAB_CI", "PYPI_ID_TOKEN", "SIGSTORE_ID_TOKEN", "GOOGLE_SERVICE_ACCOUNT_NAME", "GCE_METADATA_HOST",
-		"TWINE_PASSWORD", "Exit status: 0", "2 wrong command line"}
+		"TWINE_PASSWORD", "TWINE_CERT", "TWINE_CLIENT_CERT", "REQUESTS_CA_BUNDLE", "Exit status: 0", "2 wrong command line"}
 	for _, in := range Inputs {
 		def := in.Default
 		if def == "" {
@@ -401,5 +469,43 @@ func TestOddBoolsAndEntries(t *testing.T) {
 	}
 	if _, err := Load(context.Background(), mapEnv(map[string]string{"INPUT_CONCURRENCY": "many"}), nil); err == nil {
 		t.Error("Load(concurrency=many) = nil error, want one")
+	}
+}
+
+// The GitHub Marketplace refuses a description over 125 characters and a
+// name another action already has (pypa/gh-action-pypi-publish is
+// "pypi-publish"); branding gives the listing its icon.
+func TestActionYAML_marketplace(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]string{}
+	var key string
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case !strings.HasPrefix(line, " "):
+			k, v, _ := strings.Cut(line, ":")
+			key, v = k, strings.TrimSpace(v)
+			if v != ">-" {
+				top[key] = strings.Trim(v, `"`)
+			}
+		case key == "description":
+			top[key] = strings.TrimSpace(top[key] + " " + strings.TrimSpace(line))
+		case key == "branding":
+			k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+			top["branding."+k] = strings.TrimSpace(v)
+		}
+	}
+	if n := len(top["name"]); n == 0 || strings.EqualFold(top["name"], "pypi-publish") {
+		t.Errorf("action.yml name = %q, want one that is not the original action's (pypi-publish)", top["name"])
+	}
+	if n := len(top["description"]); n == 0 || n > 125 {
+		t.Errorf("action.yml description is %d characters, want 1 to 125: %q", n, top["description"])
+	}
+	if top["branding.icon"] == "" || top["branding.color"] == "" {
+		t.Errorf("action.yml branding = icon %q, color %q; want both", top["branding.icon"], top["branding.color"])
 	}
 }

@@ -15,6 +15,10 @@ type Input struct {
 	Default string
 	Bool    bool
 	Usage   string
+	// GoDefault: action.yml declares no default for the input (its
+	// description states it), so that the runner passes it only when the
+	// workflow sets it and Config.Given can tell.
+	GoDefault bool
 }
 
 // Inputs lists every input in action.yml order. The config tests compare
@@ -28,7 +32,7 @@ var Inputs = []Input{
 	{Name: "skip-existing", Alias: "skip_existing", Default: "false", Bool: true, Usage: "skip files the index already has instead of failing"},
 	{Name: "verbose", Default: "true", Bool: true, Usage: "more detail in the log, including hashes and response bodies"},
 	{Name: "print-hash", Alias: "print_hash", Default: "true", Bool: true, Usage: "print SHA256, MD5 and BLAKE2-256 of each distribution"},
-	{Name: "attestations", Default: "true", Bool: true, Usage: "sign and upload PEP 740 attestations (trusted publishing to PyPI/TestPyPI)"},
+	{Name: "attestations", Default: "true", Bool: true, GoDefault: true, Usage: "sign and upload PEP 740 attestations (trusted publishing to PyPI/TestPyPI)"},
 	{Name: "dry-run", Default: "false", Bool: true, Usage: "run every check and upload nothing"},
 	{Name: "index-url", Usage: "simple API root of a third-party index, for the existing-file check"},
 	{Name: "concurrency", Default: "1", Usage: "files uploaded at once after the first"},
@@ -39,6 +43,12 @@ var Inputs = []Input{
 // "REPOSITORY_URL".
 func envKey(name string) string {
 	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// inputName turns a Config tag key into the input's name: "REPOSITORY_URL"
+// → "repository-url".
+func inputName(key string) string {
+	return strings.ToLower(strings.ReplaceAll(key, "_", "-"))
 }
 
 // Lookuper returns the lookuper that decodes Config from the runner's

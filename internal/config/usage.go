@@ -88,6 +88,8 @@ var environment = [][2]string{
 		"      unset, a Compute Engine machine's default account is used"},
 	{"GCE_METADATA_HOST", "the metadata server's host[:port] (default metadata.google.internal)"},
 	{"HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE", "proxy and CA certificates, as usual"},
+	{"REQUESTS_CA_BUNDLE, TWINE_CERT", "a CA bundle (PEM) that replaces the system's, as in twine (REQUESTS_CA_BUNDLE wins)"},
+	{"TWINE_CLIENT_CERT", "a client certificate with its private key (one PEM file), as in twine"},
 	{"TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL", "not read: use INPUT_USER, INPUT_PASSWORD and --repository-url"},
 	{"PYPI_PUBLISH_*", "test hooks that point the command at fakes (README, \"Test hooks\")"},
 }

@@ -572,7 +572,7 @@ func (s *Server) store(f *form, pypi bool) (int, string) {
 			continue
 		}
 		if !pypi {
-			return http.StatusConflict, fmt.Sprintf("Package '%s' already exists!", fn)
+			return http.StatusConflict, fmt.Sprintf("Package '%s' already exists!\n  You may start server with `--overwrite` option.", fn)
 		}
 		if old.Filename == fn && old.SHA256 == c.sha && old.Blake2 == c.blake {
 			return http.StatusOK, ""
