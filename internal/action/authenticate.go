@@ -25,6 +25,10 @@ type credentials struct {
 	noAttestations string
 	// sections are summary sections (TP-05).
 	sections []report.Section
+	// platform and claims are where the exchanged ID token came from and
+	// what it said: the attestations' publisher on GitLab and Google.
+	platform oidc.Platform
+	claims   oidc.Claims
 }
 
 // authenticate returns the upload credentials: the API token or password
@@ -32,7 +36,7 @@ type credentials struct {
 // workflow (re-minted before it expires). attestOn says whether the gate
 // let attestations through; a reusable workflow turns them off (PyPI would
 // reject them: the certificate names the calling workflow).
-func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Target, dists []*dist.Distribution, attestOn bool) (credentials, error) {
+func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Target, src oidc.TokenSource, dists []*dist.Distribution, attestOn bool) (credentials, error) {
 	if authMode(cfg) != authTrusted {
 		return credentials{creds: publish.Static{User: cfg.User, Password: cfg.Password}}, nil
 	}
@@ -44,7 +48,7 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 	}
 	exchanger, err := oidc.New(tg.UploadURL,
 		oidc.WithHTTPClient(d.HTTPClient),
-		oidc.WithIDToken(maskedIDToken(d)),
+		oidc.WithTokenSource(src),
 		oidc.WithMask(c.AddMask),
 		oidc.WithLogf(c.Debugf),
 		oidc.WithRetry(retryPolicy(d.Hooks)),
@@ -72,12 +76,13 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 		out.noAttestations = "skipped: reusable workflow (PyPI would reject the attestations)"
 		c.Noticef("", "Attestations are skipped: in a reusable workflow the signing certificate names the calling workflow, which PyPI's publisher check would reject.")
 	}
-	src := exchanger.Source(token)
-	out.creds, out.trusted = src, true
+	minted := exchanger.Source(token)
+	out.creds, out.trusted = minted, true
+	out.platform, out.claims = token.Platform, token.Claims
 	out.burn = func(ctx context.Context) {
 		// Revoke every token minted in this run, best effort: it never
 		// changes the outcome.
-		if err := src.BurnAll(context.WithoutCancel(ctx)); err != nil {
+		if err := minted.BurnAll(context.WithoutCancel(ctx)); err != nil {
 			c.Debugf("could not revoke the trusted-publishing token: %v", err)
 		}
 	}

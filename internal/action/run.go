@@ -13,6 +13,7 @@ import (
 func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
 	c := d.Console
 	cfg = maskPassword(c, cfg)
+	maskRunner(c, env)
 	res := &results{repositoryURL: cfg.RepositoryURL}
 	defer func() { // report, whatever happened
 		if err != nil {
@@ -41,16 +42,17 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 	// check: authentication policy, attestation gate, distributions
 	c.Debugf("authentication: %s for %s (%s)", res.auth, tg.UploadURL, tg.Kind)
-	if err := checkAuth(c, cfg, tg, env, dists); err != nil {
+	src, err := checkAuth(d, cfg, tg, env, dists)
+	if err != nil {
 		return err
 	}
-	attestOn, status := gate(c, cfg, tg, found, workdir)
+	attestOn, status := gate(c, cfg, tg, found, workdir, src)
 	res.attest = status
 	if res.checks, err = checkDists(ctx, d, cfg, tg, dists, readFailures(read), workdir); err != nil {
 		return err
 	}
 	if res.auth == authToken && tg.Kind.IsPyPI() {
-		res.sections = append(res.sections, nudge(c, cfg, tg, env, dists))
+		res.sections = append(res.sections, nudge(d, cfg, tg, env, dists))
 	}
 	if cfg.DryRun.Value {
 		res.dryRun = true
@@ -59,7 +61,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 
 	// authenticate → attest → upload → verify
-	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
+	creds, err := authenticate(ctx, d, cfg, tg, src, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
 		return err
@@ -71,8 +73,9 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	if creds.noAttestations != "" {
 		attestOn, res.attest = false, creds.noAttestations
 	}
+	id := identity(env, creds.platform, creds.claims)
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, env, dists); err != nil {
+		if res.attested, err = attestAll(ctx, d, src, id, dists); err != nil {
 			return err
 		}
 		res.attest = res.attested.status
@@ -82,6 +85,6 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		return err
 	}
 	// verify: read every uploaded file back from the index's own views
-	res.verified, err = verify(ctx, d, cfg, tg, env, creds.creds, res.outcomes, res.attested.byFile)
+	res.verified, err = verify(ctx, d, cfg, tg, id, creds.creds, res.outcomes, res.attested.byFile)
 	return err
 }

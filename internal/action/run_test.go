@@ -65,7 +65,7 @@ func TestRun(t *testing.T) {
 			statuses: up2,
 			log: []string{"::add-mask::" + testToken, "::group::Uploaded " + wheel, "index answer: 200 OK",
 				"release: https://pypi.org/project/pypi-publish-demo/1.0.0/", "::warning title=Consider trusted publishing::",
-				"::group::Hashes of the distributions", "::group::Checks: 0 errors, 0 warnings"},
+				"::group::Hashes of the distributions", "All 2 distributions passed the checks."},
 			summary: []string{"## pypi-publish: Published to PyPI", "| Authentication | API token |",
 				"https://pypi.org/manage/project/pypi-publish-demo/settings/publishing/?provider=github&owner=octo-org&repository=octo-repo&workflow_filename=release.yml"},
 			outputs: map[string]string{"release-urls": `["https://pypi.org/project/pypi-publish-demo/1.0.0/"]`, "trusted-publishing": "false",

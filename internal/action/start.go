@@ -1,6 +1,7 @@
 package action
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -25,6 +26,22 @@ func maskPassword(c console.Console, cfg config.Config) config.Config {
 	return cfg
 }
 
+// maskRunner masks the secrets of the runner's environment before
+// anything is printed: GitHub's token-request token and a GitLab job's ID
+// tokens (STYLE C4). They are never printed on purpose; the masks catch
+// a server that echoes one.
+func maskRunner(c console.Console, env config.Runner) {
+	c.AddMask(env.IDTokenToken)
+	names := make([]string, 0, len(env.GitLab.IDTokens))
+	for k := range env.GitLab.IDTokens {
+		names = append(names, k)
+	}
+	sort.Strings(names) // the same order every run
+	for _, k := range names {
+		c.AddMask(env.GitLab.IDTokens[k])
+	}
+}
+
 // start checks the inputs and decides the target: which index, which
 // URLs. Odd booleans keep the original action's meaning with a warning
 // (IN-02); invalid inputs fail the run before anything is read (IN-03).
@@ -41,6 +58,11 @@ func start(c console.Console, cfg config.Config, hooks config.Hooks) (target.Tar
 	tg, err := target.New(cfg.RepositoryURL, cfg.IndexURL, hooks.IndexKind)
 	if err != nil {
 		return tg, &Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
+	}
+	if hooks.WebBase != "" {
+		// PYPI_PUBLISH_WEB_BASE: release and publisher links on a test
+		// index's own site (the demo).
+		tg.WebBase = strings.TrimRight(hooks.WebBase, "/")
 	}
 	if tg.SlashAdded {
 		// IN-05: Warehouse redirects /legacy to /legacy/; redirects are

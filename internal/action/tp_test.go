@@ -58,7 +58,7 @@ func TestRun_trustedPublishing(t *testing.T) {
 		{
 			name: "not_github_actions", kind: "other",
 			vars:   map[string]string{"GITHUB_ACTIONS": ""},
-			wantID: "TP-08",
+			wantID: "TP-17",
 		},
 		{
 			name: "pull_request_payload_unreadable", kind: "other",

@@ -258,7 +258,7 @@ func (l *eventLog) done(ev publish.Event) {
 	defer l.c.EndGroup()
 	if d != nil {
 		elapsed := time.Since(l.started[ev.File])
-		l.c.Infof("size %s, %s, %s", report.HumanSize(d.Size), elapsed.Round(time.Millisecond), throughput(d.Size, elapsed))
+		l.c.Infof("size %s, %s", report.HumanSize(d.Size), timing(d.Size, elapsed))
 	}
 	l.c.Infof("index answer: %s", answer(ev, l.verbose))
 	if d != nil {
@@ -290,10 +290,30 @@ func answer(ev publish.Event, verbose bool) string {
 	return a
 }
 
-// throughput formats bytes per second.
-func throughput(n int64, d time.Duration) string {
-	if d <= 0 {
-		return "-"
+// Below these, an upload's speed says more about the round trip than
+// about the network, and is not printed.
+const (
+	speedMinSize = 1 << 20
+	speedMinTime = 200 * time.Millisecond
+)
+
+// timing formats how long an upload took, and its speed when the file and
+// the time are large enough for it to mean something: "2.1s, 12.3 MiB/s",
+// or "uploaded in 3ms" for a small file.
+func timing(n int64, d time.Duration) string {
+	if n < speedMinSize || d < speedMinTime {
+		return "uploaded in " + roundDuration(d).String()
 	}
-	return report.HumanSize(int64(float64(n)/d.Seconds())) + "/s"
+	return roundDuration(d).String() + ", " + report.HumanSize(int64(float64(n)/d.Seconds())) + "/s"
+}
+
+// roundDuration rounds to milliseconds, and to 0.1 s from a second on.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }

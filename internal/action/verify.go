@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/retry"
@@ -35,7 +36,7 @@ type verified struct {
 // a missing or foreign provenance (VE-03, VE-04, VE-05) fail the run; a
 // file not visible when the wait ends (VE-02) or a view that cannot be read
 // (VE-06) is a warning. It returns per file what was verified.
-func verify(ctx context.Context, d Deps, cfg config.Config, tg target.Target, env config.Runner,
+func verify(ctx context.Context, d Deps, cfg config.Config, tg target.Target, id attest.Identity,
 	creds publish.Credentials, outcomes []publish.Outcome, attestations map[string][]byte) (verified, error) {
 	c := d.Console
 	out := verified{text: map[string]string{}, ok: map[string]bool{}}
@@ -66,7 +67,7 @@ func verify(ctx context.Context, d Deps, cfg config.Config, tg target.Target, en
 	}
 	c.Group("Verifying what %s serves", tg.Kind)
 	results := v.Verify(ctx, files, publish.VerifyOptions{
-		Wait: wait, Backoff: verifyBackoff(d.Hooks), Publisher: publisherOf(env, attestations),
+		Wait: wait, Backoff: verifyBackoff(d.Hooks), Publisher: publisherOf(id, attestations),
 		OnRound: func(round, pending int, w time.Duration) {
 			c.Infof("round %d: %d of %d files not confirmed yet; asking again in %s", round, pending, len(files), w.Round(time.Millisecond))
 		},
@@ -120,13 +121,30 @@ func verifyBackoff(h config.Hooks) retry.Backoff {
 	return b
 }
 
-// publisherOf is the trusted publisher the provenance must name: this
-// workflow, when attestations were sent; nobody otherwise.
-func publisherOf(env config.Runner, attestations map[string][]byte) publish.Publisher {
-	if len(attestations) == 0 || env.Repository == "" {
+// publisherOf is the trusted publisher the provenance must name: the one
+// the attestations were made for (id: a GitHub workflow, a GitLab
+// project's pipeline, a Google service account), when attestations were
+// sent; nobody otherwise.
+func publisherOf(id attest.Identity, attestations map[string][]byte) publish.Publisher {
+	if len(attestations) == 0 {
 		return publish.Publisher{}
 	}
-	return publish.Publisher{Kind: "GitHub", Repository: env.Repository, Workflow: workflowref.File(env.WorkflowRef)}
+	switch id.Platform {
+	case attest.PlatformGitLab:
+		if id.Repository == "" {
+			return publish.Publisher{}
+		}
+		return publish.Publisher{Kind: "GitLab", Repository: id.Repository, Workflow: workflowref.GitLabFile(id.WorkflowRef)}
+	case attest.PlatformGoogle:
+		if id.Email == "" {
+			return publish.Publisher{}
+		}
+		return publish.Publisher{Kind: "Google", Email: id.Email}
+	}
+	if id.Repository == "" {
+		return publish.Publisher{}
+	}
+	return publish.Publisher{Kind: "GitHub", Repository: id.Repository, Workflow: workflowref.File(id.WorkflowRef)}
 }
 
 // verifyOutcome prints one warning per situation for the files not

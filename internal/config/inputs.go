@@ -1,9 +1,6 @@
 package config
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
@@ -91,25 +88,4 @@ func Lookuper(getenv func(string) string, flags map[string]string) envconfig.Loo
 		}
 		return "", false
 	})
-}
-
-// ParseFlags parses command-line flags named like the inputs and returns
-// the values of the flags that were set. Usage and parse errors go to
-// stderr.
-func ParseFlags(args []string, stderr io.Writer) (map[string]string, error) {
-	fs := flag.NewFlagSet("pypi-publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	vals := make(map[string]*string, len(Inputs))
-	for _, in := range Inputs {
-		vals[in.Name] = fs.String(in.Name, "", fmt.Sprintf("%s (default %q)", in.Usage, in.Default))
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; inputs are given as flags such as --packages-dir=dist", fs.Arg(0))
-	}
-	set := make(map[string]string)
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = *vals[f.Name] })
-	return set, nil
 }
