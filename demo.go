@@ -5,19 +5,25 @@ package main
 import (
 	"context"
 	"embed"
+	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/sethvargo/go-githubactions"
-
+	"github.com/pypi-publish/pypi-publish/attest"
+	"github.com/pypi-publish/pypi-publish/attest/attesttest"
+	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/action"
+	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
@@ -27,110 +33,256 @@ import (
 //go:embed demo/*.whl demo/*.tar.gz
 var demoFiles embed.FS
 
+// demoClassifiers is the classifier list the fake PyPI serves: the one the
+// checks have built in.
+//
+//go:embed dist/internal/trove/data/classifiers.txt
+var demoClassifiers string
+
 // demoToken is the API token the demo index accepts. It is not a secret:
 // the demo index lives only inside this process.
 const demoToken = "pypi-demo-token-for-the-in-process-index"
 
-// runDemo publishes the bundled sample distributions to a fake index started
-// in-process on loopback, and prints what a workflow log would show,
-// summary and outputs included. With --serve ADDR it only serves the fake
-// index on ADDR until interrupted (for the container check).
+// The demo's workflow: the publisher the fake index trusts.
+const (
+	demoRepository  = "octo-org/octo-repo"
+	demoWorkflowRef = "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0"
+)
+
+const demoUsage = `Usage: pypi-publish demo [--api-token] [--keep]
+       pypi-publish demo --serve 127.0.0.1:8080
+
+Publishes two bundled distributions to a fake PyPI started in this process,
+as a GitHub Actions job would: trusted publishing with a fake GitHub token
+service, attestations signed with a fake Sigstore, and the log, the step
+summary and the outputs as the runner shows them.
+
+  --api-token   publish with an API token instead of trusted publishing
+  --keep        keep the temporary directory and say where it is
+  --serve ADDR  only serve the fake index on a loopback address, until interrupted
+`
+
+// runDemo runs the demo subcommand: flags as described in demoUsage. A
+// wrong flag is a *config.UsageError.
 func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	serve := fs.String("serve", "", "only serve the fake index on this loopback address, e.g. 127.0.0.1:8080")
-	keep := fs.Bool("keep", false, "keep the temporary directory")
-	token := fs.Bool("api-token", false, "publish with an API token instead of trusted publishing")
-	if err := fs.Parse(args); err != nil {
-		return err
+	fs.SetOutput(io.Discard)
+	serve := fs.String("serve", "", "")
+	keep := fs.Bool("keep", false, "")
+	token := fs.Bool("api-token", false, "")
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, demoUsage)
+		return nil
+	case err != nil:
+		return &config.UsageError{Err: err}
+	case fs.NArg() > 0:
+		return &config.UsageError{Err: fmt.Errorf("unexpected argument %q; see pypi-publish demo --help", fs.Arg(0))}
 	}
 	if *serve != "" {
 		srv := publishtest.New(publishtest.WithStart(false))
-		return serveDemo(ctx, plainConsole(stdout), *serve, srv)
+		return serveDemo(ctx, console.NewTerminal(stdout, console.TerminalOptions{}), *serve, srv)
 	}
 	dir, err := os.MkdirTemp("", "pypi-publish-demo-")
 	if err != nil {
 		return fmt.Errorf("failed to create a temporary directory: %w", err)
 	}
-	if !*keep {
+	if *keep {
+		defer fmt.Fprintf(stdout, "\nKept the demo's files in %s: dist/ holds the distributions and their attestations, "+
+			"trusted_root.json the fake Sigstore's trusted root.\n", dir)
+	} else {
 		defer os.RemoveAll(dir)
 	}
 	return demoRun(ctx, stdout, dir, *token)
 }
 
-// plainConsole is a console on w that has no outputs or summary file.
-func plainConsole(w io.Writer) console.Console {
-	return console.NewGitHub(githubactions.New(githubactions.WithWriter(w)), "", "")
-}
-
 // demoFakes are the fakes a demo run publishes to.
 type demoFakes struct {
-	gh  *oidctest.GitHub
-	srv *publishtest.Server
+	gh       *oidctest.GitHub
+	srv      *publishtest.Server
+	fulcio   *attesttest.Fulcio
+	rekor    *attesttest.Rekor
+	rootPath string
 }
 
 // startDemoFakes starts, as in a workflow with `id-token: write`, a fake
-// GitHub token service, and a fake PyPI with a trusted publisher for the
-// demo's workflow that verifies the GitHub token and mints a short-lived
-// API token (and also takes demoToken).
-func startDemoFakes() demoFakes {
-	gh := oidctest.StartGitHub()
+// GitHub token service; a fake Sigstore (Fulcio and Rekor) that trusts
+// its tokens, with its trusted root written into dir; and a fake PyPI
+// with a trusted publisher for the demo's workflow that verifies the
+// GitHub token, mints a short-lived API token (and also takes demoToken),
+// checks uploaded attestations as PyPI does, and serves release pages.
+func startDemoFakes(dir string) (*demoFakes, error) {
+	f := &demoFakes{gh: oidctest.StartGitHub()}
+	var err error
+	if f.fulcio, err = attesttest.NewFulcio(attesttest.FulcioOptions{VerifyToken: attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil)}); err != nil {
+		f.close()
+		return nil, fmt.Errorf("failed to start the fake Fulcio: %w", err)
+	}
+	if f.rekor, err = attesttest.NewRekor(attesttest.RekorOptions{}); err != nil {
+		f.close()
+		return nil, fmt.Errorf("failed to start the fake Rekor: %w", err)
+	}
+	rootJSON, err := attesttest.TrustedRootJSON(f.fulcio, f.rekor, time.Now().Add(-time.Hour))
+	var root *attest.TrustedRoot
+	if err == nil {
+		root, err = attest.ParseTrustedRoot(rootJSON)
+	}
+	f.rootPath = filepath.Join(dir, "trusted_root.json")
+	if err == nil {
+		err = os.WriteFile(f.rootPath, rootJSON, 0o644)
+	}
+	if err != nil {
+		f.close()
+		return nil, fmt.Errorf("failed to set up the fake Sigstore: %w", err)
+	}
 	idx := oidctest.NewIndex(oidctest.WithPublishers(oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml", Environment: "pypi"}))
-	srv := publishtest.New(
+	var pages releasePages
+	f.srv = publishtest.New(
 		publishtest.WithHandler("/_/oidc/", idx),
+		publishtest.WithHandler("/pypi", http.HandlerFunc(serveClassifiers)),
+		publishtest.WithHandler("/project/", &pages),
 		publishtest.WithAuth(func(user, password string) error {
 			if password == demoToken {
 				return nil
 			}
 			return idx.Validate(password)
 		}),
+		publishtest.WithAttestationVerifier(attesttest.Verifier(root, attest.Identity{Repository: demoRepository, Workflow: "release.yml"})),
 	)
-	return demoFakes{gh: gh, srv: srv}
+	pages.srv = f.srv
+	return f, nil
 }
 
-func (f demoFakes) close() {
-	f.srv.Close()
+func (f *demoFakes) close() {
+	if f.srv != nil {
+		f.srv.Close()
+	}
+	if f.fulcio != nil {
+		f.fulcio.Close()
+	}
+	if f.rekor != nil {
+		f.rekor.Close()
+	}
 	f.gh.Close()
 }
 
-// demoRun runs the action in dir against the fakes and prints the log,
-// the summary, the outputs and what the index received.
+// serveClassifiers serves the fake PyPI's classifier list, as PyPI's
+// /pypi?:action=list_classifiers does.
+func serveClassifiers(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get(":action") != "list_classifiers" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, demoClassifiers)
+}
+
+// releasePages serves /project/<name>/<version>/ on the fake index: the
+// files of that release, so the demo's release links lead somewhere.
+type releasePages struct {
+	srv *publishtest.Server
+}
+
+func (p *releasePages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/project/"), "/"), "/")
+	var files []string
+	for _, f := range p.srv.Files() {
+		if len(parts) == 2 && dist.NormalizeName(f.Project) == parts[0] && f.Version == parts[1] {
+			files = append(files, f.Filename)
+		}
+	}
+	if len(files) == 0 {
+		http.NotFound(w, r)
+		return
+	}
+	sort.Strings(files)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<!DOCTYPE html><title>%s %s</title><h1>%s %s</h1><ul>", html.EscapeString(parts[0]), html.EscapeString(parts[1]),
+		html.EscapeString(parts[0]), html.EscapeString(parts[1]))
+	for _, f := range files {
+		fmt.Fprintf(w, "<li>%s</li>", html.EscapeString(f))
+	}
+	io.WriteString(w, "</ul>")
+}
+
+// captured is a console that keeps the outputs and the summary instead of
+// handing them on, so the demo can show them after the log.
+type captured struct {
+	console.Console
+	mu      sync.Mutex
+	outputs map[string]string
+	summary strings.Builder
+}
+
+func (c *captured) SetOutputs(o map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.outputs = o
+}
+
+func (c *captured) AddSummary(md string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.summary.WriteString(md + "\n")
+}
+
+// demoRun runs the action in dir against the fakes and prints the log as
+// the runner shows it, then the summary, the outputs and what the index
+// received.
 func demoRun(ctx context.Context, stdout io.Writer, dir string, withToken bool) error {
 	n, err := writeSamples(filepath.Join(dir, "dist"))
 	if err != nil {
 		return err
 	}
-	f := startDemoFakes()
-	defer f.close()
-	env, err := demoEnv(dir, f, withToken)
+	f, err := startDemoFakes(dir)
 	if err != nil {
 		return err
 	}
-	getenv := func(k string) string { return env[k] }
-	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout))
-	c := console.NewGitHub(a, env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"])
-	mode := "trusted publishing"
+	defer f.close()
+	env := demoEnv(dir, f, withToken)
+	c := &captured{Console: console.NewTerminal(stdout, console.TerminalOptions{RunnerView: true})}
+	mode := "trusted publishing and attestations"
 	if withToken {
 		mode = "an API token"
 	}
-	c.Infof("pypi-publish %s demo: publishing %d bundled distributions with %s to a fake PyPI at %s", Version(), n, mode, f.srv.UploadURL())
-	c.Infof("(workflow octo-org/octo-repo release.yml; every line below is what the workflow log would show)\n")
-	runErr := run(ctx, c, getenv, nil, &http.Client{Timeout: time.Minute}, a.GetIDToken)
+	c.Infof("pypi-publish %s demo: publishing %d bundled distributions with %s to a fake PyPI at %s,", Version(), n, mode, f.srv.URL())
+	c.Infof("as the workflow %s of %s would. The log below is what GitHub shows for the step.\n", "release.yml", demoRepository)
+	runErr := run(ctx, c, config.Environ(env), nil, "", &http.Client{Timeout: time.Minute}, "the step summary")
 	if runErr != nil {
-		action.ReportError(c, runErr)
+		action.ReportError(c, runErr, "the step summary")
 	}
-	sum, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
-	out, _ := os.ReadFile(env["GITHUB_OUTPUT"])
-	c.Infof("\n----- step summary ($GITHUB_STEP_SUMMARY) -----\n%s\n----- outputs ($GITHUB_OUTPUT) -----\n%s", sum, out)
-	c.Infof("----- the index received -----")
-	for _, u := range f.srv.Uploads() {
-		c.Infof("POST %d %s  sha256=%s  %d form fields, user %s", u.Status, u.Filename, u.SHA256, len(u.Fields), u.User)
-	}
+	showResults(c, f)
 	if runErr != nil {
 		return fmt.Errorf("the demo run failed: %w", runErr)
 	}
-	c.Infof("\nDone. In a workflow the same run is `uses: pypi-publish/pypi-publish@<sha>`.")
+	c.Infof("\nIn a workflow the same run is `uses: pypi-publish/pypi-publish@<sha>`; see README.md.")
 	return nil
+}
+
+// showResults prints the step summary as GitHub renders it (as text), the
+// outputs, and what the fake index received.
+func showResults(c *captured, f *demoFakes) {
+	c.mu.Lock()
+	sum, outputs := c.summary.String(), c.outputs
+	c.mu.Unlock()
+	c.Infof("\n----- step summary -----\n%s", strings.TrimRight(console.PlainText(sum), "\n"))
+	names := make([]string, 0, len(outputs))
+	for k := range outputs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	c.Infof("\n----- outputs -----")
+	for _, k := range names {
+		c.Infof("%s=%s", k, outputs[k])
+	}
+	c.Infof("\n----- the index received -----")
+	for _, u := range f.srv.Uploads() {
+		att := "no attestation"
+		if u.Attestations != "" {
+			att = "an attestation PyPI's checks accept"
+		}
+		c.Infof("POST %d %s (%d bytes, sha256 %.12s…), %d form fields, user %s, %s", u.Status, u.Filename, u.Size, u.SHA256, len(u.Fields), u.User, att)
+	}
 }
 
 // writeSamples writes the bundled samples into distDir and returns how
@@ -155,34 +307,30 @@ func writeSamples(distDir string) (int, error) {
 	return len(entries), nil
 }
 
-// demoEnv is the runner environment of the demo's workflow run, with empty
-// output and summary files in dir.
-func demoEnv(dir string, f demoFakes, withToken bool) (map[string]string, error) {
-	outFile := filepath.Join(dir, "github_output")
-	sumFile := filepath.Join(dir, "step_summary.md")
-	for _, p := range []string{outFile, sumFile} {
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			return nil, fmt.Errorf("failed to create %s: %w", p, err)
-		}
-	}
+// demoEnv is the environment of the demo's workflow run.
+func demoEnv(dir string, f *demoFakes, withToken bool) map[string]string {
 	env := map[string]string{
 		"GITHUB_ACTIONS":          "true",
 		"GITHUB_WORKSPACE":        dir,
-		"GITHUB_OUTPUT":           outFile,
-		"GITHUB_STEP_SUMMARY":     sumFile,
-		"GITHUB_REPOSITORY":       "octo-org/octo-repo",
+		"GITHUB_REPOSITORY":       demoRepository,
 		"GITHUB_REPOSITORY_OWNER": "octo-org",
-		"GITHUB_WORKFLOW_REF":     "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
+		"GITHUB_WORKFLOW_REF":     demoWorkflowRef,
 		"GITHUB_EVENT_NAME":       "push",
 		"GITHUB_SERVER_URL":       "https://github.com",
 		"INPUT_REPOSITORY-URL":    f.srv.UploadURL(),
 		"INPUT_INDEX-URL":         f.srv.SimpleURL(),
 		"INPUT_PACKAGES-DIR":      "dist",
-		// Attestations need Sigstore (Fulcio and Rekor), which the demo
-		// does not fake; the tests cover them with fakes of both.
-		"INPUT_ATTESTATIONS": "false",
-		// The fake index plays PyPI: release links and PyPI's rules.
-		"PYPI_PUBLISH_INDEX_KIND": "pypi",
+		// The fake index plays PyPI (its rules), with its own site for
+		// release links and its own classifier list.
+		"PYPI_PUBLISH_INDEX_KIND":      "pypi",
+		"PYPI_PUBLISH_WEB_BASE":        f.srv.URL(),
+		"PYPI_PUBLISH_CLASSIFIERS_URL": f.srv.URL() + "/pypi?%3Aaction=list_classifiers",
+		// Sigstore is the fake one, whose root is given: no TUF update.
+		"PYPI_PUBLISH_FULCIO_URL":   f.fulcio.URL,
+		"PYPI_PUBLISH_REKOR_URL":    f.rekor.URL,
+		"PYPI_PUBLISH_TRUSTED_ROOT": f.rootPath,
+		// verify-upload reads the files back from its JSON API too.
+		"PYPI_PUBLISH_API_URL": f.srv.URL() + "/",
 	}
 	if withToken {
 		env["INPUT_PASSWORD"] = demoToken
@@ -190,14 +338,14 @@ func demoEnv(dir string, f demoFakes, withToken bool) (map[string]string, error)
 		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = f.gh.URL()
 		env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = f.gh.RequestToken()
 	}
-	return env, nil
+	return env
 }
 
 // serveDemo serves the fake index on addr until ctx ends.
 func serveDemo(ctx context.Context, c console.Console, addr string, srv *publishtest.Server) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil || !target.IsLoopback(host) {
-		return fmt.Errorf("--serve needs a loopback address such as 127.0.0.1:8080, got %q", addr)
+		return &config.UsageError{Err: fmt.Errorf("--serve needs a loopback address such as 127.0.0.1:8080, got %q", addr)}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

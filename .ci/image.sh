@@ -423,7 +423,7 @@ def outputs(path):  # name=value and name<<DELIM ... DELIM
 dists = sorted(os.listdir(f"{r}/workspace/dist"))
 want = {d: hashlib.sha256(open(f"{r}/workspace/dist/{d}", "rb").read()).hexdigest() for d in dists}
 o = outputs(f"{fc}/set_output_1")
-for k in ("files", "uploaded-files", "skipped-files", "release-urls", "attestation-files", "trusted-publishing"):
+for k in ("files", "uploaded-files", "skipped-files", "release-urls", "attestation-files", "trusted-publishing", "verified-files"):
     if k not in o: fail(f"GITHUB_OUTPUT has no {k!r}: {sorted(o)}")
 if sorted(json.loads(o["uploaded-files"])) != dists: fail(f"uploaded-files={o['uploaded-files']}, want {dists}")
 files = {f["filename"]: f for f in json.loads(o["files"])}

@@ -16,7 +16,9 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 # build backends for the real-distribution corpus, the tools the image check
 # needs, and those of the act check (.ci/act.sh: act-runner's podman buildah
 # runc debootstrap git curl, python3 for its fake index, socat and iproute2 for
-# the host-mode workflow).
+# the host-mode workflow), those of the real index servers
+# (../shared/tools/index-servers: pypiserver and devpi-server from upstream
+# source) and Debian's pip, which downloads what the end-to-end tests upload.
 apt_pkgs=(
   make git coreutils file binutils curl time
   twine python3-packaging python3-readme-renderer python3-docutils python3-webob python3-pyramid python3-email-validator python3-rfc3986
@@ -25,6 +27,10 @@ apt_pkgs=(
   python3-pip-whl python3-setuptools-whl python3-wheel-whl
   podman buildah skopeo debootstrap runc uidmap python3-yaml shellcheck
   python3 socat iproute2
+  python3-defusedxml python3-passlib python3-waitress python3-argon2 python3-attr python3-httpx
+  python3-itsdangerous python3-lazy python3-platformdirs python3-pluggy python3-py python3-pyramid
+  python3-repoze.lru python3-pkg-resources python3-strictyaml python3-ruamel.yaml python3-requests
+  python3-pip
 )
 sudo=()
 if ((EUID != 0)); then sudo=(sudo -n); fi

@@ -2,9 +2,9 @@
 // (https://peps.python.org/pep-0740/) natively, with the standard library's
 // crypto only.
 //
-// A Signer asks for a GitHub OIDC token with the audience "sigstore", gets a
-// short-lived certificate for one ephemeral ECDSA P-256 key from Fulcio
-// (POST /api/v2/signingCert), signs the in-toto statement of each
+// A Signer asks for an OIDC ID token (GitHub Actions, GitLab CI/CD or Google
+// Cloud) with the audience "sigstore", gets a short-lived certificate for
+// one ephemeral ECDSA P-256 key from Fulcio (POST /api/v2/signingCert), signs the in-toto statement of each
 // distribution as a DSSE envelope and logs it in Rekor v1 as a "dsse" 0.0.1
 // entry. The result is the attestation object PyPI expects in the upload
 // form's "attestations" field (pypi-attestations' Attestation model, field
@@ -14,7 +14,8 @@
 // and sigstore-python) runs on upload: certificate chain and embedded SCT
 // against a trusted root, the transparency log entry (signed entry
 // timestamp, inclusion proof, signed checkpoint), the DSSE signature, the
-// statement and its single subject, and the GitHub trusted-publisher policy.
+// statement and its single subject, and the trusted publisher's policy
+// (GitHub, GitLab or Google).
 // Everything is verified at the log entry's integrated time, so verifying
 // needs no clock and no network.
 //

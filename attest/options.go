@@ -55,8 +55,9 @@ func WithTrust(t *Trust) Option {
 	}
 }
 
-// WithIDToken sets the function that returns a GitHub OIDC token for an
-// audience; the signer asks for "sigstore". Required, no default.
+// WithIDToken sets the function that returns an OIDC ID token (GitHub,
+// GitLab, Google) for an audience; the signer asks for "sigstore".
+// Required, no default.
 func WithIDToken(f func(ctx context.Context, audience string) (string, error)) Option {
 	return func(o *options) { o.idToken = f }
 }

@@ -163,7 +163,7 @@ func signAndWrite(ctx context.Context, s *Signer, f Subject, id Identity) ([]byt
 	}
 	// PyPI checks the identity against the trusted publisher; when the
 	// workflow is known, catch a mismatch before uploading.
-	if id.Repository != "" && id.workflow() != "" {
+	if id.known() {
 		if err := Verify(b, f.Filename, f.SHA256, id, s.o.root); err != nil {
 			return nil, fmt.Errorf("failed to attest %s: the new attestation does not match this workflow: %w", f.Filename, err)
 		}

@@ -160,10 +160,10 @@ func (s *Signer) requestCertificate(ctx context.Context, key *ecdsa.PrivateKey) 
 		// A fresh token for every attempt: they are short-lived.
 		tok, err := s.o.idToken(ctx, "sigstore")
 		if err != nil {
-			return nil, &Error{ID: "AT-06", Message: "failed to get a GitHub OIDC token for Sigstore", Hint: hintAT06, Err: err}
+			return nil, &Error{ID: "AT-06", Message: "failed to get an OIDC ID token for Sigstore", Hint: hintAT06, Err: err}
 		}
 		if tok == "" {
-			return nil, &Error{ID: "AT-06", Message: "failed to get a GitHub OIDC token for Sigstore: empty token", Hint: hintAT06}
+			return nil, &Error{ID: "AT-06", Message: "failed to get an OIDC ID token for Sigstore: empty token", Hint: hintAT06}
 		}
 		s.o.mask(tok)
 		req, err := jsonRequest(ctx, http.MethodPost, url, body)

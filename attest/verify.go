@@ -23,26 +23,62 @@ import (
 // GitHubIssuer is the OIDC issuer of GitHub Actions ID tokens.
 const GitHubIssuer = "https://token.actions.githubusercontent.com"
 
-// Identity is the GitHub workflow an attestation must come from.
+// Issuers of GitLab's and Google's ID tokens, as PyPI's attestation
+// policies require them.
+const (
+	GitLabIssuer = "https://gitlab.com"
+	GoogleIssuer = "https://accounts.google.com"
+)
+
+// Platforms of an [Identity].
+const (
+	PlatformGitHub = ""       // GitHub Actions (the default)
+	PlatformGitLab = "gitlab" // GitLab CI/CD on gitlab.com
+	PlatformGoogle = "google" // a Google Cloud service account
+)
+
+// Identity is the trusted publisher an attestation must come from: a
+// GitHub workflow, a GitLab project's pipeline, or a Google service
+// account.
 type Identity struct {
-	// Repository is "owner/name" (GITHUB_REPOSITORY); compared exactly,
-	// so case matters, as on PyPI.
+	// Platform is PlatformGitHub (""), PlatformGitLab or PlatformGoogle.
+	Platform string
+	// Repository is "owner/name" on GitHub (GITHUB_REPOSITORY) or
+	// "namespace/project" on GitLab (the project_path claim); compared
+	// exactly, so case matters, as on PyPI.
 	Repository string
-	// WorkflowRef is GITHUB_WORKFLOW_REF, e.g.
-	// "owner/name/.github/workflows/release.yml@refs/tags/v1". When set,
-	// Verify also requires the certificate's Build Config URI to equal
-	// "https://github.com/" + WorkflowRef exactly (the re-run check, AT-03).
+	// WorkflowRef pins the exact run for the re-run check (AT-03): on
+	// GitHub GITHUB_WORKFLOW_REF
+	// ("owner/name/.github/workflows/release.yml@refs/tags/v1"), which the
+	// certificate's Build Config URI must equal after "https://github.com/";
+	// on GitLab the ci_config_ref_uri claim
+	// ("gitlab.com/group/project//.gitlab-ci.yml@refs/tags/v1"), after
+	// "https://".
 	WorkflowRef string
-	// Workflow is the workflow file name of the PyPI trusted publisher,
-	// e.g. "release.yml". Empty means: taken from WorkflowRef.
+	// Workflow is the publisher's workflow file name on GitHub
+	// ("release.yml") or top-level pipeline file path on GitLab
+	// (".gitlab-ci.yml"). Empty means: taken from WorkflowRef.
 	Workflow string
+	// Email is the Google service account's e-mail address.
+	Email string
 }
 
 func (id Identity) workflow() string {
-	if id.Workflow != "" {
+	switch {
+	case id.Workflow != "":
 		return id.Workflow
+	case id.Platform == PlatformGitLab:
+		return workflowref.GitLabFile(id.WorkflowRef)
 	}
 	return workflowref.File(id.WorkflowRef)
+}
+
+// known reports whether id names a publisher to check against.
+func (id Identity) known() bool {
+	if id.Platform == PlatformGoogle {
+		return id.Email != ""
+	}
+	return id.Repository != "" && id.workflow() != ""
 }
 
 // Fulcio certificate extension OIDs (Fulcio's docs/oid-info.md).
@@ -61,8 +97,9 @@ var (
 // usage, the log entry's signed entry timestamp, inclusion proof and signed
 // checkpoint, the integrated time inside the certificate's validity, the
 // DSSE signature, the log body against the envelope, the statement and its
-// single subject, the predicate type, and the GitHub trusted-publisher
-// policy (pypi-attestations' GitHub publisher policy). Times are those of the log entry, so the result does not
+// single subject, the predicate type, and the trusted publisher's policy
+// for id's platform (pypi-attestations' GitHub, GitLab and Google
+// publishers). Times are those of the log entry, so the result does not
 // depend on the clock. A failure is a *VerifyError naming the check. Verify
 // never panics, whatever att holds.
 func Verify(att []byte, filename, sha256hex string, id Identity, root *TrustedRoot) error {
@@ -310,7 +347,24 @@ func extensionValue(c *x509.Certificate, n int) (string, bool) {
 	return "", false
 }
 
+// checkPolicy is PyPI's trusted-publisher policy for id's platform
+// (pypi-attestations' GitHub, GitLab and Google publishers).
 func checkPolicy(leaf *x509.Certificate, id Identity, exactRef bool) error {
+	switch id.Platform {
+	case PlatformGitHub:
+		return checkGitHub(leaf, id, exactRef)
+	case PlatformGitLab:
+		return checkGitLab(leaf, id, exactRef)
+	case PlatformGoogle:
+		return checkGoogle(leaf, id)
+	}
+	return verr("identity", "unknown publisher platform %q", id.Platform)
+}
+
+// checkGitHub is the GitHub publisher's policy: issuer and source
+// repository, and a Build Config URI naming the workflow at the
+// certificate's digest or ref.
+func checkGitHub(leaf *x509.Certificate, id Identity, exactRef bool) error {
 	if id.Repository == "" {
 		return verr("identity", "no repository to check the certificate against")
 	}

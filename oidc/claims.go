@@ -181,11 +181,68 @@ func (p Publisher) SettingsURL(base, project string) string {
 		base, url.PathEscape(project), url.QueryEscape(p.Owner), url.QueryEscape(p.Repository), url.QueryEscape(p.Workflow))
 }
 
-// claimsTable renders the diagnostic claims as a Markdown table.
-func claimsTable(c Claims) string {
+// GitLabDiagnosticClaims and GoogleDiagnosticClaims are the claims shown
+// for those platforms' tokens, in display order.
+var (
+	GitLabDiagnosticClaims = []string{"iss", "sub", "project_path", "ci_config_ref_uri", "ref_path", "sha", "environment", "aud"}
+	GoogleDiagnosticClaims = []string{"iss", "email", "email_verified", "sub", "aud", "azp"}
+)
+
+// gitlabClaimRole and googleClaimRole say what PyPI compares each claim
+// with (warehouse/oidc/models/gitlab.py and google.py).
+var gitlabClaimRole = map[string]string{
+	"iss":               "GitLab instance (https://gitlab.com unless a PyPI organization registered another)",
+	"sub":               "`project_path:<Namespace>/<Project name>` (case-insensitive); what follows is not compared",
+	"project_path":      "Namespace/Project name (case-insensitive)",
+	"ci_config_ref_uri": "`<instance host>/<Namespace>/<Project name>//<Top-level pipeline file path>@<ref_path or sha>` (exact)",
+	"ref_path":          "must be set (one of the two refs ci_config_ref_uri may end in)",
+	"sha":               "must be set (the other)",
+	"environment":       "Environment name (exact, case-sensitive), only when the publisher names one",
+	"aud":               "the index's audience (`pypi`, `testpypi`)",
+}
+
+var googleClaimRole = map[string]string{
+	"iss":            "must be https://accounts.google.com",
+	"email":          "Email (exact)",
+	"email_verified": "must be true",
+	"sub":            "Subject (exact), only when the publisher names one",
+	"aud":            "the index's audience (`pypi`, `testpypi`)",
+	"azp":            "not compared",
+}
+
+// claimsTableFor renders the diagnostic claims of platform p's token.
+func claimsTableFor(p Platform, c Claims) string {
+	switch p {
+	case GitLabCI:
+		return claimsTableOf(c, GitLabDiagnosticClaims, gitlabClaimRole)
+	case GoogleCloud:
+		return claimsTableOf(c, GoogleDiagnosticClaims, googleClaimRole)
+	}
+	return claimsTableOf(c, DiagnosticClaims, claimRole)
+}
+
+// claimsLinesFor renders them for a plain log.
+func claimsLinesFor(p Platform, c Claims) []string {
+	names := DiagnosticClaims
+	switch p {
+	case GitLabCI:
+		names = GitLabDiagnosticClaims
+	case GoogleCloud:
+		names = GoogleDiagnosticClaims
+	}
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		out = append(out, fmt.Sprintf("%s: %s", name, oneLine(c.String(name), 300)))
+	}
+	return out
+}
+
+// claimsTableOf renders the claims names as a Markdown table with what
+// PyPI compares each with.
+func claimsTableOf(c Claims, names []string, roles map[string]string) string {
 	var b strings.Builder
 	b.WriteString("| Claim | Value in this run | What PyPI compares it with |\n|---|---|---|\n")
-	for _, name := range DiagnosticClaims {
+	for _, name := range names {
 		v := c.String(name)
 		cell := escape.Cell(oneLine(v, 300))
 		if v == Missing {
@@ -193,16 +250,7 @@ func claimsTable(c Claims) string {
 		} else if v == "" {
 			cell = "(empty)"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, cell, claimRole[name])
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, cell, roles[name])
 	}
 	return b.String()
-}
-
-// claimsLines renders the diagnostic claims for a plain log, one per line.
-func claimsLines(c Claims) []string {
-	out := make([]string, 0, len(DiagnosticClaims))
-	for _, name := range DiagnosticClaims {
-		out = append(out, fmt.Sprintf("%s: %s", name, oneLine(c.String(name), 300)))
-	}
-	return out
 }

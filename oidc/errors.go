@@ -16,13 +16,18 @@ const (
 	IDReusableWorkflow  = "TP-05" // warning only
 	IDAudienceForbidden = "TP-06" // audience 403
 	IDAudienceNotFound  = "TP-07" // audience 404
-	IDAudience          = "TP-08" // audience other failure, or not on GitHub Actions
+	IDAudience          = "TP-08" // audience other failure, or the index unreachable
 	IDGitHubToken       = "TP-09" // GitHub OIDC token request failed
 	IDMintRefused       = "TP-10" // mint 422 with errors
 	IDMintNotJSON       = "TP-11" // mint response not JSON
 	IDMintNoToken       = "TP-12" // mint 2xx JSON without token
 	IDMintStatus        = "TP-13" // mint non-2xx JSON without errors
 	IDReuseToken        = "TP-14" // invalid-reuse-token after the retry
+	IDNoPlatform        = "TP-17" // no CI platform to get an ID token from
+	IDGitLabToken       = "TP-18" // GitLab ID token variable missing or unusable
+	IDGoogleToken       = "TP-19" // Google metadata server or IAM request failed
+	IDNoRenewal         = "TP-20" // the minted token cannot be renewed (GitLab)
+	IDPlatform          = "TP-21" // debug: where the ID tokens come from
 )
 
 // Links used in hints and details.
@@ -37,14 +42,15 @@ const (
 
 // ErrNotConfigured matches (with errors.Is) an [*Error] that means trusted
 // publishing is not set up for this job: the id-token permission is missing
-// (TP-01), the run is a fork pull request (TP-02), or no trusted publisher on
+// (TP-01), the run is a fork pull request (TP-02), there is no CI platform
+// (TP-17), a GitLab job has no ID token (TP-18), or no trusted publisher on
 // the index matches this workflow (TP-10 with code invalid-publisher or
 // invalid-pending-publisher).
 var ErrNotConfigured = errors.New("trusted publishing is not configured")
 
 // Error is a trusted-publishing failure, ready to show to a user.
 //
-// ID is the situation (TP-01 … TP-14, docs/situations.md#trusted-publishing). Message is one
+// ID is the situation (TP-01 … TP-21, docs/situations.md#trusted-publishing). Message is one
 // line, meant for a single ::error:: annotation. Hint says how to fix it, in
 // one or a few sentences. Details is Markdown for a step-summary section: the
 // same facts in full (server reasons, claims, publisher form values, links).
@@ -76,7 +82,7 @@ func (e *Error) Is(target error) bool {
 		return false
 	}
 	switch e.ID {
-	case IDMissingPermission, IDForkPullRequest:
+	case IDMissingPermission, IDForkPullRequest, IDNoPlatform, IDGitLabToken:
 		return true
 	case IDMintRefused:
 		for _, c := range e.Codes {

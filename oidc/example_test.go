@@ -12,8 +12,9 @@ import (
 )
 
 // ExampleExchanger_Mint exchanges a GitHub OIDC token from the fake token
-// service for an API token on the fake index. In the action, main passes
-// go-githubactions' GetIDToken and AddMask instead.
+// service for an API token on the fake index. In the action,
+// internal/action passes its token source (oidc.Detect: GitHub, GitLab or
+// Google) and the console's AddMask instead.
 func ExampleExchanger_Mint() {
 	gh := oidctest.StartGitHub()
 	defer gh.Close()

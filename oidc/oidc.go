@@ -27,9 +27,11 @@ type Token struct {
 	// Expires is when the index says the token expires; now + 15 minutes
 	// when the response does not say.
 	Expires time.Time
-	// Claims are the decoded claims of the GitHub token that was exchanged
-	// (diagnostics only).
+	// Claims are the decoded claims of the ID token that was exchanged
+	// (diagnostics, and the attestation identity on GitLab and Google).
 	Claims Claims
+	// Platform is where the ID token came from.
+	Platform Platform
 }
 
 // String never reveals the token.
@@ -48,7 +50,8 @@ const remintBefore = 3 * time.Minute
 // maxBody bounds every response body read by this package.
 const maxBody = 1 << 20
 
-// Exchanger exchanges GitHub OIDC tokens for PyPI API tokens on one index.
+// Exchanger exchanges OIDC ID tokens (from GitHub Actions, GitLab CI/CD or
+// Google Cloud: a [TokenSource]) for PyPI API tokens on one index.
 // It is safe for concurrent use.
 type Exchanger struct {
 	o        *options
@@ -109,13 +112,14 @@ func (e *Exchanger) indexName() string {
 	return "the index at " + e.host
 }
 
-// Mint runs one exchange: audience (cached after the first success), a fresh
-// GitHub token, then mint-token. Transport errors, 5xx and 429 are retried
-// per [WithRetry], each mint attempt with a fresh GitHub token; a mint
-// refused with invalid-reuse-token is retried once (TP-14). Each request
-// is bounded by [WithRequestTimeout] and the whole exchange by
+// Mint runs one exchange: audience (cached after the first success), an ID
+// token from the source, then mint-token. Transport errors, 5xx and 429 are
+// retried per [WithRetry], each mint attempt with a fresh ID token where
+// the platform gives one (GitLab's is the same each time); a mint refused
+// with invalid-reuse-token is retried once with a fresh token (TP-14). Each
+// request is bounded by [WithRequestTimeout] and the whole exchange by
 // [WithTimeout]; when that runs out, the error says so (TP-08, or TP-09
-// when GitHub's token service did not answer). The minted token must look
+// when the ID token's source did not answer). The minted token must look
 // like a PyPI token (TP-12 otherwise) and is passed to the Mask option
 // before anything else happens with it. Errors are [*Error]. When ctx is
 // cancelled, Mint stops waiting and returns an error wrapping ctx.Err().
@@ -139,7 +143,7 @@ func (e *Exchanger) mint(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.o.logf("Requesting a GitHub OIDC token for audience %q", aud)
+	e.o.logf("Requesting an ID token for audience %q from %s", aud, e.o.source.Origin(aud))
 	var (
 		tok          *Token
 		again        bool // the last attempt is worth retrying
@@ -179,23 +183,28 @@ func (e *Exchanger) gaveUp(last error, took time.Duration) *Error {
 	}
 }
 
-// mintFresh is attempt n of Mint: a fresh GitHub token, then mint-token. A
-// mint refused with invalid-reuse-token is tried once more at once, with
-// another GitHub token, within the same attempt (TP-14). again says whether
-// another attempt makes sense.
+// mintFresh is attempt n of Mint: an ID token (a fresh one where the
+// platform gives one), then mint-token. A mint refused with
+// invalid-reuse-token is tried once more at once, with another token,
+// within the same attempt (TP-14), when the source has fresh tokens.
+// again says whether another attempt makes sense.
 func (e *Exchanger) mintFresh(ctx context.Context, aud string, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
+	if !e.o.source.Fresh() {
+		// The same token again would only be refused as reused.
+		*reuseRetried = true
+	}
 	for {
 		jwt, err := e.idToken(ctx, aud)
 		if err != nil {
-			return nil, false, e.githubTokenError(err)
+			return nil, false, err
 		}
 		jwt = strings.TrimSpace(jwt)
 		if jwt == "" {
-			return nil, false, e.githubTokenError(errors.New("the token response had no token"))
+			return nil, false, e.tokenSourceError(aud, errors.New("the token response had no token"))
 		}
 		claims, cerr := DecodeClaims(jwt)
 		if cerr != nil {
-			e.o.logf("Could not decode the GitHub token's claims for diagnostics: %v", cerr)
+			e.o.logf("Could not decode the ID token's claims for diagnostics: %v", cerr)
 			claims = Claims{}
 		}
 		if err := e.checkIssuer(claims); err != nil {
@@ -211,11 +220,12 @@ func (e *Exchanger) mintFresh(ctx context.Context, aud string, n int, reuseRetri
 	}
 }
 
-// checkIssuer refuses, before minting, a token PyPI is known to reject: one
-// not issued by github.com (TP-04). Other indexes decide for themselves.
+// checkIssuer refuses, before minting, a GitHub token PyPI is known to
+// reject: one not issued by github.com (TP-04). Other indexes, and other
+// platforms' issuers, are for the index to judge.
 func (e *Exchanger) checkIssuer(c Claims) error {
 	iss := c.String("iss")
-	if !e.pypi() || iss == Missing || iss == GitHubIssuer {
+	if !e.pypi() || e.o.source.Platform() != GitHubActions || iss == Missing || iss == GitHubIssuer {
 		return nil
 	}
 	return e.enterpriseError(iss)
@@ -460,22 +470,44 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 	return *a.Audience, false, nil
 }
 
-// idToken calls the IDToken function within one request's deadline.
+// idToken gets an ID token from the source within one request's deadline.
+// Errors are *Error: the source's own, or TP-09 naming the source (with
+// "no answer within 20s" when the deadline ran out), the cause scrubbed
+// before it is cut.
 func (e *Exchanger) idToken(ctx context.Context, aud string) (string, error) {
-	ctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
+	rctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
 	defer cancel()
-	tok, err := e.o.idToken(ctx, aud)
-	if err != nil && errors.Is(context.Cause(ctx), errRequestTimeout) {
-		err = &timeoutError{d: e.o.requestTimeout, err: err}
+	tok, err := e.o.source.IDToken(rctx, aud)
+	if err == nil {
+		return tok, nil
 	}
-	return tok, err
+	var oe *Error
+	switch {
+	case errors.Is(context.Cause(rctx), errRequestTimeout):
+		err = &timeoutError{d: e.o.requestTimeout, err: err}
+	case errors.As(err, &oe):
+		return "", err
+	}
+	return "", e.tokenSourceError(aud, err)
 }
 
-// githubTokenError wraps a failure of the caller's IDToken function
-// (TP-09). The error text (which may quote the token service's answer) is
-// scrubbed before it is cut.
-func (e *Exchanger) githubTokenError(err error) *Error {
-	cause := oneLine(e.o.scrub(err.Error()), 400)
+// tokenSourceError is TP-09 for a failure of the ID token's source (the
+// text scrubbed before it is cut).
+func (e *Exchanger) tokenSourceError(aud string, err error) *Error {
+	te := githubTokenError(errors.New(e.o.scrub(err.Error())))
+	te.Err = err
+	if e.o.source.Platform() != GitHubActions {
+		origin := e.o.source.Origin(aud)
+		te.Message = "Could not get an OIDC token from " + origin + ": " + oneLine(e.o.scrub(err.Error()), 400)
+		te.Hint = "Re-run the job; if it persists, check that " + origin + " is reachable from this machine."
+	}
+	return te
+}
+
+// githubTokenError wraps a failure of GitHub's token service (TP-09). err's
+// text must not hold secrets any more: callers scrub it first.
+func githubTokenError(err error) *Error {
+	cause := oneLine(err.Error(), 400)
 	return &Error{
 		ID:      IDGitHubToken,
 		Message: "Could not get an OIDC token from GitHub: " + cause,
@@ -502,7 +534,7 @@ type mintResponse struct {
 // mintOnce posts one JWT in attempt n (1-based). again says whether
 // another attempt (with a fresh JWT) makes sense.
 func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
-	scrub := e.scrubber(jwt)
+	scrub := e.scrubFor(jwt)
 	u := e.base + "/_/oidc/mint-token"
 	body, err := json.Marshal(map[string]string{"token": jwt})
 	if err != nil {
@@ -516,14 +548,14 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 	if err != nil {
 		cause := scrub(transportError(err))
 		if more && ctx.Err() == nil {
-			e.o.logf("The mint request to %s failed (%s); retrying with a fresh GitHub token (attempt %d of %d)",
-				e.host, cause, n+1, e.o.backoff.MaxAttempts())
+			e.o.logf("The mint request to %s failed (%s); retrying with %s (attempt %d of %d)",
+				e.host, cause, e.retryToken(), n+1, e.o.backoff.MaxAttempts())
 		}
 		return nil, more, e.mintUnreachable(u, cause)
 	}
 	if retryable(resp.status) && more {
-		e.o.logf("The mint request to %s answered %s; retrying with a fresh GitHub token (attempt %d of %d)",
-			e.host, resp.text, n+1, e.o.backoff.MaxAttempts())
+		e.o.logf("The mint request to %s answered %s; retrying with %s (attempt %d of %d)",
+			e.host, resp.text, e.retryToken(), n+1, e.o.backoff.MaxAttempts())
 		return nil, true, &Error{ID: IDMintStatus, Message: "the index answered " + resp.text}
 	}
 	if !json.Valid(resp.body) {
@@ -552,7 +584,7 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 	}
 	if reuse && !*reuseRetried {
 		*reuseRetried = true
-		e.o.logf("The index says this GitHub token was already used (invalid-reuse-token); trying once more with a fresh one")
+		e.o.logf("The index says this ID token was already used (invalid-reuse-token); trying once more with a fresh one")
 		// Does not count against the transport retries.
 		return nil, true, &Error{ID: IDReuseToken, Message: "invalid-reuse-token"}
 	}
@@ -640,7 +672,7 @@ func (e *Exchanger) minted(u string, resp *response, mr mintResponse, claims Cla
 	expires := e.expiry(mr.Expires, now)
 	e.o.logf("Minted a PyPI API token on %s; it expires at %s (in %s)",
 		e.host, expires.UTC().Format(time.RFC3339), expires.Sub(now).Round(time.Second))
-	return &Token{Value: value, Expires: expires, Claims: claims}, nil
+	return &Token{Value: value, Expires: expires, Claims: claims, Platform: e.o.source.Platform()}, nil
 }
 
 // expiry reads the "expires" of a mint answer (Unix seconds). It trusts
@@ -667,113 +699,6 @@ func (e *Exchanger) expiry(raw json.RawMessage, now time.Time) time.Time {
 	return now.Add(fallbackLifetime)
 }
 
-// refused builds the TP-10 (or TP-14) error for a mint answered with errors.
-func (e *Exchanger) refused(resp *response, mr mintResponse, codes []string, claims Claims, scrub func(string) string, reuse bool) *Error {
-	id := IDMintRefused
-	if reuse {
-		id = IDReuseToken
-	}
-	reasons := make([]string, 0, len(mr.Errors))
-	for _, er := range mr.Errors {
-		reasons = append(reasons, fmt.Sprintf("`%s`: %s", er.Code, scrub(er.Description)))
-	}
-	msg := fmt.Sprintf("%s refused to mint a token (%s): %s", capFirst(e.indexName()), resp.text, oneLine(reasons[0], 400))
-	if len(reasons) > 1 {
-		msg += fmt.Sprintf(" (and %d more reasons, see the step summary)", len(reasons)-1)
-	}
-	pub := PublisherFor(claims)
-	hint := e.codeHint(mr.Errors[0].Code, mr.Errors[0].Description, pub)
-
-	var b strings.Builder
-	fmt.Fprintf(&b, "### Trusted publishing: token request refused (%s)\n\n", id)
-	fmt.Fprintf(&b, "%s answered %s to the token request, with these reasons:\n\n", capFirst(e.indexName()), mdCode(resp.text))
-	for _, er := range mr.Errors {
-		fmt.Fprintf(&b, "* %s: %s\n", mdCode(er.Code), mdEscape(oneLine(scrub(er.Description), 1000)))
-	}
-	b.WriteString("\n**What to do:**\n\n")
-	seen := map[string]bool{}
-	for _, er := range mr.Errors {
-		if seen[er.Code] {
-			continue
-		}
-		seen[er.Code] = true
-		fmt.Fprintf(&b, "* %s: %s\n", mdCode(er.Code), e.codeHint(er.Code, er.Description, pub))
-	}
-	b.WriteString("\n#### Claims of this run's GitHub token\n\n")
-	b.WriteString("These are for diagnostics only; the token itself is never printed.\n\n")
-	b.WriteString(claimsTable(claims))
-	b.WriteString("\n#### Trusted publisher values that match this run\n\n")
-	b.WriteString("On the project's **Publishing** settings page, a GitHub publisher for this run has:\n\n")
-	b.WriteString("| PyPI form field | Value |\n|---|---|\n")
-	fmt.Fprintf(&b, "| Owner | %s |\n", cellOrUnknown(pub.Owner))
-	fmt.Fprintf(&b, "| Repository name | %s |\n", cellOrUnknown(pub.Repository))
-	fmt.Fprintf(&b, "| Workflow name | %s |\n", cellOrUnknown(pub.Workflow))
-	env := "(none: leave it empty, or name the environment the job uses)"
-	if pub.Environment != "" {
-		env = mdCode(pub.Environment)
-	}
-	fmt.Fprintf(&b, "| Environment name | %s |\n", env)
-	if e.linkBase != "" && len(e.o.projects) > 0 {
-		b.WriteString("\nSettings pages (for a logged-in owner of the project), pre-filled with these values:\n\n")
-		for _, p := range e.o.projects {
-			fmt.Fprintf(&b, "* %s: %s\n", mdCode(p), pub.SettingsURL(e.linkBase, p))
-		}
-		fmt.Fprintf(&b, "\nIf the project does not exist yet, add a *pending* publisher with the exact project name at %s/manage/account/publishing/\n", e.linkBase)
-	}
-	if _, ok := ReusableWorkflow(claims); ok {
-		b.WriteString("\n")
-		b.WriteString(reusableDetails(claims))
-	}
-	fmt.Fprintf(&b, "\nTroubleshooting guide: %s\n", TroubleshootingURL)
-	e.o.logf("Token request refused by %s: %s", e.host, strings.Join(reasons, "; "))
-	for _, l := range claimsLines(claims) {
-		e.o.logf("  claim %s", l)
-	}
-	out := &Error{ID: id, Message: msg, Hint: hint, Details: b.String(), Codes: codes}
-	// An index that does not know the issuer of a non-github.com token:
-	// this is the GitHub Enterprise case (TP-04), whatever the index.
-	if iss := claims.String("iss"); iss != Missing && iss != GitHubIssuer {
-		for _, er := range mr.Errors {
-			if er.Code == "invalid-payload" && strings.Contains(er.Description, "unknown trusted publishing issuer") {
-				ent := e.enterpriseError(iss)
-				ent.Details += "\n" + out.Details
-				ent.Codes = codes
-				return ent
-			}
-		}
-	}
-	return out
-}
-
-// codeHint is the per-code hint of TP-10 (docs/situations.md#tp-10).
-func (e *Exchanger) codeHint(code, description string, pub Publisher) string {
-	switch code {
-	case "invalid-publisher":
-		env := "none"
-		if pub.Environment != "" {
-			env = strconv.Quote(pub.Environment)
-		}
-		return fmt.Sprintf("No trusted publisher on %s matches this workflow. Compare the project's publisher with the values of this run: "+
-			"owner %q, repository %q, workflow %q, environment %s. A publisher that names an environment needs a job that uses it; "+
-			"in a reusable workflow the workflow is the called file; a new project needs a pending publisher with exactly its name.",
-			e.indexName(), orUnknown(pub.Owner), orUnknown(pub.Repository), orUnknown(pub.Workflow), env)
-	case "invalid-pending-publisher":
-		return "A pending publisher matched, but the project already exists: add the publisher on the existing project's Publishing settings page instead."
-	case "invalid-reuse-token":
-		return "The index saw this GitHub token before, even after a retry with a fresh one. This should not happen: please report it."
-	case "invalid-token":
-		return "The index could not verify the GitHub token (signature, issuer, audience or validity time). Re-run the job; if it keeps failing, report it."
-	case "invalid-payload":
-		if strings.Contains(description, "unknown trusted publishing issuer") {
-			return "The index does not trust this token's issuer; PyPI accepts only github.com, not GitHub Enterprise. Use an API token in `password`."
-		}
-		return "The index rejected the request itself; act on its description above (for a new project, the name may not be allowed)."
-	case "not-enabled":
-		return "Trusted publishing is switched off on the index for now. Re-run later (" + StatusURL + "), or use an API token."
-	}
-	return "See " + TroubleshootingURL
-}
-
 // Burn revokes a minted token early through POST /_/oidc/burn-token with
 // {"token": "<token>"} (pypi/warehouse#20197, 2026; uv calls it after its
 // uploads too). It is best effort: PyPI answers 202 whatever happens, and an
@@ -788,7 +713,7 @@ func (e *Exchanger) Burn(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("failed to encode burn request: %w", err)
 	}
-	scrub := e.scrubber(token)
+	scrub := e.scrubFor(token)
 	resp, err := e.do(ctx, http.MethodPost, e.base+"/_/oidc/burn-token", body)
 	if err != nil {
 		return fmt.Errorf("failed to burn token on %s: %s", e.host, scrub(transportError(err)))
@@ -824,8 +749,9 @@ func (e *Exchanger) Source(t *Token) *Source {
 }
 
 // Credentials returns "__token__" and a token with at least 3 minutes left,
-// re-minting with a fresh GitHub token first when needed (TP-16). Errors
-// are [*Error] from Mint.
+// re-minting with a fresh ID token first when needed (TP-16). Where the
+// platform has no fresh ID token (GitLab), the token is used until it
+// expires and then fails with TP-20. Errors are [*Error] from Mint.
 func (s *Source) Credentials(ctx context.Context) (user, password string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -833,6 +759,13 @@ func (s *Source) Credentials(ctx context.Context) (user, password string, err er
 		left := s.tok.Expires.Sub(s.e.o.now())
 		if left >= remintBefore {
 			return "__token__", s.tok.Value, nil
+		}
+		if !s.e.o.source.Fresh() {
+			if left > 0 {
+				s.e.o.logf("The PyPI token expires in %d seconds; %s has no fresh ID token to renew it, so it is used until then", int(left.Seconds()), s.e.o.source.Platform())
+				return "__token__", s.tok.Value, nil
+			}
+			return "", "", s.e.noRenewal(s.tok)
 		}
 		s.e.o.logf("The PyPI token expires in %d seconds; minting a new one", int(left.Seconds()))
 	}
@@ -847,6 +780,9 @@ func (s *Source) Credentials(ctx context.Context) (user, password string, err er
 func (s *Source) Refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.tok != nil && !s.e.o.source.Fresh() {
+		return s.e.noRenewal(s.tok)
+	}
 	s.e.o.logf("Minting a new PyPI token because the index reported the current one as expired")
 	return s.remint(ctx)
 }
@@ -883,13 +819,18 @@ func (s *Source) BurnAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// scrubber returns a function that removes secret (and its wire forms,
-// internal/secret) and then whatever WithScrub removes from text a server
-// sent back.
-func (e *Exchanger) scrubber(s string) func(string) string {
+// scrubber returns a function that removes secret and its wire forms
+// (internal/secret) from text a server sent back.
+func scrubber(s string) func(string) string {
 	var set secret.Set
 	set.Add(s)
-	return func(text string) string { return e.o.scrub(set.Scrub(text)) }
+	return set.Scrub
+}
+
+// scrubFor is scrubber(s) followed by whatever WithScrub removes.
+func (e *Exchanger) scrubFor(s string) func(string) string {
+	f := scrubber(s)
+	return func(text string) string { return e.o.scrub(f(text)) }
 }
 
 // jsonMessage returns the "message" string of a JSON body, or "".
@@ -935,6 +876,16 @@ func cellOrUnknown(s string) string {
 		return "(unknown: the claim is missing)"
 	}
 	return mdCode(s)
+}
+
+// printable reports whether s has no spaces or control characters.
+func printable(s string) bool {
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Bounds of a minted token ([tokenProblem]). Warehouse's tokens are

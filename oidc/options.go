@@ -16,7 +16,7 @@ type Option func(*options)
 
 type options struct {
 	client    *http.Client
-	idToken   func(ctx context.Context, audience string) (string, error)
+	source    TokenSource
 	logf      func(format string, args ...any)
 	warnf     func(format string, args ...any)
 	mask      func(secret string)
@@ -93,11 +93,29 @@ func WithHTTPClient(c *http.Client) Option {
 }
 
 // WithIDToken sets the function that fetches a GitHub Actions OIDC token
-// (a JWT) for an audience; main passes go-githubactions' GetIDToken. It is
-// called once per exchange attempt, because each JWT is single-use. It is
-// required: [New] fails without it. Its errors become TP-09.
+// (a JWT) for an audience: a [TokenSource] for GitHub Actions. It is
+// called once per exchange attempt, because each JWT is single-use. Its
+// errors become TP-09. [WithIDToken] or [WithTokenSource] is required:
+// [New] fails without one; the last given wins.
 func WithIDToken(f func(ctx context.Context, audience string) (string, error)) Option {
-	return func(o *options) { o.idToken = f }
+	return func(o *options) {
+		if f != nil {
+			o.source = funcSource(f)
+		}
+	}
+}
+
+// WithTokenSource sets where ID tokens come from ([Detect] picks one per
+// platform). A source that is not [TokenSource.Fresh] (GitLab) is asked
+// once per attempt too, but returns the same token: Mint then does not
+// retry invalid-reuse-token, and [Source] cannot renew the minted token
+// (TP-20).
+func WithTokenSource(s TokenSource) Option {
+	return func(o *options) {
+		if s != nil {
+			o.source = s
+		}
+	}
 }
 
 // WithLogf sets the destination of progress and debug lines (retries, the
@@ -164,8 +182,8 @@ func makeOptions(opts []Option) (*options, error) {
 			opt(o)
 		}
 	}
-	if o.idToken == nil {
-		return nil, errors.New("failed to create exchanger: WithIDToken is required")
+	if o.source == nil {
+		return nil, errors.New("failed to create exchanger: WithIDToken or WithTokenSource is required")
 	}
 	if o.logf == nil {
 		o.logf = func(string, ...any) {}

@@ -26,24 +26,15 @@ type Env struct {
 	PyPI bool
 }
 
-// Preflight runs the trusted-publishing checks that need no network, in this
-// order: not on GitHub Actions (TP-08), a GitHub Enterprise server on
+// Preflight runs GitHub's trusted-publishing checks that need no network, in
+// this order: not on GitHub Actions (TP-17), a GitHub Enterprise server on
 // PyPI/TestPyPI (TP-04), pull_request_target on PyPI/TestPyPI (TP-03), and
 // missing token-request variables (TP-02 for a pull request from a fork,
 // TP-01 otherwise). It returns nil or an [*Error]. It never panics, even on
 // a malformed event payload (which is treated as "not a fork").
 func Preflight(env Env) error {
 	if !env.GitHubActions {
-		return &Error{
-			ID:      IDAudience,
-			Message: "Trusted publishing needs GitHub Actions, but this does not look like a GitHub Actions run (GITHUB_ACTIONS is not \"true\").",
-			Hint:    "Run the action in a GitHub Actions workflow, or authenticate with an API token: set `password` to a secret holding a `pypi-` token.",
-			Details: section(IDAudience, "Not running on GitHub Actions",
-				"Trusted publishing proves the workflow's identity with a GitHub Actions OIDC token, "+
-					"which exists only inside a GitHub Actions job (`GITHUB_ACTIONS` is `true` there).",
-				"Run the action from a GitHub Actions workflow, or pass an API token in `password`. "+
-					"The `password` input is empty, which is why trusted publishing was chosen. See "+DocsURL),
-		}
+		return noPlatform(Ambient{GitHub: env})
 	}
 	if server := strings.TrimRight(strings.ToLower(strings.TrimSpace(env.ServerURL)), "/"); env.PyPI && server != "" && server != "https://github.com" {
 		return &Error{

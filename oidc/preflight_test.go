@@ -29,8 +29,8 @@ func TestPreflight(t *testing.T) {
 			e.EventName = "pull_request"
 			e.EventPayload = []byte(`{"pull_request":{"head":{"repo":{"fork":false}}}}`)
 		})},
-		{name: "TP-08_not_github_actions", env: with(func(e *oidc.Env) { e.GitHubActions = false }),
-			wantID: "TP-08", wantText: []string{"GITHUB_ACTIONS"}},
+		{name: "TP-17_not_github_actions", env: with(func(e *oidc.Env) { e.GitHubActions = false }),
+			wantID: "TP-17", wantText: []string{"GITHUB_ACTIONS", "GITLAB_CI", "ActiveState"}, notConf: true},
 		{name: "TP-04_ghes", env: with(func(e *oidc.Env) { e.ServerURL = "https://github.example.com" }),
 			wantID: "TP-04", wantText: []string{"https://github.example.com", oidc.GitHubIssuer, "API token"}},
 		{name: "TP-04_ghe_com", env: with(func(e *oidc.Env) { e.ServerURL = "https://octo.ghe.com" }),

@@ -61,8 +61,12 @@ type Result struct {
 	// confirmed.
 	Probable bool
 	// Message is the text of the success answer, if any (Warehouse sends
-	// none).
+	// none): a reason phrase other than the standard one, else the body.
 	Message string
+	// Identical reports that the answer said the index already had this
+	// file, byte for byte, and kept it (devpi's "200 Upload of identical
+	// file to non volatile index."; docs/indexes.md).
+	Identical bool
 }
 
 // New returns a Client for the legacy upload URL repoURL, e.g.
@@ -251,6 +255,9 @@ func (u *uploadRun) post(ctx context.Context) error {
 	status, msg, sent, err := u.c.attempt(ctx, u.b)
 	if err == nil {
 		u.res.StatusCode, u.res.Message = status, msg
+		if a := matchAnswer(status, msg, "", u.c.o.server, u.c.pypi); a != nil && a.meaning == meansIdentical {
+			u.res.Identical = true
+		}
 		return nil
 	}
 	var he *Error
@@ -346,13 +353,13 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, "", w.sent.Load(), w.explain(ctx, reqCtx, err)
+		return 0, "", w.sent.Load(), diagnose(ctx, c.url, w.explain(ctx, reqCtx, err))
 	}
 	// The answer timer (started when the body was sent) also bounds
 	// reading the answer.
 	defer resp.Body.Close()
-	if err := checkResponse(resp, http.MethodPost, c.url, c.pypi); err != nil {
-		if cause := context.Cause(reqCtx); ctx.Err() == nil && (errors.Is(cause, errAnswer) || errors.Is(cause, errSendTooSlow)) {
+	if err := checkResponse(resp, http.MethodPost, c.url, c.o.server, c.pypi); err != nil {
+		if cause := context.Cause(reqCtx); ctx.Err() == nil && errors.Is(cause, errAnswer) {
 			return 0, "", true, w.explain(ctx, reqCtx, cause)
 		}
 		return resp.StatusCode, "", true, err
@@ -361,7 +368,11 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	if cause := context.Cause(reqCtx); ctx.Err() == nil && errors.Is(cause, errAnswer) {
 		return 0, "", true, w.explain(ctx, reqCtx, cause)
 	}
-	return resp.StatusCode, strings.TrimSpace(string(text)), true, nil
+	msg = strings.TrimSpace(string(text))
+	if r := reasonPhrase(resp); r != "" && r != http.StatusText(resp.StatusCode) {
+		msg = r // devpi says what happened in the reason phrase
+	}
+	return resp.StatusCode, msg, true, nil
 }
 
 // isCertificateError reports TLS certificate verification failures.
@@ -453,7 +464,7 @@ func (w *watch) explain(ctx, reqCtx context.Context, err error) error {
 		}
 	}
 	var le *permanentError
-	if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged) || isCertificateError(err)) && !errors.As(err, &le) {
+	if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged)) && !errors.As(err, &le) {
 		err = &permanentError{err}
 	}
 	return err

@@ -20,9 +20,11 @@ import (
 // Sentinel errors, matched with errors.Is against *Error and *ExistsError.
 var (
 	// ErrFileExists: the index already has a file with this name (with other
-	// bytes), or these bytes under another name. PyPI: 400 "File already
-	// exists (…)"; third-party indexes: 409, or 400 "… already exist …"
-	// (UP-03, UP-04, UP-21).
+	// bytes, or bytes it does not say), or these bytes under another name.
+	// Only the known answers of real indexes match (docs/indexes.md): PyPI's
+	// 400 "File already exists (…)", pypiserver's, devpi's, Artifactory's,
+	// Nexus', GitLab's, Gitea's, Azure's, Google's texts and CodeArtifact's
+	// 409 (UP-03, UP-04, UP-21).
 	ErrFileExists = errors.New("file already exists")
 	// ErrFilenameReused: PyPI refuses a file name that belonged to a deleted
 	// file; never skippable (UP-05).
@@ -58,6 +60,8 @@ type Error struct {
 	// pypi is set when the URL's host is pypi.org's or test.pypi.org's:
 	// 409 then means a project-name conflict, not an existing file.
 	pypi bool
+	// server is the index software (WithServer), for the hints.
+	server string
 }
 
 // Error reads like
@@ -69,7 +73,7 @@ func (e *Error) Error() string {
 		switch {
 		case e.Location == "":
 			s += " (redirect without a Location header; not followed)"
-		case isTrailingSlashFix(e.URL, e.Location):
+		case isTrailingSlashFix(e.URL, e.Location) && !looksSimple(e.URL):
 			s += fmt.Sprintf(" (redirected to %s, not followed: the repository URL is missing its trailing slash; use %s)", e.Location, e.Location)
 		default:
 			s += fmt.Sprintf(" (redirected to %s, not followed)", e.Location)
@@ -95,17 +99,8 @@ func (e *Error) Is(target error) bool {
 	msg := e.Message
 	switch target {
 	case ErrFileExists:
-		switch e.StatusCode {
-		case http.StatusBadRequest:
-			if strings.HasPrefix(msg, "File already exists") {
-				return true
-			}
-			// GCP Artifact Registry and others; not on PyPI, whose
-			// other "exists" wording is the filename-reuse message.
-			return !e.pypi && strings.Contains(strings.ToLower(msg), "already exist")
-		case http.StatusConflict:
-			return !e.pypi
-		}
+		a := e.answer()
+		return a != nil && a.meaning != meansIdentical
 	case ErrFilenameReused:
 		return e.StatusCode == http.StatusBadRequest && strings.HasPrefix(msg, "This filename was previously used")
 	case ErrOneSdist:
@@ -172,9 +167,14 @@ const (
 	maxRetryAfter = 24 * time.Hour
 )
 
+// answer returns the known "already exists" answer e is, or nil.
+func (e *Error) answer() *knownAnswer {
+	return matchAnswer(e.StatusCode, e.Message, e.Body, e.server, e.pypi)
+}
+
 // checkResponse returns nil for a 2xx answer and an *Error otherwise. It
 // reads (bounded) and closes nothing: the caller closes resp.Body.
-func checkResponse(resp *http.Response, method string, u *url.URL, pypi bool) error {
+func checkResponse(resp *http.Response, method string, u *url.URL, server string, pypi bool) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
@@ -188,6 +188,7 @@ func checkResponse(resp *http.Response, method string, u *url.URL, pypi bool) er
 		Location:   resolveLocation(u, resp.Header.Get("Location")),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		pypi:       pypi,
+		server:     server,
 	}
 	if tooBig {
 		e.Message += " (response body over 1 MiB, not read completely)"
@@ -215,10 +216,12 @@ func redactURL(u *url.URL) string {
 }
 
 var (
-	titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	h1Re    = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
-	tagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
-	spaceRe = regexp.MustCompile(`\s+`)
+	preRe       = regexp.MustCompile(`(?is)<pre\b[^>]*>(.*?)</pre>`)
+	dropBlockRe = regexp.MustCompile(`(?is)<head\b.*?</head>|<style\b.*?</style>|<script\b.*?</script>|<title\b.*?</title>`)
+	titleRe     = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	h1Re        = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
+	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
+	spaceRe     = regexp.MustCompile(`\s+`)
 )
 
 // extractMessage picks the server's text for an error answer, in the order
@@ -248,6 +251,9 @@ func extractMessage(resp *http.Response, body []byte) string {
 		if text != "" {
 			return truncate(text, maxExcerpt)
 		}
+		if std != "" {
+			return std
+		}
 	}
 	if std == "" {
 		return "Unknown Status"
@@ -264,8 +270,7 @@ func jsonMessage(code int, mt string, b []byte) (string, bool) {
 		s, _ := v[k].(string)
 		return strings.TrimSpace(s)
 	}
-	if c := str("code"); c != "" {
-		c = stripStatus(code, c)
+	if c := stripStatus(code, str("code")); c != "" && c != http.StatusText(code) {
 		// The status line is ISO-8859-1: characters outside it became
 		// "?"; the message keeps them.
 		if strings.Contains(c, "?") {
@@ -319,17 +324,47 @@ func stripStatus(code int, s string) string {
 	return strings.TrimSpace(strings.TrimPrefix(s, p))
 }
 
+// htmlMessage reduces an HTML error page to its readable message: the
+// <pre> block of bottle's pages (pypiserver), else a title or heading that
+// says more than the status, else the page's text without its head, styles
+// and scripts and without a leading status line. It returns "" when the
+// page says nothing beyond the status (pypiserver's "None").
 func htmlMessage(code int, s string) string {
 	std := http.StatusText(code)
+	if m := preRe.FindStringSubmatch(s); m != nil {
+		t := cleanHTML(m[1])
+		if t == "" || t == "None" {
+			return ""
+		}
+		return t
+	}
 	for _, re := range []*regexp.Regexp{titleRe, h1Re} {
 		if m := re.FindStringSubmatch(s); m != nil {
-			t := stripStatus(code, cleanHTML(m[1]))
-			if t != "" && t != std && t != strconv.Itoa(code) && !strings.HasSuffix(t, strconv.Itoa(code)+" "+std) {
+			if t := dropStatus(code, cleanHTML(m[1])); t != "" && t != std {
 				return t
 			}
 		}
 	}
-	return cleanHTML(s)
+	body := dropBlockRe.ReplaceAllString(s, " ")
+	body = h1Re.ReplaceAllStringFunc(body, func(h string) string {
+		if dropStatus(code, cleanHTML(h)) == "" {
+			return " "
+		}
+		return h
+	})
+	return dropStatus(code, cleanHTML(body))
+}
+
+// dropStatus removes a leading "<code> <reason>", "Error: <code> <reason>"
+// or the bare reason from t.
+func dropStatus(code int, t string) string {
+	std := http.StatusText(code)
+	for _, p := range []string{"Error: " + strconv.Itoa(code) + " " + std, strconv.Itoa(code) + " " + std, std, strconv.Itoa(code)} {
+		if strings.HasPrefix(t, p) {
+			return strings.TrimSpace(strings.TrimLeft(t[len(p):], ":.- "))
+		}
+	}
+	return t
 }
 
 func cleanHTML(s string) string {
@@ -408,4 +443,15 @@ func isTrailingSlashFix(u, location string) bool {
 	}
 	abs := base.ResolveReference(loc)
 	return abs.String() == u+"/"
+}
+
+// looksSimple reports whether a URL's path ends in a simple API segment
+// ("/simple" or devpi's "/+simple"), which takes no uploads.
+func looksSimple(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	last := strings.TrimSuffix(p.Path, "/")
+	return strings.HasSuffix(last, "/simple") || strings.HasSuffix(last, "/+simple")
 }

@@ -1,9 +1,12 @@
 package publish
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +15,30 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
+
+// pypiserverPage is bottle's error page as pypiserver 2.4.1 sends it.
+func pypiserverPage(code int, reason, pre string) string {
+	return fmt.Sprintf(`
+    <!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
+    <html>
+        <head>
+            <title>Error: %d %s</title>
+            <style type="text/css">
+              html {background-color: #eee; font-family: sans;}
+              body {background-color: #fff; border: 1px solid #ddd;
+                    padding: 15px; margin: 15px;}
+              pre {background-color: #eee; border: 1px solid #ddd; padding: 5px;}
+            </style>
+        </head>
+        <body>
+            <h1>Error: %d %s</h1>
+            <p>Sorry, the requested URL <tt>&#039;http://127.0.0.1:18301/&#039;</tt>
+               caused an error:</p>
+            <pre>%s</pre>
+        </body>
+    </html>
+`, code, reason, code, reason, pre)
+}
 
 func TestExtractMessage(t *testing.T) {
 	t.Parallel()
@@ -44,6 +71,23 @@ func TestExtractMessage(t *testing.T) {
 		{"empty_body_standard_phrase", "503 Service Unavailable", 503, "", "", "Service Unavailable"},
 		{"nonstandard_code_no_body", "599 ", 599, "", "", "Unknown Status"},
 		{"long_body_truncated", "502 Bad Gateway", 502, "text/plain", strings.Repeat("x", 5000), strings.Repeat("x", maxExcerpt) + "…"},
+		// Real pages, as pypiserver 2.4.1 and devpi-server 6.19.1 send them
+		// (docs/indexes.md).
+		{"pypiserver_conflict_css_dropped", "409 Conflict", 409, "text/html; charset=UTF-8", pypiserverPage(409, "Conflict",
+			"Package &#039;p-1.0-py3-none-any.whl&#039; already exists!\n  You may start server with `--overwrite` option."),
+			"Package 'p-1.0-py3-none-any.whl' already exists! You may start server with `--overwrite` option."},
+		{"pypiserver_wrong_password_none", "403 Forbidden", 403, "text/html; charset=UTF-8", pypiserverPage(403, "Forbidden", "None"), "Forbidden"},
+		{"pypiserver_405", "405 Method Not Allowed", 405, "text/html; charset=UTF-8", pypiserverPage(405, "Method Not Allowed", "Method not allowed."), "Method not allowed."},
+		{"devpi_unknown_stage_html", "404 Not Found", 404, "text/html; charset=UTF-8",
+			"<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The stage user/nope could not be found.<br/><br/>\n\n\n\n </body>\n</html>",
+			"The stage user/nope could not be found."},
+		{"devpi_401_json", "401 Unauthorized", 401, "application/json",
+			`{"message": "This server could not verify that you are authorized to access the document you requested.\n\n\n\n\n", "code": "401 Unauthorized", "title": "Unauthorized"}`,
+			"This server could not verify that you are authorized to access the document you requested."},
+		{"devpi_conflict_reason", "409 p-1.0.whl already exists in non-volatile index", 409, "application/json",
+			`{"message": "", "code": "409 Conflict", "title": "Conflict"}`, "p-1.0.whl already exists in non-volatile index"},
+		{"html_scripts_dropped", "500 Internal Server Error", 500, "text/html",
+			"<html><head><script>var x = 1;</script><style>b{}</style></head><body><p>broken</p></body></html>", "broken"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,9 +116,17 @@ func TestErrorIsAndString(t *testing.T) {
 		temp bool
 	}{
 		{"exists_pypi", mk(400, "File already exists ('a', with blake2_256 hash 'b'). See …", true), []error{ErrFileExists}, false},
-		{"exists_gcp_style", mk(400, "Artifact already exists", false), []error{ErrFileExists}, false},
+		{"exists_google", mk(400, "Requested entity already exists.", false), []error{ErrFileExists}, false},
+		{"already_exist_wording_alone_is_not_exists", mk(400, "Classifier 'Foo' already exists in a deprecated form", false), nil, false},
 		{"exists_wording_on_pypi_is_not_exists", mk(400, "Something already exists elsewhere", true), nil, false},
-		{"conflict_third_party", mk(409, "Conflict", false), []error{ErrFileExists}, false},
+		{"bare_conflict_third_party_is_not_exists", mk(409, "Conflict", false), nil, false},
+		{"conflict_pypiserver", mk(409, "Package 'a-1.whl' already exists!\n  You may start server with `--overwrite` option.", false), []error{ErrFileExists}, false},
+		{"conflict_devpi", mk(409, "a-1.whl already exists in non-volatile index", false), []error{ErrFileExists}, false},
+		{"conflict_gitea", mk(409, "package file already exists", false), []error{ErrFileExists}, false},
+		{"exists_nexus", mk(400, "Repository does not allow updating assets: pypi-hosted", false), []error{ErrFileExists}, false},
+		{"exists_gitlab", mk(400, "400 Bad request - Validation failed: File name has already been taken", false), []error{ErrFileExists}, false},
+		{"exists_artifactory", mk(403, "Not enough permissions to delete/overwrite artifact 'r:p/1/p-1.whl' (user: 'u' needs DELETE permission).", false), []error{ErrFileExists}, false},
+		{"exists_azure", mk(409, "The feed 'F' already contains file 'p-1.whl' in package 'p 1'.", false), []error{ErrFileExists}, false},
 		{"conflict_pypi_is_name_conflict", mk(409, "The name 'x' conflicts with an existing project.", true), nil, false},
 		{"reused", mk(400, "This filename was previously used by a file that has since been deleted. …", true), []error{ErrFilenameReused}, false},
 		{"one_sdist", mk(400, "Only one sdist may be uploaded per release.", true), []error{ErrOneSdist}, false},
@@ -145,6 +197,9 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	t.Parallel()
+	tp := func(code int, msg, server string) error {
+		return fmt.Errorf("failed to upload f: %w", &Error{StatusCode: code, URL: "https://h/u/", Message: msg, server: server})
+	}
 	e := func(code int, msg string) error {
 		return fmt.Errorf("failed to upload f: %w", &Error{StatusCode: code, Message: msg, pypi: true})
 	}
@@ -178,6 +233,29 @@ func TestClassify(t *testing.T) {
 		{"transport", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: io.ErrUnexpectedEOF}), "UP-20", "network"},
 		{"idle", fmt.Errorf("failed to upload f: %w", errIdle), "UP-20", "network"},
 		{"precheck_conflict", &ExistsError{Filename: "f", LocalSHA256: "a", RemoteSHA256: "b"}, "UP-04", "new version"},
+		{"pypiserver_409", tp(409, "Package 'f' already exists!\n  You may start server with `--overwrite` option.", "pypiserver"), "UP-21", "skip-existing"},
+		{"bare_409_third_party", tp(409, "Conflict", ""), "UP-21", "not one of the known"},
+		{"gitlab_exists", tp(400, "Validation failed: File name has already been taken", "gitlab"), "UP-04", "never replaces"},
+		{"pypiserver_wrong_password", tp(403, "Forbidden", "pypiserver"), "UP-23", "htpasswd"},
+		{"devpi_401", tp(401, "This server could not verify that you are authorized", "devpi"), "UP-23", "devpi user's name and password"},
+		{"devpi_acl", tp(403, "no permission to submit", "devpi"), "UP-23", "acl_upload"},
+		{"gitlab_401", tp(401, "401 Unauthorized", "gitlab"), "UP-23", "write_package_registry"},
+		{"codeartifact_401", tp(401, "Unauthorized", "codeartifact"), "UP-23", "get-authorization-token"},
+		{"azure_401", tp(401, "Unauthorized", "azure"), "UP-23", "Packaging (Read & write)"},
+		{"google_403", tp(403, "Forbidden", "google"), "UP-23", "oauth2accesstoken"},
+		{"unknown_401", tp(401, "Unauthorized", ""), "UP-23", "a token for another index"},
+		{"artifactory_overwrite_is_exists", tp(403, "Not enough permissions to delete/overwrite artifact 'x' (user: 'u' needs DELETE permission).", "artifactory"), "UP-04", "never replaces"},
+		{"not_found", tp(404, "The stage user/nope could not be found.", "devpi"), "UP-24", "upload URL form"},
+		{"simple_url_405", &Error{StatusCode: 405, URL: "http://h/simple/", Message: "x"}, "UP-18", "simple API"},
+		{"simple_url_redirect", &Error{StatusCode: 302, URL: "http://h/u/i/+simple", Location: "http://h/u/i/+simple/", Message: "Found"}, "UP-19", "simple API"},
+		{"proxy_407", tp(407, "Proxy Authentication Required", ""), "UP-27", "NO_PROXY"},
+		{"plain_http_to_tls", tp(400, "Client sent an HTTP request to an HTTPS server.", ""), "UP-26", "https://"},
+		{"scheme_mismatch", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: http.ErrSchemeMismatch}), "UP-26", "http://"},
+		{"plain_http_port", fmt.Errorf("failed to upload f: %w", &permanentError{errPlainHTTPPort}), "UP-26", "http://"},
+		{"unknown_authority", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}), "UP-25", "REQUESTS_CA_BUNDLE"},
+		{"hostname", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: x509.HostnameError{Host: "h", Certificate: &x509.Certificate{}}}), "UP-25", "host name"},
+		{"proxy_connect_407", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: errors.New("Proxy Authentication Required")}), "UP-27", "proxy"},
+		{"client_cert_wanted", fmt.Errorf("failed to upload f: %w", &url.Error{Op: "Post", URL: "u", Err: &net.OpError{Op: "remote error", Err: errors.New("tls: certificate required")}}), "UP-25", "TWINE_CLIENT_CERT"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

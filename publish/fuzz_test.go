@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 )
@@ -27,7 +28,7 @@ func FuzzParseSimple(f *testing.F) {
 	f.Add([]byte(`{"meta":{"api-version":"1.1"},"files":[{"filename":"a","hashes":{"sha256":"00"}}]}`))
 	f.Add([]byte(`<a href="x#sha256=00">a</a>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = parseSimpleJSON(b)
-		_ = parseSimpleHTML(b)
+		_, _ = decodeSimpleJSON(bytes.NewReader(b), nil)
+		_, _ = decodeSimpleHTML(bytes.NewReader(b), nil)
 	})
 }

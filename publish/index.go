@@ -2,16 +2,15 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/retry"
@@ -21,10 +20,13 @@ import (
 // indexes that have nothing else (older devpi, pypiserver).
 const simpleAccept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
 
-const (
-	maxSimplePage = 64 << 20 // bytes of a simple page read at most
-	maxRedirects  = 5
-)
+const maxRedirects = 5
+
+// ErrIndexUnavailable matches the error of Files on an Index whose root
+// came from the upload URL's form (WithDiscovery) and did not answer the
+// first look-up: the index has no usable simple API there, and the batch
+// goes on without the existing-file check.
+var ErrIndexUnavailable = errors.New("no simple API found")
 
 // Index reads what a package index already holds, through its simple API
 // (PEP 503/691), for the existing-file check (see Publish). It is
@@ -33,6 +35,10 @@ type Index struct {
 	root *url.URL
 	o    *options
 	hc   *http.Client
+
+	mu     sync.Mutex
+	probed bool  // the first look-up is done (WithDiscovery)
+	broken error // why the discovered root is unusable, once known
 }
 
 // RemoteFile is one file an index lists for a project.
@@ -41,13 +47,18 @@ type RemoteFile struct {
 	// SHA256 is the lower-case hex digest the index lists; "" when it lists
 	// none.
 	SHA256 string
+	// Size is the file's size in bytes as the index lists it (PEP 700,
+	// JSON pages only); -1 when it lists none.
+	Size int64
 }
 
 // NewIndex returns an Index for a simple API root such as
 // "https://pypi.org/simple/". Options as for New;
-// WithRequestTimeout bounds each request (default 30 s) and WithRetry
-// applies to transport errors, 429 and 5xx. Credentials are sent only to the
-// root's host. It never panics.
+// WithRequestTimeout bounds each request (default 30 s), WithRetry
+// applies to transport errors, 429 and 5xx, and WithDiscovery marks a root
+// derived from the upload URL. Credentials (WithCredentials) are sent only
+// to the root's scheme, host and port, never after a redirect to another
+// host. It never panics.
 func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
 	u, err := parseHTTPURL(simpleRootURL)
 	if err != nil {
@@ -55,6 +66,9 @@ func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
 	}
 	o, err := makeOptions(opts)
 	if err != nil {
@@ -66,20 +80,51 @@ func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
 // URL returns the simple API root without user information.
 func (i *Index) URL() string { return redactURL(i.root) }
 
+// Discovered reports whether the root was derived from the upload URL
+// (WithDiscovery) rather than configured.
+func (i *Index) Discovered() bool { return i.o.discovery }
+
+// Usable reports whether the root may be relied on: a configured root
+// always; a discovered one once its probe answered like a simple API.
+func (i *Index) Usable() bool {
+	if !i.o.discovery {
+		return true
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.probed && i.broken == nil
+}
+
 // Files returns the files the index lists for project (any spelling; it is
-// normalized per PEP 503). A 404 means the index does not know the project:
-// Files then returns no files and no error. Transport errors, 429 and 5xx
-// are retried; cancelling ctx stops at once.
-func (i *Index) Files(ctx context.Context, project string) ([]RemoteFile, error) {
+// normalized per PEP 503) whose names keep accepts (nil keeps every one),
+// at most MaxIndexFiles. The page is read as a stream of at most
+// MaxSimplePage bytes, keeping only those entries, so memory does not grow
+// with the page. A 404, or a redirect to another host (pypiserver sends
+// unknown projects to pypi.org), means the index does not have the
+// project: Files then returns no files and no error. Transport errors, 429
+// and 5xx are retried; cancelling ctx stops at once.
+//
+// With WithDiscovery the first call is a probe: one attempt, no retries.
+// If it fails, that call and every later one return an error matching
+// ErrIndexUnavailable without asking the index again.
+func (i *Index) Files(ctx context.Context, project string, keep func(filename string) bool) ([]RemoteFile, error) {
 	name := dist.NormalizeName(project)
 	if name == "" || strings.Trim(name, "-") == "" {
 		return nil, fmt.Errorf("failed to query index: invalid project name %q", project)
 	}
-	u := i.root.ResolveReference(&url.URL{Path: url.PathEscape(name) + "/"})
+	probe, err := i.startProbe()
+	if err != nil {
+		return nil, err
+	}
+	u := i.root.ResolveReference(&url.URL{Path: name + "/"})
+	backoff := i.o.backoff
+	if probe {
+		backoff.Attempts = 1
+	}
 	var files []RemoteFile
-	err := retry.Do(ctx, i.o.backoff, retryable, func(ctx context.Context, _ int) error {
+	err = retry.Do(ctx, backoff, retryable, func(ctx context.Context, _ int) error {
 		var err error
-		files, err = i.get(ctx, u)
+		files, err = i.get(ctx, u, keep, probe)
 		return err
 	}, i.o.retryOptions(func(r retry.Retry) {
 		i.o.logf("index query for %s failed (attempt %d of %d): %v; retrying in %v", project, r.Attempt, r.Attempts, r.Err, r.Wait)
@@ -87,39 +132,109 @@ func (i *Index) Files(ctx context.Context, project string) ([]RemoteFile, error)
 	if err != nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	if probe {
+		i.endProbe(err)
+		if err != nil && ctx.Err() == nil {
+			return nil, i.broken
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to query index for %s: %w", project, err)
 	}
 	return files, nil
 }
 
-// errNotFound is a 404 from the simple API.
+// startProbe reports whether this call is the probe of a discovered root,
+// or returns the error that made the root unusable.
+func (i *Index) startProbe() (bool, error) {
+	if !i.o.discovery {
+		return false, nil
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.broken != nil {
+		return false, i.broken
+	}
+	probe := !i.probed
+	i.probed = true
+	return probe, nil
+}
+
+// endProbe records the probe's outcome.
+func (i *Index) endProbe(err error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		i.probed = false // not an answer: ask again next time
+	default:
+		i.broken = &unavailableError{url: i.URL(), err: err}
+	}
+}
+
+// unavailableError is a discovered root that did not answer its probe.
+type unavailableError struct {
+	url string
+	err error
+}
+
+func (e *unavailableError) Error() string {
+	return fmt.Sprintf("no simple API at %s (%v)", e.url, e.err)
+}
+func (e *unavailableError) Unwrap() error        { return e.err }
+func (e *unavailableError) Is(target error) bool { return target == ErrIndexUnavailable }
+
+// serverMarks reports whether a 404 to the probe of a discovered root
+// comes from the server the upload URL's form names, for the forms that
+// other servers share (the root for pypiserver, two path segments for
+// devpi): devpi marks every answer with X-Devpi-Server-Version, pypiserver
+// says "Not Found (<name> does not exist)". Forms specific to one server
+// need no marks.
+func (i *Index) serverMarks(resp *http.Response) bool {
+	switch i.o.server {
+	case "devpi":
+		return resp.Header.Get("X-Devpi-Server-Version") != ""
+	case "pypiserver":
+		b, _ := readLimited(resp.Body, 64<<10)
+		return strings.Contains(string(b), "does not exist)")
+	}
+	return true
+}
+
+// errNotFound is a 404 from the simple API, or a redirect to another host.
 var errNotFound = errors.New("not found")
 
-func (i *Index) get(ctx context.Context, u *url.URL) ([]RemoteFile, error) {
+func (i *Index) get(ctx context.Context, u *url.URL, keep func(string) bool, probe bool) ([]RemoteFile, error) {
 	if i.o.requestTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, i.o.requestTimeout)
 		defer cancel()
 	}
 	for hops := 0; ; hops++ {
-		files, next, err := i.getOnce(ctx, u)
+		files, next, err := i.getOnce(ctx, u, keep, probe)
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
 		if err != nil || next == nil {
 			return files, err
 		}
-		// Follow same-host redirects only (e.g. Warehouse's 301 to the
-		// normalized name), a few times.
-		if hops >= maxRedirects || !sameHost(i.root, next) {
-			return nil, &permanentError{fmt.Errorf("GET %s: redirected to %s, not followed", redactURL(u), redactURL(next))}
+		// Follow same-origin redirects only (e.g. Warehouse's 301 to the
+		// normalized name), a few times. Another host is a different index
+		// (pypiserver and GitLab send projects they lack to pypi.org): the
+		// project is not on this one, and the credentials stay here.
+		if !sameHost(i.root, next) {
+			i.o.logf("index query %s: redirected to %s, another host; not followed, so the project counts as not on this index", redactURL(u), redactURL(next))
+			return nil, nil
+		}
+		if hops >= maxRedirects {
+			return nil, &permanentError{fmt.Errorf("GET %s: more than %d redirects", redactURL(u), maxRedirects)}
 		}
 		u = next
 	}
 }
 
-func (i *Index) getOnce(ctx context.Context, u *url.URL) ([]RemoteFile, *url.URL, error) {
+func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool, probe bool) ([]RemoteFile, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, &permanentError{err}
@@ -135,14 +250,14 @@ func (i *Index) getOnce(ctx context.Context, u *url.URL) ([]RemoteFile, *url.URL
 	}
 	resp, err := i.hc.Do(req)
 	if err != nil {
-		if isCertificateError(err) {
-			return nil, nil, &permanentError{err}
-		}
-		return nil, nil, err
+		return nil, nil, diagnose(ctx, u, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusNotFound:
+		if probe && !i.serverMarks(resp) {
+			return nil, nil, &permanentError{fmt.Errorf("GET %s: 404 without %s's marks: not its simple API", redactURL(u), i.o.server)}
+		}
 		return nil, nil, errNotFound
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		loc, err := u.Parse(resp.Header.Get("Location"))
@@ -151,75 +266,29 @@ func (i *Index) getOnce(ctx context.Context, u *url.URL) ([]RemoteFile, *url.URL
 		}
 		return nil, loc, nil
 	}
-	if err := checkResponse(resp, http.MethodGet, u, false); err != nil {
+	if err := checkResponse(resp, http.MethodGet, u, i.o.server, false); err != nil {
 		var he *Error
 		if errors.As(err, &he) && !he.Temporary() {
 			return nil, nil, &permanentError{err}
 		}
 		return nil, nil, err
 	}
-	b, tooBig := readLimited(resp.Body, maxSimplePage)
-	if tooBig {
-		return nil, nil, &permanentError{fmt.Errorf("GET %s: page larger than %d MiB", redactURL(u), maxSimplePage>>20)}
-	}
+	body := &pageReader{r: resp.Body, max: MaxSimplePage}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	var files []RemoteFile
 	if strings.HasSuffix(mt, "json") {
-		files, err := parseSimpleJSON(b)
-		if err != nil {
-			return nil, nil, &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
+		files, err = decodeSimpleJSON(body, keep)
+	} else {
+		files, err = decodeSimpleHTML(body, keep)
+	}
+	if err != nil {
+		var ne net.Error
+		if ctx.Err() == nil && errors.As(err, &ne) {
+			return nil, nil, fmt.Errorf("GET %s: %w", redactURL(u), err) // a broken connection: retry
 		}
-		return files, nil, nil
+		return nil, nil, &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
 	}
-	return parseSimpleHTML(b), nil, nil
-}
-
-// simpleJSON is the part of a PEP 691 project page the check needs.
-type simpleJSON struct {
-	Meta struct {
-		APIVersion string `json:"api-version"`
-	} `json:"meta"`
-	Files []struct {
-		Filename string            `json:"filename"`
-		Hashes   map[string]string `json:"hashes"`
-	} `json:"files"`
-}
-
-func parseSimpleJSON(b []byte) ([]RemoteFile, error) {
-	var p simpleJSON
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("failed to decode simple API JSON: %w", err)
-	}
-	if major, _, _ := strings.Cut(p.Meta.APIVersion, "."); major != "1" {
-		return nil, fmt.Errorf("failed to decode simple API JSON: unsupported api-version %q", p.Meta.APIVersion)
-	}
-	out := make([]RemoteFile, 0, len(p.Files))
-	for _, f := range p.Files {
-		out = append(out, RemoteFile{Filename: f.Filename, SHA256: strings.ToLower(f.Hashes["sha256"])})
-	}
-	return out, nil
-}
-
-var anchorRe = regexp.MustCompile(`(?is)<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
-
-// parseSimpleHTML reads a PEP 503 page: one anchor per file, the file name
-// as its text and "#sha256=<hex>" in its URL.
-func parseSimpleHTML(b []byte) []RemoteFile {
-	var out []RemoteFile
-	for _, m := range anchorRe.FindAllSubmatch(b, -1) {
-		href := html.UnescapeString(string(m[1]))
-		name := strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(string(m[2]), "")))
-		if name == "" {
-			continue
-		}
-		var sha string
-		if _, frag, ok := strings.Cut(href, "#"); ok {
-			if algo, hex, ok := strings.Cut(frag, "="); ok && strings.EqualFold(algo, "sha256") {
-				sha = strings.ToLower(hex)
-			}
-		}
-		out = append(out, RemoteFile{Filename: name, SHA256: sha})
-	}
-	return out
+	return files, nil, nil
 }
 
 // Compile-time interface checks.

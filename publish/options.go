@@ -72,7 +72,9 @@ type options struct {
 	answerTimeout  time.Duration
 	minRate        int64
 	requestTimeout time.Duration
-	pypi           bool // WithPyPIRules
+	pypi           bool   // WithPyPIRules
+	server         string // WithServer
+	discovery      bool   // WithDiscovery
 	// sleep waits d or until ctx is done; replaced in tests.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
@@ -197,4 +199,25 @@ func WithRequestTimeout(d time.Duration) Option {
 // (internal/target) and says so here.
 func WithPyPIRules(pypi bool) Option {
 	return func(o *options) { o.pypi = pypi }
+}
+
+// WithServer names the index software behind the repository URL, as
+// internal/target recognised it from the URL's form: "pypiserver",
+// "devpi", "artifactory", "nexus", "gitlab", "gitea", "codeartifact",
+// "azure" or "google" (see KnownServer). The default "" is an index of
+// unknown make. It selects the answers that mean "the file exists" where
+// the server documents only a status (CodeArtifact's 409), and the causes
+// that the hints of a refused login name; every other answer is recognised
+// by its own text whatever the server.
+func WithServer(name string) Option {
+	return func(o *options) { o.server = name }
+}
+
+// WithDiscovery marks an Index whose root was derived from the upload
+// URL's form rather than configured: its first look-up is one attempt,
+// and when it fails the Index reports ErrIndexUnavailable from then on
+// instead of asking again. The default is false (a configured root, whose
+// look-ups are retried and whose failures are worth a warning).
+func WithDiscovery(discovered bool) Option {
+	return func(o *options) { o.discovery = discovered }
 }

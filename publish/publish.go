@@ -39,15 +39,16 @@ const (
 	EventDone    = "done"    // a file was uploaded (or confirmed present)
 	EventSkip    = "skip"    // a file is skipped (identical or existing)
 	EventWarning = "warning" // something the user should read (UP-03, UP-06, an unusable index)
+	EventInfo    = "info"    // a plain log line (e.g. no simple API found where the upload URL's form implied one)
 	// EventProbable: an attempt's answer was lost, the retry was answered
-	// "already exists", and no simple API confirmed the bytes (UP-23).
+	// "already exists", and no simple API confirmed the bytes (UP-29).
 	EventProbable = "probable"
 )
 
 // Event reports progress of Publish, for the log.
 type Event struct {
 	// Kind is one of EventStart, EventRetry, EventDone, EventSkip,
-	// EventWarning.
+	// EventWarning, EventInfo.
 	Kind string
 	// File is the distribution's file name ("" for batch-wide warnings).
 	File string
@@ -120,7 +121,7 @@ type Outcome struct {
 // *BatchError, which knows its situation ([Classify]).
 func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o PublishOptions) (_ []Outcome, err error) {
 	defer func() { err = batchError(err) }()
-	p := &batch{c: c, o: o, out: make([]Outcome, len(dists))}
+	p := &batch{c: c, o: o, out: make([]Outcome, len(dists)), keep: localNames(dists)}
 	for i, d := range dists {
 		p.out[i] = Outcome{Dist: d, Status: StatusNotAttempted}
 	}
@@ -158,9 +159,11 @@ func Publish(ctx context.Context, c *Client, dists []*dist.Distribution, o Publi
 }
 
 type batch struct {
-	c  *Client
-	o  PublishOptions
-	mu sync.Mutex // guards out and event calls
+	c *Client
+	o PublishOptions
+	// keep selects the index entries the batch can use (localNames).
+	keep func(string) bool
+	mu   sync.Mutex // guards out and event calls
 	// out is written by index; each index by one goroutine at a time.
 	out []Outcome
 }
@@ -235,14 +238,20 @@ func (p *batch) precheck(ctx context.Context) ([]int, error) {
 		if _, done := listed[proj]; done {
 			continue
 		}
-		files, err := p.o.Index.Files(ctx, proj)
+		files, err := p.o.Index.Files(ctx, proj, p.keep)
 		if ctx.Err() != nil {
 			for i := range p.out {
 				p.out[i].Status = StatusNotAttempted
 			}
 			return nil, fmt.Errorf("failed to publish: %w", ctx.Err())
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrIndexUnavailable):
+			// Found from the upload URL's form, not configured: say it in
+			// the log, no warning (UP-28).
+			p.event(Event{Kind: EventInfo, Err: err, Message: fmt.Sprintf("Existing-file check: %v; the index's answers are recognised instead (docs/indexes.md). Set index-url to the index's simple API to compare files by SHA-256.", err)})
+			files = nil
+		case err != nil:
 			p.event(Event{Kind: EventWarning, Err: err, Message: fmt.Sprintf("could not list the files of %s on %s; uploading without the existing-file check: %v", proj, p.o.Index.URL(), err)})
 			files = nil
 		}
@@ -295,8 +304,10 @@ func (p *batch) skipExisting(i int, ee *ExistsError) {
 		msg = fmt.Sprintf("%s: skipped: the release already has the source distribution %s, and an index keeps one sdist per release", d.Filename, ee.Remote)
 	case ee.RemoteSHA256 != "":
 		msg = fmt.Sprintf("%s: skipped: the index already has a file with this name but different contents (index sha256 %s, local sha256 %s). The index keeps its file; publish a new version to change it", d.Filename, ee.RemoteSHA256, ee.LocalSHA256)
+	case answerOf(ee.Server) != nil && answerOf(ee.Server).meaning == meansConflict:
+		msg = fmt.Sprintf("%s: skipped: the index says it has a file with this name but other contents (%v). The index keeps its file; publish a new version to change it", d.Filename, ee.Server)
 	default:
-		msg = fmt.Sprintf("%s: skipped: the index says the file already exists (%v). Its bytes may differ from the local file; publish a new version to change them", d.Filename, ee.Server)
+		msg = fmt.Sprintf("%s: skipped: the index says the file already exists (%v). Whether its bytes are the local ones is unknown: the index's file list was not available to compare SHA-256 digests. Publish a new version to change them", d.Filename, ee.Server)
 	}
 	p.out[i].Note = msg
 	p.event(Event{Kind: EventWarning, File: d.Filename, Err: ee, Message: msg})
@@ -390,7 +401,7 @@ func (p *batch) one(ctx context.Context, i int) bool {
 	h := hooks{event: p.event}
 	if p.o.Index != nil {
 		h.recheck = func(ctx context.Context) (bool, error) {
-			files, err := p.o.Index.Files(ctx, projectOf(d))
+			files, err := p.o.Index.Files(ctx, projectOf(d), p.keep)
 			if err != nil {
 				return false, nil // keep retrying; the server will tell
 			}
@@ -406,6 +417,12 @@ func (p *batch) one(ctx context.Context, i int) bool {
 	res, err := p.c.upload(ctx, d, UploadOptions{Attestations: p.o.Attestations[d.Filename]}, h)
 	oc := Outcome{Dist: d}
 	switch {
+	case err == nil && res.Identical:
+		p.skipIdentical(i, fmt.Sprintf("the index answered %q: it already had this file, byte for byte, and kept it", fmt.Sprintf("%d %s", res.StatusCode, res.Message)))
+		p.mu.Lock()
+		p.out[i].Result = res
+		p.mu.Unlock()
+		return true
 	case err == nil:
 		oc.Status, oc.Result = StatusUploaded, res
 		msg := fmt.Sprintf("%s: uploaded", d.Filename)
@@ -430,7 +447,7 @@ func (p *batch) set(i int, oc Outcome) {
 	p.mu.Unlock()
 }
 
-// Notes of a file whose upload attempt's answer was lost (UP-23).
+// Notes of a file whose upload attempt's answer was lost (UP-29).
 const (
 	noteConfirmed = "probably uploaded by the previous attempt, whose answer was lost; confirmed by hash: the index lists the file with the local SHA-256, so it was not sent again"
 	noteProbable  = "probably uploaded by the previous attempt, whose answer was lost: the retry was answered that the file exists. Not confirmed by hash"
@@ -464,7 +481,7 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 		return fail(err)
 	}
 	if p.o.Index != nil {
-		files, lerr := p.o.Index.Files(ctx, projectOf(d))
+		files, lerr := p.o.Index.Files(ctx, projectOf(d), p.keep)
 		if lerr == nil {
 			switch v, found := decide(d, files); v {
 			case identical:
@@ -488,7 +505,7 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 }
 
 // settleLost settles an "already exists" answer to a retry after an
-// attempt whose answer was lost (UP-23): with a simple API the file is
+// attempt whose answer was lost (UP-29): with a simple API the file is
 // uploaded when the index lists the local SHA-256 (confirmed) and failed
 // when it lists other bytes; without one, or when the listing does not
 // show the file yet, it is reported uploaded, probably by the previous
@@ -498,7 +515,7 @@ func (p *batch) settleLost(ctx context.Context, i int, err error) bool {
 	res := &Result{Filename: d.Filename, Probable: true}
 	note := noteProbable
 	if p.o.Index != nil {
-		files, lerr := p.o.Index.Files(ctx, projectOf(d))
+		files, lerr := p.o.Index.Files(ctx, projectOf(d), p.keep)
 		switch v, found := decide(d, files); {
 		case lerr == nil && v == identical:
 			res.Probable, res.Confirmed, note = false, true, noteConfirmed
@@ -520,4 +537,41 @@ func (p *batch) settleLost(ctx context.Context, i int, err error) bool {
 	}
 	p.event(Event{Kind: EventDone, File: d.Filename, Message: fmt.Sprintf("%s: uploaded (%s)", d.Filename, note), Result: res})
 	return true
+}
+
+// localNames returns the filter of index entries a batch of dists can
+// use: their own file names, and the sdists of their releases (an index
+// keeps one sdist per release, see decide). Everything else on a project
+// page is skipped while it is read.
+func localNames(dists []*dist.Distribution) func(string) bool {
+	names := map[string]bool{}
+	versions := map[string]bool{}
+	for _, d := range dists {
+		if d == nil {
+			continue
+		}
+		names[d.Filename] = true
+		if d.Kind == dist.Sdist && d.Metadata != nil {
+			versions[pep440.Canonical(d.Version())] = true
+		}
+	}
+	return func(name string) bool {
+		if names[name] {
+			return true
+		}
+		if len(versions) == 0 || !(strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".zip")) {
+			return false
+		}
+		_, v, err := dist.ParseSdistFilename(name)
+		return err == nil && versions[pep440.Canonical(v)]
+	}
+}
+
+// answerOf returns the known "already exists" answer err carries, or nil.
+func answerOf(err error) *knownAnswer {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.answer()
+	}
+	return nil
 }

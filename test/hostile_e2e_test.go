@@ -155,8 +155,9 @@ func masks(r *Run) []string {
 func checkCommands(t *testing.T, r *Run, want []string) {
 	t.Helper()
 	sort.Strings(want)
-	if diff := cmp.Diff(want, workflowCommands(r.Output())); diff != "" {
-		t.Errorf("workflow commands mismatch (-want +got):\n%s", diff)
+	got := workflowCommands(r.Output())
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("workflow commands mismatch (-want +got):\n%s\ngot: %q", diff, got)
 	}
 	for _, m := range masks(r) {
 		if len(m) < 8 {
@@ -206,15 +207,27 @@ var ownFiles = map[string]bool{demoWheel: true, demoSdist: true}
 // writes, and ::add-mask::OK is not one of them.
 func TestHostile_commandsInUploadAnswer(t *testing.T) {
 	t.Parallel()
-	hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Inject}})
-	r := runAction(t, newWorkspace(t), tokenEnv(hs))
-	if r.Code != 0 {
-		t.Fatalf("exit code = %d, want 0", r.Code)
+	cases := []struct {
+		attack hostile.Attack
+		shown  string // how the answer shows in the log
+	}{
+		// The reason phrase is the answer's text (devpi says what
+		// happened there).
+		{hostile.Inject, `index answer: 200 OK: Bad ::error title=Pwned::reason #\#[error]v1 <b>bold</b>`},
+		// With the standard reason phrase, the body is.
+		{hostile.InjectBody, `index answer: 200 OK: OK\n::add-mask::OK\n::error title=Pwned::injected by the index\n::stop-commands::zzz\n#\#[warning]old syntax`},
 	}
-	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice"})
-	checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
-	if !strings.Contains(r.Stdout, `index answer: 200 `) || !strings.Contains(r.Stdout, `OK\n::add-mask::OK\n::error title=Pwned`) {
-		t.Errorf("the answer is not shown as escaped data:\n%s", r.Stdout)
+	for _, tc := range cases {
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: tc.attack, Status: 200}})
+		r := runAction(t, newWorkspace(t), tokenEnv(hs))
+		if r.Code != 0 {
+			t.Fatalf("exit code = %d, want 0", r.Code)
+		}
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup"})
+		checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
+		if !strings.Contains(r.Stdout, tc.shown) {
+			t.Errorf("the answer is not shown as escaped data %q:\n%s", tc.shown, r.Stdout)
+		}
 	}
 }
 
@@ -290,7 +303,7 @@ func TestHostile_stopCommandsInTrustedPublishing(t *testing.T) {
 // than the 300 characters an excerpt keeps: it is scrubbed before the cut.
 func TestHostile_echoedSecrets(t *testing.T) {
 	t.Parallel()
-	uploadErr := []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)", "notice"}
+	uploadErr := []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)"}
 	cases := []struct {
 		name string
 		ep   hostile.Endpoint
@@ -303,7 +316,7 @@ func TestHostile_echoedSecrets(t *testing.T) {
 		{"upload_html", hostile.Upload, hostile.Mode{Attack: hostile.EchoHTML}, false, uploadErr},
 		{"upload_reason", hostile.Upload, hostile.Mode{Attack: hostile.EchoReason}, false, uploadErr},
 		{"upload_403_json", hostile.Upload, hostile.Mode{Attack: hostile.EchoJSON, Status: 403}, false,
-			[]string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-22)", "notice"}},
+			[]string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-23)"}},
 		{"mint_json", hostile.Mint, hostile.Mode{Attack: hostile.EchoJSON}, true,
 			[]string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-10)"}},
 		{"mint_text", hostile.Mint, hostile.Mode{Attack: hostile.EchoText}, true,
@@ -434,8 +447,8 @@ func TestHostile_burn(t *testing.T) {
 // repository-url are refused with a fix that names user and password, and
 // printed nowhere (not in the debug line of the inputs, the trailing-slash
 // warning or the summary); a token swallowed by a bare boolean flag
-// (--dry-run --password=pypi-…) is masked and never quoted by the
-// odd-boolean warning.
+// (--repository-url --password=pypi-…), or given to a boolean input, is
+// masked and never quoted (the odd-boolean warning printed it).
 func TestHostile_carelessConfiguration(t *testing.T) {
 	t.Parallel()
 	const pw = "s3cret-Passw0rd-in-the-url"
@@ -451,27 +464,36 @@ func TestHostile_carelessConfiguration(t *testing.T) {
 		checkCommands(t, r, []string{"add-mask", "debug", "error title=Invalid inputs"})
 		checkNoSecret(t, r, hostileSecrets(hs, pw, "alice:"+pw), ownFiles)
 		errs := annotations(r, "error")
-		if len(errs) != 1 || !strings.Contains(errs[0], "user and password inputs") || !strings.Contains(errs[0], "IN-07") {
-			t.Errorf("error = %q, want IN-07 naming the user and password inputs", errs)
+		if len(errs) != 1 || !strings.Contains(errs[0], "user and password inputs") || !strings.Contains(errs[0], "IN-09") {
+			t.Errorf("error = %q, want IN-09 naming the user and password inputs", errs)
 		}
 		if n := len(hs.Requests()); n != 0 {
 			t.Errorf("the index got %d requests, want none", n)
 		}
 	})
-	t.Run("token_swallowed_by_a_boolean_flag", func(t *testing.T) {
+	t.Run("token_in_a_boolean_input", func(t *testing.T) {
 		t.Parallel()
 		hs := newHostile(t, nil)
-		env := Env{Inputs: map[string]string{"repository-url": hs.UploadURL()}, Files: demoFiles(),
-			Args: []string{"--dry-run", "--password=" + testToken}, Secrets: []string{testToken}}
+		env := Env{Inputs: map[string]string{"repository-url": hs.UploadURL(), "dry-run": testToken}, Files: demoFiles(), Secrets: []string{testToken}}
 		r := runAction(t, newWorkspace(t), env)
 		checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
 		warns := strings.Join(annotations(r, "warning"), "\n")
 		if !strings.Contains(warns, "dry-run (value not shown") {
 			t.Errorf("warnings = %q, want the odd dry-run value not shown", warns)
 		}
-		if !strings.Contains(r.Stdout, "::add-mask::--password="+testToken+"\n") {
-			t.Errorf("the swallowed value was not masked")
+		if !strings.Contains(r.Stdout, "::add-mask::"+testToken+"\n") {
+			t.Errorf("the value was not masked")
 		}
+	})
+	t.Run("token_swallowed_by_a_flag", func(t *testing.T) {
+		t.Parallel()
+		hs := newHostile(t, nil)
+		env := Env{Files: demoFiles(), Args: []string{"--repository-url", "--password=" + testToken}, Secrets: []string{testToken}}
+		r := runAction(t, newWorkspace(t), env)
+		if r.Code == 0 {
+			t.Errorf("exit code = 0, want a failure: repository-url is not a URL")
+		}
+		checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
 	})
 }
 
@@ -604,7 +626,7 @@ func TestHostile_markdownInSummary(t *testing.T) {
 		if r.Code != 1 {
 			t.Fatalf("exit code = %d, want 1", r.Code)
 		}
-		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-14)"})
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)"})
 		checkSummaryInert(t, r.Summary)
 	}
 	hs := newHostile(t, nil)
@@ -696,13 +718,15 @@ func TestHostile_redirectAndMalformed(t *testing.T) {
 		simple bool
 	}{
 		{name: "upload_redirect", ep: hostile.Upload, mode: hostile.Mode{Attack: hostile.Redirect}, code: 1,
-			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-19)"}},
+			want: []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-19)"}},
+		// A cross-host redirect means "not on this index" (issue 17);
+		// reading the upload back meets it again (VE-06).
 		{name: "simple_redirect", ep: hostile.Simple, mode: hostile.Mode{Attack: hostile.Redirect}, index: true, code: 0,
-			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Existing-file check not run"}},
+			want: []string{"add-mask", "debug", "group", "endgroup", "warning title=Not verified (VE-06)"}},
 		{name: "upload_malformed_json", ep: hostile.Upload, mode: hostile.Mode{Attack: hostile.Malformed, Status: 400}, code: 1,
-			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-14)"}},
+			want: []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)"}},
 		{name: "simple_malformed_json", ep: hostile.Simple, mode: hostile.Mode{Attack: hostile.Malformed}, index: true, code: 0,
-			want: []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Existing-file check not run"}},
+			want: []string{"add-mask", "debug", "group", "endgroup", "warning title=Existing-file check unavailable", "warning title=Not verified (VE-06)"}},
 		{name: "audience_malformed_json", ep: hostile.Audience, mode: hostile.Mode{Attack: hostile.Malformed}, tp: true, code: 1,
 			want: []string{"add-mask", "debug", "group", "endgroup", "error title=Trusted publishing failed (TP-08)"}},
 		{name: "mint_malformed_json", ep: hostile.Mint, mode: hostile.Mode{Attack: hostile.Malformed}, tp: true, code: 1,
@@ -751,7 +775,7 @@ func TestHostile_slowIndex(t *testing.T) {
 		if n := hs.Count(hostile.Upload); n != 2 {
 			t.Errorf("%d upload requests for 2 files, want 2 (each file once)", n)
 		}
-		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice"})
+		checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup"})
 	})
 	for _, withIndex := range []bool{false, true} {
 		name := map[bool]string{false: "answer_lost_no_simple_api", true: "answer_lost_simple_api"}[withIndex]
@@ -760,10 +784,10 @@ func TestHostile_slowIndex(t *testing.T) {
 			hs := hostile.New(t, hostile.Options{Publishtest: []publishtest.Option{publishtest.WithMode(publishtest.ThirdParty)}})
 			hs.Index.Script(demoWheel, publishtest.AcceptThen503())
 			env := tokenEnv(hs)
-			want := []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Upload retried", "warning title=Upload not confirmed (UP-23)"}
+			want := []string{"add-mask", "debug", "group", "endgroup", "warning title=Upload retried", "warning title=Upload not confirmed (UP-29)"}
 			if withIndex {
 				env.Inputs["index-url"] = hs.SimpleURL()
-				want = []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Upload retried"}
+				want = []string{"add-mask", "debug", "group", "endgroup", "warning title=Upload retried"}
 			}
 			r := runAction(t, newWorkspace(t), env)
 			if r.Code != 0 {
@@ -797,14 +821,15 @@ func TestHostile_runnerFiles(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("exit code = %d, want 0", r.Code)
 	}
-	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice", "warning title=Outputs not written", "warning title=Step summary not written"})
+	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "warning title=Outputs not written", "warning title=Step summary not written"})
 	checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
 }
 
 // TestHostile_answerSizes: a simple-API page of tiny entries, just under
 // the old 64 MiB cap and 1 GiB, costs bounded memory (issue 12: 63 MiB took
-// 1.6 GB); the peak resident memory of the binary is logged. The bounded
-// streaming decode is issue 17's (publish/index.go).
+// 1.6 GB); the peak resident memory of the binary is logged and must stay
+// under 64 MiB. The bounded streaming decode is issue 17's
+// (publish/index.go).
 func TestHostile_answerSizes(t *testing.T) {
 	t.Parallel()
 	for _, size := range []int64{63 << 20, 1 << 30} {
@@ -816,8 +841,13 @@ func TestHostile_answerSizes(t *testing.T) {
 			r := runAction(t, newWorkspace(t), env)
 			t.Logf("simple page of %s: exit %d after %v, peak RSS %.1f MiB", report(size), r.Code, r.Took.Round(time.Millisecond), float64(r.MaxRSS)/(1<<20))
 			checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
-			if r.MaxRSS > 128<<20 {
-				t.Skipf("needs issue 17 (bounded streaming decode of the simple API in publish/index.go): peak RSS %.0f MiB against a %s page", float64(r.MaxRSS)/(1<<20), report(size))
+			if r.Code != 0 {
+				t.Errorf("exit code = %d, want 0 (the upload goes ahead)", r.Code)
+			}
+			// The whole process, Go runtime included, stays under the
+			// 64 MiB the decoder alone may use (issue 12, item 7).
+			if r.MaxRSS > 64<<20 {
+				t.Errorf("peak RSS %.0f MiB against a %s page, want under 64 MiB", float64(r.MaxRSS)/(1<<20), report(size))
 			}
 		})
 	}
@@ -876,7 +906,7 @@ func TestHostile_proxy407(t *testing.T) {
 		}
 		got, errs := count()-before, annotations(r, "error")
 		if got != 1 || len(errs) != 1 || !strings.Contains(strings.ToLower(errs[0]), "proxy") {
-			t.Skipf("needs issue 17 (407 not retried, with a proxy hint, in publish/errors.go and hint.go): the proxy got %d requests; error %q", got, errs)
+			t.Errorf("the proxy got %d requests, want 1; error %q, want a proxy hint", got, errs)
 		}
 	})
 }
@@ -894,7 +924,7 @@ func TestHostile_skipExistingOnlyOnExists(t *testing.T) {
 	r := runAction(t, newWorkspace(t), env)
 	checkNoSecret(t, r, hostileSecrets(hs, testToken), ownFiles)
 	if r.Code != 1 {
-		t.Skipf("needs issue 17 (skip-existing only on the known \"already exists\" answers, publish/errors.go): exit %d, outputs %s", r.Code, r.Outputs["skipped-files"])
+		t.Fatalf("exit code = %d, want 1; skipped-files %s", r.Code, r.Outputs["skipped-files"])
 	}
-	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "notice", "error title=Upload failed (UP-14)"})
+	checkCommands(t, r, []string{"add-mask", "debug", "group", "endgroup", "error title=Upload failed (UP-14)"})
 }

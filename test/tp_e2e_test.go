@@ -247,12 +247,6 @@ func TestTP_failures(t *testing.T) {
 			wantError: []string{"404"},
 		},
 		{
-			name:      "TP-08_not_github_actions",
-			env:       func(e *Env) { e.Vars["GITHUB_ACTIONS"] = "" },
-			wantID:    "TP-08",
-			wantError: []string{"GITHUB_ACTIONS"},
-		},
-		{
 			name:      "TP-08_audience_outage",
 			script:    func(_ *oidctest.GitHub, idx *oidctest.Index) { idx.FailNext("audience", 4, 503, "<html>down</html>") },
 			wantID:    "TP-08",

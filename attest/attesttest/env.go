@@ -16,13 +16,23 @@ const (
 	DefaultRepository = "octo-org/hello-pkg"
 	DefaultWorkflow   = "release.yml"
 	DefaultRef        = "refs/tags/v1.0.0"
+	// DefaultGitLabProject and DefaultServiceAccount are the identities of
+	// GitLab and Google Envs.
+	DefaultGitLabProject  = "octo-group/hello-pkg"
+	DefaultServiceAccount = "publisher@octo-project.iam.gserviceaccount.com"
 )
 
 // EnvOptions configures NewEnv. The zero value works.
 type EnvOptions struct {
-	// Repository, Workflow (file name) and Ref default to the constants.
+	// Platform is whose tokens the issuer makes: attest.PlatformGitHub
+	// (the default), attest.PlatformGitLab or attest.PlatformGoogle.
+	Platform string
+	// Repository, Workflow (file name) and Ref default to the constants;
+	// on GitLab they are the project path, the top-level pipeline file
+	// (default ".gitlab-ci.yml") and the tag. Repository is the e-mail of
+	// the service account on Google (default DefaultServiceAccount).
 	Repository, Workflow, Ref string
-	// Claims are merged over the GitHub claims NewEnv builds.
+	// Claims are merged over the claims NewEnv builds.
 	Claims map[string]any
 	// Clock is shared by every fake and the signer; nil means time.Now.
 	Clock func() time.Time
@@ -55,19 +65,10 @@ type Env struct {
 // test on error.
 func NewEnv(t testing.TB, o EnvOptions) *Env {
 	t.Helper()
-	if o.Repository == "" {
-		o.Repository = DefaultRepository
-	}
-	if o.Workflow == "" {
-		o.Workflow = DefaultWorkflow
-	}
-	if o.Ref == "" {
-		o.Ref = DefaultRef
-	}
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	claims := GitHubClaims(o.Repository, o.Workflow, o.Ref)
+	claims, id := platformClaims(&o)
 	for k, v := range o.Claims {
 		claims[k] = v
 	}
@@ -98,12 +99,50 @@ func NewEnv(t testing.TB, o EnvOptions) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wref, _ := claims["workflow_ref"].(string)
-	repo, _ := claims["repository"].(string)
 	return &Env{
 		Issuer: iss, Fulcio: f, Rekor: r, RootJSON: rootJSON, Root: root,
-		Identity: attest.Identity{Repository: repo, WorkflowRef: wref},
+		Identity: id(claims),
 		Clock:    o.Clock,
+	}
+}
+
+// platformClaims returns the token claims for o's platform (filling in
+// o's defaults) and how to read the identity from the final claims.
+func platformClaims(o *EnvOptions) (map[string]any, func(map[string]any) attest.Identity) {
+	str := func(c map[string]any, k string) string { s, _ := c[k].(string); return s }
+	switch o.Platform {
+	case attest.PlatformGitLab:
+		if o.Repository == "" {
+			o.Repository = DefaultGitLabProject
+		}
+		if o.Workflow == "" {
+			o.Workflow = ".gitlab-ci.yml"
+		}
+		if o.Ref == "" {
+			o.Ref = "v1.0.0"
+		}
+		return GitLabClaims(o.Repository, o.Workflow, o.Ref), func(c map[string]any) attest.Identity {
+			return attest.Identity{Platform: attest.PlatformGitLab, Repository: str(c, "project_path"), WorkflowRef: str(c, "ci_config_ref_uri")}
+		}
+	case attest.PlatformGoogle:
+		if o.Repository == "" {
+			o.Repository = DefaultServiceAccount
+		}
+		return GoogleClaims(o.Repository), func(c map[string]any) attest.Identity {
+			return attest.Identity{Platform: attest.PlatformGoogle, Email: str(c, "email")}
+		}
+	}
+	if o.Repository == "" {
+		o.Repository = DefaultRepository
+	}
+	if o.Workflow == "" {
+		o.Workflow = DefaultWorkflow
+	}
+	if o.Ref == "" {
+		o.Ref = DefaultRef
+	}
+	return GitHubClaims(o.Repository, o.Workflow, o.Ref), func(c map[string]any) attest.Identity {
+		return attest.Identity{Repository: str(c, "repository"), WorkflowRef: str(c, "workflow_ref")}
 	}
 }
 
@@ -135,7 +174,7 @@ func (e *Env) Signer(t testing.TB, extra ...attest.Option) *attest.Signer {
 // it checks an upload's "attestations" field as PyPI does
 // (attest.VerifyUpload) against the Env's root and identity.
 func (e *Env) Verifier() func(filename, sha256 string, attestations []byte) error {
-	return Verifier(e.Root, attest.Identity{Repository: e.Identity.Repository, WorkflowRef: e.Identity.WorkflowRef})
+	return Verifier(e.Root, e.Identity)
 }
 
 // Verifier returns a WithAttestationVerifier function checking uploads

@@ -18,6 +18,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -369,18 +370,24 @@ func claimString(c map[string]any, name string) string {
 	return ""
 }
 
-// issue makes a leaf with an embedded SCT and returns the PEM chain.
+// issue makes a leaf with an embedded SCT and returns the PEM chain. The
+// certificate's identity follows Fulcio's configuration for the token's
+// issuer: a GitHub workflow, a GitLab pipeline, or an e-mail address.
 func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error) {
-	for _, n := range []string{"iss", "sub", "repository", "repository_owner", "workflow_ref", "job_workflow_ref", "ref", "sha", "event_name"} {
-		if claimString(c, n) == "" {
-			return nil, fmt.Errorf("token is missing the %s claim", n)
-		}
+	var (
+		extra  []pkix.Extension
+		uris   []*url.URL
+		emails []string
+		err    error
+	)
+	switch claimString(c, "iss") {
+	case GitLabIssuer:
+		extra, uris, err = f.gitlabIdentity(c)
+	case GoogleIssuer:
+		extra, emails, err = f.emailIdentity(c)
+	default:
+		extra, uris, err = f.githubIdentity(c)
 	}
-	extra, err := f.extensions(c)
-	if err != nil {
-		return nil, err
-	}
-	san, err := parseURL("https://github.com/" + claimString(c, "job_workflow_ref"))
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +403,8 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 		NotAfter:       now.Add(f.o.Lifetime),
 		KeyUsage:       x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
-		URIs:           san,
+		URIs:           uris,
+		EmailAddresses: emails,
 		SubjectKeyId:   skid(pub),
 		AuthorityKeyId: cur.intermediate.SubjectKeyId,
 	}
@@ -415,6 +423,22 @@ func (f *Fulcio) issue(pub *ecdsa.PublicKey, c map[string]any) ([]string, error)
 	f.issued = append(f.issued, leaf)
 	f.mu.Unlock()
 	return []string{pemCert(der), pemCert(cur.intermediate.Raw), pemCert(cur.root.Raw)}, nil
+}
+
+// githubIdentity is the certificate identity of a GitHub Actions token:
+// the job workflow's URI and Fulcio's github-workflow extensions.
+func (f *Fulcio) githubIdentity(c map[string]any) ([]pkix.Extension, []*url.URL, error) {
+	for _, n := range []string{"iss", "sub", "repository", "repository_owner", "workflow_ref", "job_workflow_ref", "ref", "sha", "event_name"} {
+		if claimString(c, n) == "" {
+			return nil, nil, fmt.Errorf("token is missing the %s claim", n)
+		}
+	}
+	extra, err := f.extensions(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	san, err := parseURL("https://github.com/" + claimString(c, "job_workflow_ref"))
+	return extra, san, err
 }
 
 // extensions are Fulcio's certificate extensions for the GitHub claims c
@@ -453,9 +477,29 @@ func (f *Fulcio) extensions(c map[string]any) ([]pkix.Extension, error) {
 		{21, false, runURI},
 		{22, false, claimString(c, "repository_visibility")},
 	}
-	var extra []pkix.Extension
+	list := make([]ext, 0, len(exts))
 	for _, e := range exts {
-		if containsInt(f.o.OmitExtensions, e.n) || e.v == "" || e.v == gh("") {
+		if e.v != gh("") {
+			list = append(list, ext{e.n, e.raw, e.v})
+		}
+	}
+	return f.encode(list)
+}
+
+// ext is one Fulcio extension: number n (1.3.6.1.4.1.57264.1.n), raw
+// bytes (the deprecated 1.1-1.6) or a DER UTF8String, and its value.
+type ext struct {
+	n   int
+	raw bool
+	v   string
+}
+
+// encode makes the extensions, leaving out empty ones and those the
+// options omit.
+func (f *Fulcio) encode(list []ext) ([]pkix.Extension, error) {
+	var extra []pkix.Extension
+	for _, e := range list {
+		if containsInt(f.o.OmitExtensions, e.n) || e.v == "" {
 			continue
 		}
 		val := []byte(e.v)
@@ -468,6 +512,64 @@ func (f *Fulcio) extensions(c map[string]any) ([]pkix.Extension, error) {
 		extra = append(extra, pkix.Extension{Id: append(append(asn1.ObjectIdentifier{}, oidFulcio...), e.n), Value: val})
 	}
 	return extra, nil
+}
+
+// gitlabIdentity is the certificate identity of a GitLab CI/CD token as
+// Fulcio's gitlab-pipeline templates make it (config/identity/config.yaml):
+// the SAN and Build Signer/Config URIs are "https://" + ci_config_ref_uri,
+// the source repository https://gitlab.com/<project_path> at sha and
+// refs/heads|tags/<ref>. A claim a template needs is required, as Fulcio's
+// templates fail on a missing key.
+func (f *Fulcio) gitlabIdentity(c map[string]any) ([]pkix.Extension, []*url.URL, error) {
+	for _, n := range []string{"iss", "sub", "project_path", "namespace_path", "ci_config_ref_uri", "sha", "ref", "ref_type", "job_id"} {
+		if claimString(c, n) == "" {
+			return nil, nil, fmt.Errorf("token is missing the %s claim", n)
+		}
+	}
+	const gl = "https://gitlab.com" // the template's default; GitLab tokens have no "url" claim
+	cfg := "https://" + claimString(c, "ci_config_ref_uri")
+	kind := "tags/"
+	if claimString(c, "ref_type") == "branch" {
+		kind = "heads/"
+	}
+	extra, err := f.encode([]ext{
+		{1, true, claimString(c, "iss")},
+		{8, false, claimString(c, "iss")},
+		{9, false, cfg},
+		{10, false, claimString(c, "ci_config_sha")},
+		{11, false, claimString(c, "runner_environment")},
+		{12, false, gl + "/" + claimString(c, "project_path")},
+		{13, false, claimString(c, "sha")},
+		{14, false, "refs/" + kind + claimString(c, "ref")},
+		{15, false, claimString(c, "project_id")},
+		{16, false, gl + "/" + claimString(c, "namespace_path")},
+		{17, false, claimString(c, "namespace_id")},
+		{18, false, cfg},
+		{19, false, claimString(c, "ci_config_sha")},
+		{20, false, claimString(c, "pipeline_source")},
+		{21, false, gl + "/" + claimString(c, "project_path") + "/-/jobs/" + claimString(c, "job_id")},
+		{22, false, claimString(c, "project_visibility")},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	san, err := parseURL(cfg)
+	return extra, san, err
+}
+
+// emailIdentity is the certificate identity of an e-mail issuer's token
+// (Google): the SAN is the verified e-mail address, the issuer extensions
+// hold the token's issuer.
+func (f *Fulcio) emailIdentity(c map[string]any) ([]pkix.Extension, []string, error) {
+	email := claimString(c, "email")
+	if email == "" || !strings.Contains(email, "@") {
+		return nil, nil, errors.New("token has no valid email claim")
+	}
+	if v, ok := c["email_verified"].(bool); !ok || !v {
+		return nil, nil, errors.New("email_verified claim was false")
+	}
+	extra, err := f.encode([]ext{{1, true, claimString(c, "iss")}, {8, false, claimString(c, "iss")}})
+	return extra, []string{email}, err
 }
 
 // signWithSCT signs tmpl as Fulcio does: a precertificate with the poison

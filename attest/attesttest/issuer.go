@@ -16,8 +16,13 @@ import (
 	"time"
 )
 
-// GitHubIssuer is the issuer of GitHub Actions ID tokens.
-const GitHubIssuer = "https://token.actions.githubusercontent.com"
+// Issuers the fake Fulcio accepts, as Sigstore's public instance does:
+// GitHub Actions, gitlab.com and Google.
+const (
+	GitHubIssuer = "https://token.actions.githubusercontent.com"
+	GitLabIssuer = "https://gitlab.com"
+	GoogleIssuer = "https://accounts.google.com"
+)
 
 var (
 	rsaOnce sync.Once
@@ -76,6 +81,41 @@ func GitHubClaims(repository, workflow, ref string) map[string]any {
 		"runner_environment":    "github-hosted",
 		"actor":                 "octocat",
 	}
+}
+
+// GitLabClaims returns the claims of a gitlab.com CI/CD token for
+// project ("namespace/project") whose top-level pipeline file is file,
+// run for the tag tag.
+func GitLabClaims(project, file, tag string) map[string]any {
+	ns, _, _ := strings.Cut(project, "/")
+	if i := strings.LastIndexByte(project, '/'); i >= 0 {
+		ns = project[:i]
+	}
+	return map[string]any{
+		"iss":                GitLabIssuer,
+		"sub":                "project_path:" + project + ":ref_type:tag:ref:" + tag,
+		"namespace_id":       "4242",
+		"namespace_path":     ns,
+		"project_id":         "777",
+		"project_path":       project,
+		"pipeline_id":        "1001",
+		"pipeline_source":    "push",
+		"job_id":             "5005",
+		"ref":                tag,
+		"ref_type":           "tag",
+		"ref_path":           "refs/tags/" + tag,
+		"sha":                "0123456789abcdef0123456789abcdef01234567",
+		"ci_config_ref_uri":  "gitlab.com/" + project + "//" + file + "@refs/tags/" + tag,
+		"ci_config_sha":      "0123456789abcdef0123456789abcdef01234567",
+		"runner_environment": "gitlab-hosted",
+		"project_visibility": "public",
+	}
+}
+
+// GoogleClaims returns the claims of a Google ID token for the service
+// account email (with the e-mail, as Fulcio needs).
+func GoogleClaims(email string) map[string]any {
+	return map[string]any{"iss": GoogleIssuer, "email": email, "email_verified": true, "sub": "104000000000000000002", "azp": "104000000000000000002"}
 }
 
 // NewIssuer returns an issuer of tokens with claims.
@@ -141,10 +181,10 @@ func (i *Issuer) Verify(token string) (map[string]any, error) {
 	return VerifyRS256(&i.key.PublicKey, i.now)(token)
 }
 
-// VerifyRS256 returns a FulcioOptions.VerifyToken function for GitHub-style
-// tokens signed with pub (RS256): issuer GitHubIssuer, audience
-// "sigstore", exp and nbf checked against now (nil means time.Now). Use it
-// with the oidc package's fake token service (oidctest.Key()).
+// VerifyRS256 returns a FulcioOptions.VerifyToken function for tokens
+// signed with pub (RS256): issuer GitHubIssuer, GitLabIssuer or
+// GoogleIssuer, audience "sigstore", exp and nbf checked against now (nil
+// means time.Now). Use it with the oidc package's fakes (oidctest.Key()).
 func VerifyRS256(pub *rsa.PublicKey, now func() time.Time) func(token string) (map[string]any, error) {
 	if now == nil {
 		now = time.Now
@@ -179,8 +219,8 @@ func VerifyRS256(pub *rsa.PublicKey, now func() time.Time) func(token string) (m
 		if err := dec.Decode(&c); err != nil {
 			return nil, errors.New("token payload is not JSON")
 		}
-		if c["iss"] != GitHubIssuer {
-			return nil, fmt.Errorf("token issuer %v is not %s", c["iss"], GitHubIssuer)
+		if iss := c["iss"]; iss != GitHubIssuer && iss != GitLabIssuer && iss != GoogleIssuer {
+			return nil, fmt.Errorf("token issuer %v is not one this Fulcio knows", iss)
 		}
 		if c["aud"] != "sigstore" {
 			return nil, fmt.Errorf("token audience %v is not sigstore", c["aud"])

@@ -12,16 +12,22 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/target"
+	"github.com/pypi-publish/pypi-publish/oidc"
 )
 
 // gate decides whether attestations are made, as the original action
 // does: only with trusted publishing, and only for PyPI and TestPyPI (AT-01,
-// AT-02). It prints why they are skipped and returns the decision and the
+// AT-02); on GitLab only with a Sigstore ID token (AT-13) and on gitlab.com
+// (AT-14). It prints why they are skipped and returns the decision and the
 // summary's text for it. Attestation files found next to the distributions
 // are not uploaded when attestations are off.
-func gate(c console.Console, cfg config.Config, tg target.Target, found *dist.Found, workdir string) (bool, string) {
+func gate(c console.Console, cfg config.Config, tg target.Target, found *dist.Found, workdir string, src oidc.TokenSource) (bool, string) {
 	mode := authMode(cfg)
 	var reason string
+	blocked := ""
+	if src != nil {
+		blocked = attestationsBlocked(src)
+	}
 	switch {
 	case !cfg.Attestations.Value:
 	case mode != authTrusted && !tg.Kind.IsPyPI():
@@ -30,15 +36,23 @@ func gate(c console.Console, cfg config.Config, tg target.Target, found *dist.Fo
 		reason = tg.Kind.String() + " accepts them only from trusted publishing, and this run uses " + mode // AT-01
 	case !tg.Kind.IsPyPI():
 		reason = "only PyPI and TestPyPI accept PEP 740 attestations (set attestations: false to silence this notice)" // AT-02
+	case blocked != "":
+		reason = blocked // AT-13, AT-14
 	default:
 		return true, "to be generated"
 	}
 	status := "off (attestations: false)"
 	if cfg.Attestations.Value {
 		status = "skipped: " + reason
-		if mode != authToken || !tg.Kind.IsPyPI() {
+		switch {
+		case mode == authToken && tg.Kind.IsPyPI():
 			// For token users on PyPI the trusted-publishing nudge says it (AU-03).
+		case cfg.IsGiven("attestations") || tg.Kind.IsPyPI():
 			c.Noticef("", "Attestations are skipped: %s.", reason)
+		default:
+			// Nobody asked for them: the default does not earn a notice on
+			// an index that never takes them.
+			c.Debugf("attestations are skipped: %s", reason)
 		}
 	}
 	var stray []string
@@ -62,11 +76,12 @@ type attested struct {
 	status string
 }
 
-// attestAll generates an attestation for each distribution, or reuses the
-// one next to it when it matches the file and this workflow (AT-03), and
-// writes <file>.publish.attestation, never outside the workspace (AT-09)
-// and never through a symbolic link (attest).
-func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Distribution, workdir string) (attested, error) {
+// attestAll generates an attestation for each distribution, signed with a
+// Sigstore ID token from src, or reuses the one next to it when it matches
+// the file and the publisher id (AT-03), and writes
+// <file>.publish.attestation, never outside the workspace (AT-09) and
+// never through a symbolic link (attest).
+func attestAll(ctx context.Context, d Deps, src oidc.TokenSource, id attest.Identity, dists []*dist.Distribution, workdir string) (attested, error) {
 	c := d.Console
 	if err := insideWorkspace(dists, workdir); err != nil {
 		return attested{}, err
@@ -74,7 +89,7 @@ func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Dis
 	trust := sigstoreTrust(ctx, d)
 	opts := []attest.Option{
 		attest.WithHTTPClient(d.HTTPClient),
-		attest.WithIDToken(maskedIDToken(d)),
+		attest.WithIDToken(src.IDToken),
 		attest.WithLogf(c.Debugf),
 		attest.WithMask(c.AddMask),
 		attest.WithRetry(retryPolicy(d.Hooks)),
@@ -106,7 +121,6 @@ func attestAll(ctx context.Context, d Deps, env config.Runner, dists []*dist.Dis
 	for _, d := range dists {
 		subjects = append(subjects, attest.Subject{Path: d.Path, Filename: d.Filename, SHA256: d.Digests.SHA256, Companions: d.Attestations})
 	}
-	id := attest.Identity{Repository: env.Repository, WorkflowRef: env.WorkflowRef}
 	prepared, err := attest.Prepare(ctx, signer, subjects, id, root)
 	if err != nil {
 		return attested{}, fail("Attestations failed", err)

@@ -27,6 +27,10 @@ type credentials struct {
 	noAttestations string
 	// sections are summary sections (TP-05).
 	sections []report.Section
+	// platform and claims are where the exchanged ID token came from and
+	// what it said: the attestations' publisher on GitLab and Google.
+	platform oidc.Platform
+	claims   oidc.Claims
 }
 
 // authenticate returns the upload credentials: the API token or password
@@ -34,7 +38,7 @@ type credentials struct {
 // workflow (re-minted before it expires). attestOn says whether the gate
 // let attestations through; a reusable workflow turns them off (PyPI would
 // reject them: the certificate names the calling workflow).
-func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Target, dists []*dist.Distribution, attestOn bool) (credentials, error) {
+func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Target, src oidc.TokenSource, dists []*dist.Distribution, attestOn bool) (credentials, error) {
 	if authMode(cfg) != authTrusted {
 		return credentials{creds: publish.Static{User: cfg.User, Password: cfg.Password}}, nil
 	}
@@ -46,7 +50,7 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 	}
 	exchanger, err := oidc.New(tg.UploadURL,
 		oidc.WithHTTPClient(d.HTTPClient),
-		oidc.WithIDToken(maskedIDToken(d)),
+		oidc.WithTokenSource(src),
 		oidc.WithMask(c.AddMask),
 		oidc.WithScrub(c.Scrub),
 		oidc.WithLogf(c.Debugf),
@@ -77,9 +81,10 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 		out.noAttestations = "skipped: reusable workflow (PyPI would reject the attestations)"
 		c.Noticef("", "Attestations are skipped: in a reusable workflow the signing certificate names the calling workflow, which PyPI's publisher check would reject.")
 	}
-	src := exchanger.Source(token)
-	out.creds, out.trusted = src, true
-	out.burn = burner(c, src, d.Hooks.BurnTimeout)
+	minted := exchanger.Source(token)
+	out.creds, out.trusted = minted, true
+	out.platform, out.claims = token.Platform, token.Claims
+	out.burn = burner(c, minted, d.Hooks.BurnTimeout)
 	return out, nil
 }
 

@@ -37,13 +37,16 @@ func authMode(cfg config.Config) string {
 
 // checkAuth runs the authentication checks that need no network: PyPI
 // refuses passwords (AU-01), a token should look like one (AU-04), and
-// trusted publishing needs a GitHub Actions job with `id-token: write`
-// (TP-01..TP-04, TP-08; skipped in a dry run, which mints nothing).
-func checkAuth(c console.Console, cfg config.Config, tg target.Target, env config.Runner, dists []*dist.Distribution) error {
+// trusted publishing needs a CI platform with ID tokens (TP-17; on GitHub
+// `id-token: write`, TP-01..TP-04; on GitLab id_tokens, TP-18). For trusted
+// publishing it returns where the ID tokens come from; a dry run, which
+// mints nothing, never fails on that.
+func checkAuth(d Deps, cfg config.Config, tg target.Target, env config.Runner, dists []*dist.Distribution) (oidc.TokenSource, error) {
+	c := d.Console
 	switch authMode(cfg) {
 	case authPassword:
 		if tg.Kind.IsPyPI() {
-			return passwordRefused(cfg, tg, env, dists)
+			return nil, passwordRefused(cfg, tg, env, dists)
 		}
 		c.Debugf("username and password authentication against %s", tg.UploadURL)
 	case authToken:
@@ -56,13 +59,25 @@ func checkAuth(c console.Console, cfg config.Config, tg target.Target, env confi
 			c.Warningf("Unexpected API token format", "%s", msg)
 		}
 	case authTrusted:
-		if !cfg.DryRun.Value {
-			if err := oidc.Preflight(oidcEnv(c, tg, env)); err != nil {
-				return fail("Trusted publishing failed", err)
-			}
+		src, err := idTokens(d, tg, env)
+		switch {
+		case err != nil && cfg.DryRun.Value:
+			c.Debugf("trusted publishing would fail: %v", err)
+		case err != nil:
+			return nil, fail("Trusted publishing failed", err)
 		}
+		return src, nil
 	}
-	return nil
+	return nil, nil
+}
+
+// andSummary is " and <summary>" for "the table in the log and the step
+// summary", or "" when there is no summary.
+func andSummary(summary string) string {
+	if summary == "" {
+		return ""
+	}
+	return " and " + summary
 }
 
 // passwordRefused is AU-01: PyPI and TestPyPI take no passwords.
@@ -83,8 +98,8 @@ func passwordRefused(cfg config.Config, tg target.Target, env config.Runner, dis
 func oidcEnv(c console.Console, tg target.Target, env config.Runner) oidc.Env {
 	e := oidc.Env{
 		GitHubActions:   env.Actions,
-		RequestURLSet:   env.IDTokenURLSet,
-		RequestTokenSet: env.IDTokenTokenSet,
+		RequestURLSet:   env.IDTokenURL != "",
+		RequestTokenSet: env.IDTokenToken != "",
 		EventName:       env.EventName,
 		ServerURL:       env.ServerURL,
 		PyPI:            tg.Kind.IsPyPI(),
@@ -115,7 +130,7 @@ func checkDists(ctx context.Context, d Deps, cfg config.Config, tg target.Target
 		ps := dist.Check(dists, rules,
 			dist.WithClassifiers(classifiers(ctx, d, cfg, tg, dists)), dist.WithReadFailures(failures...))
 		var err error
-		if table, err = reportProblems(c, tg, ps, len(dists)+len(failures)); err != nil {
+		if table, err = reportProblems(c, tg, ps, len(dists)+len(failures), d.SummaryPlace); err != nil {
 			return table, err
 		}
 	}
@@ -176,7 +191,7 @@ func classifiers(ctx context.Context, d Deps, cfg config.Config, tg target.Targe
 // annotation for all warnings (GitHub shows at most ten per step; the
 // table has every one), and fails on any error. It returns the Markdown
 // table for the summary.
-func reportProblems(c console.Console, tg target.Target, ps []dist.Problem, files int) (string, error) {
+func reportProblems(c console.Console, tg target.Target, ps []dist.Problem, files int, summary string) (string, error) {
 	if len(ps) == 0 {
 		c.Infof("All %d distributions passed the checks.", files)
 		return "", nil
@@ -204,18 +219,18 @@ func reportProblems(c console.Console, tg target.Target, ps []dist.Problem, file
 	table := dist.ProblemsMarkdown(ps)
 	if len(warns) > 0 && len(errs) == 0 {
 		c.Warningf("Warnings from the checks",
-			"%d warnings:\n%s\nThe table in the log and the step summary says how to fix each.", len(warns), listSome(warns, 5))
+			"%d warnings:\n%s\nThe table in the log%s says how to fix each.", len(warns), listSome(warns, 5), andSummary(summary))
 	}
 	if len(errs) == 0 {
 		return table, nil
 	}
-	return table, problemsError(tg, errs, unreadable, files)
+	return table, problemsError(tg, errs, unreadable, files, summary)
 }
 
 // problemsError is the one error for error-level problems: VA-10 when a
 // file could not be read (with the count of the others' problems), VA-01
 // otherwise. It quotes the first five.
-func problemsError(tg target.Target, errs []string, unreadable, files int) error {
+func problemsError(tg target.Target, errs []string, unreadable, files int, summary string) error {
 	first := strings.Join(errs[:min(5, len(errs))], "\n")
 	more := ""
 	if len(errs) > 5 {
@@ -228,24 +243,25 @@ func problemsError(tg target.Target, errs []string, unreadable, files int) error
 		}
 		return &Error{ID: "VA-10", Title: "Unreadable distributions",
 			Message: fmt.Sprintf("%d of %d distributions could not be read%s; nothing was uploaded.\n%s%s", unreadable, files, also, first, more),
-			Hint:    "Rebuild them (python -m build) and check the artifact upload and download steps; the table in the log and the step summary has every problem and its fix."}
+			Hint:    "Rebuild them (python -m build) and check the artifact upload and download steps; the table in the log" + andSummary(summary) + " has every problem and its fix."}
 	}
 	return &Error{ID: "VA-01", Title: "Distributions would be rejected",
 		Message: fmt.Sprintf("%d problems in the distributions would make %s reject them; nothing was uploaded.\n%s%s", len(errs), tg.Kind, first, more),
-		Hint:    "See the table in the log and the step summary for each rule and its fix, then rebuild. To skip these checks, set verify-metadata: false."}
+		Hint:    "See the table in the log" + andSummary(summary) + " for each rule and its fix, then rebuild. To skip these checks, set verify-metadata: false."}
 }
 
 // nudge recommends trusted publishing to API-token users of PyPI and
 // TestPyPI, once (AU-03), and returns the summary section with links that
 // create the publisher.
-func nudge(c console.Console, cfg config.Config, tg target.Target, env config.Runner, dists []*dist.Distribution) report.Section {
+func nudge(d Deps, cfg config.Config, tg target.Target, env config.Runner, dists []*dist.Distribution) report.Section {
+	c := d.Console
 	links := publisherLinks(tg, env, dists)
 	msg := "You publish with a long-lived API token. Trusted publishing needs no secret at all: https://docs.pypi.org/trusted-publishers/"
 	if cfg.Attestations.Value {
 		msg += " It is also needed for attestations, which are skipped in this run."
 	}
 	if len(links) > 0 {
-		msg += " The step summary has links that create the publisher for this workflow."
+		msg += seeSummary(d, "links that create the publisher for this workflow")
 	}
 	c.Warningf("Consider trusted publishing", "%s", msg)
 	body := "Trusted publishing replaces the API token with short-lived credentials tied to this workflow, and enables attestations. See https://docs.pypi.org/trusted-publishers/.\n"

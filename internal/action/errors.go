@@ -39,14 +39,15 @@ func (e *Error) Situation() situation.Info {
 	return situation.Info{ID: e.ID, Message: e.Message, Hint: e.Hint, Details: e.Details}
 }
 
-// annotation is the text of the error annotation.
-func (e *Error) annotation() string {
+// annotation is the text of the error annotation; summary names where
+// the details are ("the step summary"), "" when there is no summary.
+func (e *Error) annotation(summary string) string {
 	s := e.Message
 	if e.Hint != "" {
 		s += "\nFix: " + e.Hint
 	}
-	if e.Details != "" {
-		s += "\nDetails are in the step summary."
+	if e.Details != "" && summary != "" {
+		s += "\nDetails are in " + summary + "."
 	}
 	return s
 }
@@ -87,8 +88,11 @@ func fail(title string, err error) *Error {
 }
 
 // ReportError prints the one error annotation of a failed run (STYLE C1).
-// main calls it once with the error Run (or its own checks) returned.
-func ReportError(c console.Console, err error) {
+// main calls it once with the error Run (or its own checks) returned, and
+// says where the run's summary is: "the step summary" on GitHub, "the
+// summary above" on a terminal, "" when there is none (the annotation
+// then does not point to it).
+func ReportError(c console.Console, err error, summary string) {
 	e := fail("pypi-publish failed", err)
-	c.Errorf(e.Title, "%s", e.annotation())
+	c.Errorf(e.Title, "%s", e.annotation(summary))
 }

@@ -57,8 +57,12 @@ func TestErrorText(t *testing.T) {
 	if got, want := e.Error(), "m h"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	if got, want := e.annotation(), "m\nFix: h\nDetails are in the step summary."; got != want {
-		t.Errorf("annotation() = %q, want %q", got, want)
+	if got, want := e.annotation("the step summary"), "m\nFix: h\nDetails are in the step summary."; got != want {
+		t.Errorf("annotation(the step summary) = %q, want %q", got, want)
+	}
+	// No summary (GITHUB_STEP_SUMMARY unset): no pointer to one.
+	if got, want := e.annotation(""), "m\nFix: h"; got != want {
+		t.Errorf("annotation(\"\") = %q, want %q", got, want)
 	}
 	if got := e.Situation(); got.Message != "m" || got.Hint != "h" || got.Details != "d" {
 		t.Errorf("Situation() = %+v", got)

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"errors"
 	"os"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -11,7 +12,9 @@ import (
 // find resolves packages-dir against the workspace and returns the
 // distribution files in upload order, and the workspace (the directory
 // paths are shown relative to). Files that are not distributions are
-// named in a warning (DS-06), GPG signatures in a notice (DS-07).
+// named in a warning (DS-06), GPG signatures in a notice (DS-07). Outside
+// GitHub Actions the hint of a missing directory speaks of the working
+// directory, not of a Docker action's workspace.
 func find(c console.Console, cfg config.Config, env config.Runner) (*dist.Found, string, error) {
 	workdir := env.Workspace
 	if workdir == "" || !dirExists(workdir) {
@@ -19,6 +22,12 @@ func find(c console.Console, cfg config.Config, env config.Runner) (*dist.Found,
 	}
 	found, err := dist.Find(cfg.PackagesEntries(), workdir)
 	if err != nil {
+		var fe *dist.FindError
+		if !env.Actions && errors.As(err, &fe) && (fe.ID == "DS-01" || fe.ID == "IN-04") {
+			// dist's hint is about a Docker action's view of the runner.
+			fe.Hint = "Relative paths are relative to the working directory (" + workdir + "). Run the command in the project " +
+				"that holds the distributions (python -m build writes them to dist/ there), or pass --packages-dir"
+		}
 		return nil, workdir, fail("Cannot read packages-dir", err)
 	}
 	if len(found.Unrelated) > 0 {

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-githubactions"
-
 	"github.com/pypi-publish/pypi-publish/internal/action"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/hostile"
@@ -83,10 +81,9 @@ func TestRun_hardening(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	a := githubactions.New(githubactions.WithGetenv(getenv))
 	start := time.Now()
-	err = action.Run(t.Context(), cfg, config.LoadRunner(getenv), action.Deps{
-		Console: rec, HTTPClient: &http.Client{Timeout: time.Minute}, IDToken: a.GetIDToken, UserAgent: "pypi-publish/test", Hooks: config.LoadHooks(getenv),
+	err = action.Run(t.Context(), cfg, config.LoadRunner(config.Environ(env)), action.Deps{
+		Console: rec, HTTPClient: &http.Client{Timeout: time.Minute}, UserAgent: "pypi-publish/test", Hooks: config.LoadHooks(getenv),
 	})
 	t.Logf("Run took %v with a hanging burn-token and a 100ms burn deadline", time.Since(start).Round(time.Millisecond))
 	if err != nil {

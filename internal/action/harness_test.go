@@ -99,7 +99,7 @@ func runAction(t *testing.T, s setup) result {
 	out, sum := filepath.Join(dir, "github_output"), filepath.Join(dir, "step_summary")
 	env := map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": ws, "GITHUB_OUTPUT": out, "GITHUB_STEP_SUMMARY": sum,
-		"PYPI_PUBLISH_BACKOFF": "1ms",
+		"PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_PRODUCT_NAME_FILE": "/nonexistent", "PYPI_PUBLISH_VERIFY_WAIT": "1s",
 	}
 	for k, v := range s.vars {
 		env[k] = v
@@ -123,11 +123,12 @@ func runAction(t *testing.T, s setup) result {
 	if err != nil {
 		t.Fatalf("config.Load: %v", err)
 	}
-	err = action.Run(ctx, cfg, config.LoadRunner(getenv), action.Deps{
-		Console: c, HTTPClient: client, IDToken: a.GetIDToken, UserAgent: "pypi-publish/test", Hooks: config.LoadHooks(getenv),
+	err = action.Run(ctx, cfg, config.LoadRunner(config.Environ(env)), action.Deps{
+		Console: c, HTTPClient: client, UserAgent: "pypi-publish/test", Hooks: config.LoadHooks(getenv),
+		SummaryPlace: "the step summary",
 	})
 	if err != nil {
-		action.ReportError(c, err)
+		action.ReportError(c, err, "the step summary")
 	}
 	r := result{err: err, log: buf.String(), outputs: readOutputs(t, out), summary: readFile(t, sum), ws: ws}
 	checkSecrets(t, r, s.secrets)

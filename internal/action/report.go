@@ -1,6 +1,7 @@
 package action
 
 import (
+	"context"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -26,7 +27,10 @@ type results struct {
 	sections      []report.Section
 	attested      attested
 	outcomes      []publish.Outcome
+	verified      verified
 	dryRun        bool
+	// burn revokes the minted tokens; Run's finish calls it last.
+	burn func(context.Context)
 }
 
 // summarize builds the report from the results and the run's error.
@@ -49,13 +53,14 @@ func summarize(res *results, err error) report.Report {
 	rep.Files = files(res, tg)
 	if err != nil {
 		e := fail("pypi-publish failed", err)
-		rep.Failure = &report.Failure{Message: e.Message, Hint: e.Hint, Details: e.Details}
+		rep.Failure = &report.Failure{Message: e.Message, Hint: e.Hint, Details: e.Details,
+			Published: strings.HasPrefix(e.ID, "VE-")} // the verify step runs after every upload succeeded
 	}
 	return rep
 }
 
 // files returns the report's rows: every file found, as read, with its
-// outcome and attestation files.
+// outcome, attestation files and what was verified.
 func files(res *results, tg target.Target) []report.File {
 	out := make([]report.File, 0, len(res.read))
 	at := map[string]int{}
@@ -82,6 +87,8 @@ func files(res *results, tg target.Target) []report.File {
 		if o.Status == publish.StatusUploaded || strings.HasPrefix(string(o.Status), "skipped") {
 			out[i].URL = tg.ReleaseURL(dist.NormalizeName(o.Dist.Name()), o.Dist.Version())
 		}
+		out[i].Verification = res.verified.text[o.Dist.Filename]
+		out[i].Verified = res.verified.ok[o.Dist.Filename]
 	}
 	for _, p := range res.attested.prepared {
 		if i, ok := at[p.Filename]; ok {

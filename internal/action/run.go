@@ -16,20 +16,7 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	d.Console = c
 	cfg = maskSecrets(c, cfg, env)
 	res := &results{repositoryURL: config.RedactURL(cfg.RepositoryURL)}
-	var burn func(context.Context)
-	defer func() { // last, after the report: revoke minted tokens
-		if burn != nil {
-			burn(ctx)
-		}
-	}()
-	defer func() { // report, whatever happened
-		if err != nil {
-			err = fail("pypi-publish failed", err)
-		}
-		rep := summarize(res, err)
-		c.SetOutputs(rep.Outputs())
-		c.AddSummary(rep.Markdown())
-	}()
+	defer func() { err = finish(ctx, c, res, err) }() // report, whatever happened
 
 	// start → find → read
 	tg, err := start(c, cfg, d.Hooks)
@@ -49,16 +36,17 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 	// check: authentication policy, attestation gate, distributions
 	c.Debugf("authentication: %s for %s (%s)", res.auth, tg.UploadURL, tg.Kind)
-	if err := checkAuth(c, cfg, tg, env, dists); err != nil {
+	src, err := checkAuth(d, cfg, tg, env, dists)
+	if err != nil {
 		return err
 	}
-	attestOn, status := gate(c, cfg, tg, found, workdir)
+	attestOn, status := gate(c, cfg, tg, found, workdir, src)
 	res.attest = status
 	if res.checks, err = checkDists(ctx, d, cfg, tg, dists, readFailures(read), workdir); err != nil {
 		return err
 	}
 	if res.auth == authToken && tg.Kind.IsPyPI() {
-		res.sections = append(res.sections, nudge(c, cfg, tg, env, dists))
+		res.sections = append(res.sections, nudge(d, cfg, tg, env, dists))
 	}
 	if cfg.DryRun.Value {
 		res.dryRun = true
@@ -66,22 +54,44 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 		return nil
 	}
 
-	// authenticate → attest → upload
-	creds, err := authenticate(ctx, d, cfg, tg, dists, attestOn)
+	// authenticate → attest → upload → verify
+	creds, err := authenticate(ctx, d, cfg, tg, src, dists, attestOn)
 	res.sections = append(res.sections, creds.sections...)
 	if err != nil {
 		return err
 	}
-	res.trusted, burn = creds.trusted, creds.burn
+	res.trusted, res.burn = creds.trusted, creds.burn
 	if creds.noAttestations != "" {
 		attestOn, res.attest = false, creds.noAttestations
 	}
+	id := identity(env, creds.platform, creds.claims)
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, env, dists, res.workdir); err != nil {
+		if res.attested, err = attestAll(ctx, d, src, id, dists, res.workdir); err != nil {
 			return err
 		}
 		res.attest = res.attested.status
 	}
-	res.outcomes, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	res.outcomes, tg, err = upload(ctx, d, cfg, tg, creds.creds, dists, res.attested.byFile)
+	if err != nil {
+		return err
+	}
+	// verify: read every uploaded file back from the index's own views
+	res.verified, err = verify(ctx, d, cfg, tg, id, creds.creds, res.outcomes, res.attested.byFile)
+	return err
+}
+
+// finish ends every run: it hands the outputs and the summary to the
+// console, then, last, revokes the minted tokens (res.burn, bounded and
+// ended by SIGINT/SIGTERM), and returns the run's error as an *Error.
+func finish(ctx context.Context, c console.Console, res *results, err error) error {
+	if err != nil {
+		err = fail("pypi-publish failed", err)
+	}
+	rep := summarize(res, err)
+	c.SetOutputs(rep.Outputs())
+	c.AddSummary(rep.Markdown())
+	if res.burn != nil {
+		res.burn(ctx)
+	}
 	return err
 }

@@ -65,7 +65,7 @@ func TestRun(t *testing.T) {
 			statuses: up2,
 			log: []string{"::add-mask::" + testToken, "::group::Uploaded " + wheel, "index answer: 200 OK",
 				"release: https://pypi.org/project/pypi-publish-demo/1.0.0/", "::warning title=Consider trusted publishing::",
-				"::group::Hashes of the distributions", "::group::Checks: 0 errors, 0 warnings"},
+				"::group::Hashes of the distributions", "All 2 distributions passed the checks."},
 			summary: []string{"## pypi-publish: Published to PyPI", "| Authentication | API token |",
 				"https://pypi.org/manage/project/pypi-publish-demo/settings/publishing/?provider=github&owner=octo-org&repository=octo-repo&workflow_filename=release.yml"},
 			outputs: map[string]string{"release-urls": `["https://pypi.org/project/pypi-publish-demo/1.0.0/"]`, "trusted-publishing": "false",
@@ -79,9 +79,13 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "concurrency", "2"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-identical", "uploaded"},
-			log:      []string{"::notice::" + wheel + " is already on the index with the same SHA-256", "Attestations are skipped: they need trusted publishing"},
-			noLog:    []string{"Consider trusted publishing", "release:"},
-			outputs:  map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
+			// One notice for the run (UP-02), none for attestations nobody
+			// asked for.
+			log: []string{wheel + ": skipped: the index already has this file, byte for byte",
+				"::notice::Uploaded 1 file; 1 file already on the index, byte for byte (same SHA-256): " + wheel + ".",
+				"::debug::attestations are skipped: they need trusted publishing"},
+			noLog:   []string{"Consider trusted publishing", "release:", "::notice::" + wheel, "::notice::Attestations are skipped"},
+			outputs: map[string]string{"skipped-files": `["` + wheel + `"]`, "release-urls": "[]"},
 		},
 		{
 			name: "nothing_new",
@@ -93,7 +97,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL()), files: demoFiles()}
 			},
 			statuses: []string{"skipped-identical", "skipped-identical"},
-			log:      []string{"Nothing was uploaded: every distribution is already on the index."},
+			log:      []string{"::notice::Nothing was uploaded: all 2 files are already on the index, byte for byte (same SHA-256): " + wheel + ", " + sdist + "."},
 		},
 		{
 			name: "conflict_fails_before_upload",
@@ -115,7 +119,9 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "skip-existing", "true"), vars: ghVars("pypi"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-existing", "uploaded"},
-			log:      []string{"::warning title=File already on the index::" + wheel},
+			log: []string{"::warning title=File skipped::" + wheel,
+				"::notice::Uploaded 1 file; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing): " + wheel + "."},
+			noLog: []string{"every distribution is already on the index"},
 		},
 		{
 			name: "partial_failure",
@@ -359,8 +365,8 @@ func checkResult(t *testing.T, r result, wantID string, wantStatuses, wantLog, n
 	if n := strings.Count(r.log, "::error"); (r.err != nil) != (n == 1) || n > 1 {
 		t.Errorf("log has %d error annotations; want one exactly when the run fails", n)
 	}
-	if len(r.outputs) != 6 {
-		t.Errorf("outputs = %v, want all six", r.outputs)
+	if len(r.outputs) != 7 {
+		t.Errorf("outputs = %v, want all seven", r.outputs)
 	}
 }
 

@@ -2,6 +2,7 @@ package action
 
 import (
 	"encoding/base64"
+	"sort"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -11,14 +12,14 @@ import (
 
 // maskSecrets masks, before anything else is printed (STYLE C4), every
 // secret the run starts with: the password as given and trimmed, the
-// base64 of user:password (an Authorization header), the GitHub request
-// token, credentials written into a URL input (IN-07) and input values
-// that look like secrets (IN-02). The console's scrubber then removes them
+// base64 of user:password (an Authorization header), the runner's tokens
+// (maskRunner), credentials written into a URL input (IN-09) and input
+// values that look like secrets (IN-02). The console's scrubber then removes them
 // and their wire forms from everything printed. It drops surrounding
 // whitespace from the password, which is never part of a token (AU-05),
 // and returns the configuration with the trimmed password.
 func maskSecrets(c *console.Guarded, cfg config.Config, env config.Runner) config.Config {
-	c.AddMask(env.RequestToken)
+	maskRunner(c, env)
 	for _, s := range cfg.Secrets() {
 		c.AddMask(s)
 	}
@@ -33,6 +34,22 @@ func maskSecrets(c *console.Guarded, cfg config.Config, env config.Runner) confi
 	c.Secrets().AddBasic(cfg.User, cfg.Password)
 	c.AddMask(base64.StdEncoding.EncodeToString([]byte(cfg.User + ":" + cfg.Password)))
 	return cfg
+}
+
+// maskRunner masks the secrets of the runner's environment before
+// anything is printed: GitHub's token-request token and a GitLab job's ID
+// tokens (STYLE C4). They are never printed on purpose; the masks catch
+// a server that echoes one.
+func maskRunner(c console.Console, env config.Runner) {
+	c.AddMask(env.IDTokenToken)
+	names := make([]string, 0, len(env.GitLab.IDTokens))
+	for k := range env.GitLab.IDTokens {
+		names = append(names, k)
+	}
+	sort.Strings(names) // the same order every run
+	for _, k := range names {
+		c.AddMask(env.GitLab.IDTokens[k])
+	}
 }
 
 // start checks the inputs and decides the target: which index, which
@@ -51,6 +68,11 @@ func start(c console.Console, cfg config.Config, hooks config.Hooks) (target.Tar
 	tg, err := target.New(cfg.RepositoryURL, cfg.IndexURL, hooks.IndexKind)
 	if err != nil {
 		return tg, &Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
+	}
+	if hooks.WebBase != "" {
+		// PYPI_PUBLISH_WEB_BASE: release and publisher links on a test
+		// index's own site (the demo).
+		tg.WebBase = strings.TrimRight(hooks.WebBase, "/")
 	}
 	if tg.SlashAdded {
 		// IN-05: Warehouse redirects /legacy to /legacy/; redirects are

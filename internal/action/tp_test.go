@@ -58,7 +58,7 @@ func TestRun_trustedPublishing(t *testing.T) {
 		{
 			name: "not_github_actions", kind: "other",
 			vars:   map[string]string{"GITHUB_ACTIONS": ""},
-			wantID: "TP-08",
+			wantID: "TP-17",
 		},
 		{
 			name: "pull_request_payload_unreadable", kind: "other",
@@ -68,7 +68,17 @@ func TestRun_trustedPublishing(t *testing.T) {
 			log: []string{"::debug::could not read the event payload:"},
 		},
 		{
+			// Nobody asked for attestations: the default earns no notice
+			// on an index that never takes them (only the summary says it).
 			name: "third_party_index_skips_attestations", kind: "other",
+			statuses: up2, wantBurns: true,
+			log:     []string{"::debug::attestations are skipped: only PyPI and TestPyPI accept PEP 740 attestations"},
+			noLog:   []string{"::notice::Attestations are skipped"},
+			summary: []string{"| Attestations | skipped: only PyPI and TestPyPI"},
+		},
+		{
+			name: "third_party_index_skips_attestations_asked_for", kind: "other",
+			inputs:   map[string]string{"attestations": "true"},
 			statuses: up2, wantBurns: true,
 			log:     []string{"::notice::Attestations are skipped: only PyPI and TestPyPI accept PEP 740 attestations"},
 			summary: []string{"| Attestations | skipped: only PyPI and TestPyPI"},

@@ -23,7 +23,7 @@ import (
 // the file, unless skip-existing is set. The first hard failure stops the
 // batch; the error then names what is on the index and what is not.
 func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, creds publish.Credentials,
-	dists []*dist.Distribution, attestations map[string][]byte) ([]publish.Outcome, error) {
+	dists []*dist.Distribution, attestations map[string][]byte) ([]publish.Outcome, target.Target, error) {
 	c := d.Console
 	if tg.InsecureCredentials() {
 		c.Warningf("Credentials over plain HTTP",
@@ -31,7 +31,7 @@ func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, cr
 	}
 	client, index, err := uploadClients(d, tg, creds)
 	if err != nil {
-		return nil, err
+		return nil, tg, err
 	}
 	log := newEventLog(c, cfg, tg, dists)
 	outcomes, err := publish.Publish(ctx, client, dists, publish.PublishOptions{
@@ -41,22 +41,64 @@ func upload(ctx context.Context, d Deps, cfg config.Config, tg target.Target, cr
 		Attestations: attestations,
 		OnEvent:      log.onEvent,
 	})
-	uploaded := 0
-	for _, o := range outcomes {
-		switch o.Status {
-		case publish.StatusSkippedIdentical:
-			c.Noticef("", "%s is already on the index with the same SHA-256; not uploaded again.", o.Dist.Filename)
-		case publish.StatusUploaded:
-			uploaded++
-		}
+	if index != nil && !index.Usable() {
+		// A simple API derived from the upload URL that did not answer its
+		// probe is not one: the verify step must not wait on it either.
+		tg.SimpleURL, tg.SimpleFrom, tg.LookupCredentials = "", "", false
 	}
 	if err != nil {
-		return outcomes, uploadError(err, outcomes)
+		return outcomes, tg, uploadError(err, outcomes, cfg, tg)
 	}
-	if uploaded == 0 {
-		c.Noticef("", "Nothing was uploaded: every distribution is already on the index.") // DS-05
+	if line := finalLine(outcomes); line != "" {
+		c.Noticef("", "%s", line) // UP-02, UP-03, DS-05
 	}
-	return outcomes, nil
+	return outcomes, tg, nil
+}
+
+// finalLine says what the batch did when something was skipped: how many
+// files went up, how many were on the index byte for byte, how many have
+// other contents there; "" when every file was uploaded.
+func finalLine(outcomes []publish.Outcome) string {
+	var uploaded, identical, existing []string
+	for _, o := range outcomes {
+		switch o.Status {
+		case publish.StatusUploaded:
+			uploaded = append(uploaded, o.Dist.Filename)
+		case publish.StatusSkippedIdentical:
+			identical = append(identical, o.Dist.Filename)
+		case publish.StatusSkippedExisting:
+			existing = append(existing, o.Dist.Filename)
+		}
+	}
+	if len(identical)+len(existing) == 0 {
+		return ""
+	}
+	switch {
+	case len(identical) == 1 && len(outcomes) == 1:
+		return fmt.Sprintf("Nothing was uploaded: %s is already on the index, byte for byte (same SHA-256).", identical[0])
+	case len(identical) == len(outcomes):
+		return fmt.Sprintf("Nothing was uploaded: all %s are already on the index, byte for byte (same SHA-256): %s.", countFiles(len(identical)), listSome(identical, 5))
+	}
+	var parts []string
+	if len(identical) > 0 {
+		parts = append(parts, fmt.Sprintf("%s already on the index, byte for byte (same SHA-256): %s", countFiles(len(identical)), listSome(identical, 5)))
+	}
+	if len(existing) > 0 {
+		parts = append(parts, fmt.Sprintf("%s skipped because the index has a file of that name whose contents are other or unknown (skip-existing): %s", countFiles(len(existing)), listSome(existing, 5)))
+	}
+	head := fmt.Sprintf("Uploaded %s", countFiles(len(uploaded)))
+	if len(uploaded) == 0 {
+		head = "Nothing was uploaded"
+	}
+	return head + "; " + strings.Join(parts, "; ") + "."
+}
+
+// countFiles is "1 file" or "n files".
+func countFiles(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
 }
 
 // uploadClients returns the upload client and, when the target has a
@@ -76,6 +118,7 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 		publish.WithIdleTimeout(idle),
 		publish.WithAnswerTimeout(cmp.Or(d.Hooks.AnswerTimeout, publish.DefaultAnswerTimeout)),
 		publish.WithPyPIRules(tg.Kind.IsPyPI()),
+		publish.WithServer(string(tg.Server)),
 	)
 	if err != nil {
 		return nil, nil, &Error{ID: "IN-03", Title: "Invalid repository URL", Message: err.Error(), Err: err}
@@ -83,17 +126,34 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 	if tg.SimpleURL == "" {
 		return client, nil, nil
 	}
-	index, err := publish.NewIndex(tg.SimpleURL, publish.WithHTTPClient(d.HTTPClient), publish.WithRetry(backoff),
-		publish.WithUserAgent(d.UserAgent), publish.WithRequestTimeout(cmp.Or(d.Hooks.RequestTimeout, publish.DefaultRequestTimeout)))
+	opts := []publish.Option{publish.WithHTTPClient(d.HTTPClient), publish.WithRetry(backoff),
+		publish.WithUserAgent(d.UserAgent), publish.WithLogf(d.Console.Debugf), publish.WithServer(string(tg.Server)),
+		publish.WithDiscovery(tg.SimpleFrom == target.SimpleFromForm),
+		publish.WithRequestTimeout(cmp.Or(d.Hooks.RequestTimeout, publish.DefaultRequestTimeout))}
+	if tg.LookupCredentials {
+		// Indexes that need a login to read (usual for private Artifactory,
+		// Nexus, GitLab, CodeArtifact repositories) get the upload's; only
+		// the repository's own scheme, host and port ever see them.
+		opts = append(opts, publish.WithCredentials(creds))
+	}
+	index, err := publish.NewIndex(tg.SimpleURL, opts...)
 	if err != nil {
-		return nil, nil, &Error{Title: "Invalid index URL", Message: err.Error(), Err: err}
+		return nil, nil, &Error{ID: "IN-03", Title: "Invalid index URL", Message: err.Error(), Err: err}
+	}
+	switch tg.SimpleFrom {
+	case target.SimpleFromForm:
+		d.Console.Debugf("existing-file check: %s's simple API is probably %s (from the upload URL's form); probing it once", tg.Server, tg.SimpleURL)
+	case target.SimpleFromInput:
+		if !tg.LookupCredentials && !tg.Kind.IsPyPI() {
+			d.Console.Debugf("existing-file check: %s is not on the repository's host, so its look-ups carry no credentials", tg.SimpleURL)
+		}
 	}
 	return client, index, nil
 }
 
 // uploadError turns a failed batch into the run's error, naming what went
 // up and what did not, and how to finish an incomplete release.
-func uploadError(err error, outcomes []publish.Outcome) error {
+func uploadError(err error, outcomes []publish.Outcome, cfg config.Config, tg target.Target) error {
 	var up, not []string
 	for _, o := range outcomes {
 		switch o.Status {
@@ -108,6 +168,7 @@ func uploadError(err error, outcomes []publish.Outcome) error {
 		title = "Cancelled"
 	}
 	e := *fail(title, err)
+	e.Hint = targetHint(e.ID, e.Hint, cfg, tg)
 	if len(up) > 0 {
 		e.Message += "\nOn the index: " + strings.Join(up, ", ") + "."
 	}
@@ -115,9 +176,34 @@ func uploadError(err error, outcomes []publish.Outcome) error {
 		e.Message += "\nNot uploaded: " + strings.Join(not, ", ") + "."
 	}
 	if len(up) > 0 && len(not) > 0 {
-		e.Hint = strings.TrimSpace(e.Hint + " The release is incomplete: once the cause is fixed, re-run this job. Files already on the index are recognised by their SHA-256 and skipped (on a third-party index set index-url, or skip-existing: true).")
+		how := "Files already on the index are recognised by their SHA-256 and skipped."
+		if tg.SimpleURL == "" {
+			how = "This index's simple API is not known, so set index-url to let the action recognise the files already there by their SHA-256 (or set skip-existing: true)."
+		}
+		e.Hint = strings.TrimSpace(e.Hint + " The release is incomplete: once the cause is fixed, re-run this job. " + how)
 	}
 	return &e
+}
+
+// targetHint adds what only the run knows to an upload error's hint: the
+// user name of a refused login, and the upload URL when repository-url is
+// a simple API or nothing takes uploads there.
+func targetHint(id, hint string, cfg config.Config, tg target.Target) string {
+	switch id {
+	case "UP-23":
+		if cfg.User == "__token__" && !tg.Kind.IsPyPI() && tg.Server != target.ServerAzure {
+			hint = "user is __token__ (the default: PyPI's user name for API tokens); an index other than PyPI usually wants the account's user name. " + hint
+		}
+	case "UP-18", "UP-19", "UP-24":
+		if tg.SimpleLike != "" {
+			return fmt.Sprintf("repository-url %s looks like the index's simple API (what pip reads), which takes no uploads; the upload URL is probably %s. Upload URL forms: %s.",
+				tg.UploadURL, tg.SimpleLike, strings.Join(target.UploadForms, "; "))
+		}
+		if id == "UP-24" {
+			hint += " Upload URL forms: " + strings.Join(target.UploadForms, "; ") + "."
+		}
+	}
+	return hint
 }
 
 // eventLog prints upload progress: one group per file with its size, time,
@@ -152,14 +238,16 @@ func (l *eventLog) onEvent(ev publish.Event) {
 		l.c.Warningf("Upload retried", "Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
 	case publish.EventWarning:
 		if ev.File == "" {
-			l.c.Warningf("Existing-file check not run", "%s", ev.Message)
+			l.c.Warningf("Existing-file check unavailable", "%s", ev.Message) // UP-28
 		} else {
-			l.c.Warningf("File already on the index", "%s", ev.Message)
+			// The title is ours: the file name is in the message.
+			l.c.Warningf("File skipped", "%s", ev.Message) // UP-03, UP-06
 		}
 	case publish.EventProbable:
-		l.c.Warningf("Upload not confirmed (UP-23)", "%s", ev.Message)
+		l.c.Warningf("Upload not confirmed (UP-29)", "%s", ev.Message)
 	case publish.EventSkip:
-		l.c.Noticef("", "%s", ev.Message)
+		// One line per file; the final notice names them all (UP-02).
+		l.c.Infof("%s", ev.Message)
 	case publish.EventDone:
 		l.done(ev)
 	default:
@@ -176,7 +264,7 @@ func (l *eventLog) done(ev publish.Event) {
 	defer l.c.EndGroup()
 	if d != nil {
 		elapsed := time.Since(l.started[ev.File])
-		l.c.Infof("size %s, %s, %s", report.HumanSize(d.Size), elapsed.Round(time.Millisecond), throughput(d.Size, elapsed))
+		l.c.Infof("size %s, %s", report.HumanSize(d.Size), timing(d.Size, elapsed))
 	}
 	l.c.Infof("index answer: %s", answer(ev, l.verbose))
 	if d != nil {
@@ -208,10 +296,30 @@ func answer(ev publish.Event, verbose bool) string {
 	return a
 }
 
-// throughput formats bytes per second.
-func throughput(n int64, d time.Duration) string {
-	if d <= 0 {
-		return "-"
+// Below these, an upload's speed says more about the round trip than
+// about the network, and is not printed.
+const (
+	speedMinSize = 1 << 20
+	speedMinTime = 200 * time.Millisecond
+)
+
+// timing formats how long an upload took, and its speed when the file and
+// the time are large enough for it to mean something: "2.1s, 12.3 MiB/s",
+// or "uploaded in 3ms" for a small file.
+func timing(n int64, d time.Duration) string {
+	if n < speedMinSize || d < speedMinTime {
+		return "uploaded in " + roundDuration(d).String()
 	}
-	return report.HumanSize(int64(float64(n)/d.Seconds())) + "/s"
+	return roundDuration(d).String() + ", " + report.HumanSize(int64(float64(n)/d.Seconds())) + "/s"
+}
+
+// roundDuration rounds to milliseconds, and to 0.1 s from a second on.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }

@@ -64,19 +64,43 @@ type Config struct {
 	IndexURL string `env:"INDEX_URL"`
 	// Concurrency is how many files are uploaded at once after the first.
 	Concurrency int `env:"CONCURRENCY, default=1"`
+	// VerifyUpload reads each uploaded file back from the index's own
+	// views after the upload and compares name, size, SHA-256 and, on
+	// PyPI and TestPyPI, the provenance (docs/situations.md#ve-01).
+	// Default true; dry runs never verify.
+	VerifyUpload Bool `env:"VERIFY_UPLOAD, default=true"`
+
+	// Given records the inputs that were given a value (by name, e.g.
+	// "attestations"), by a flag or by the runner. The runner passes an
+	// input only when the workflow sets it or action.yml declares a
+	// default, so it is meaningful for the inputs without an action.yml
+	// default (Input.GoDefault).
+	Given map[string]bool
 }
+
+// IsGiven reports whether the input name was given a value (see Given).
+func (c Config) IsGiven(name string) bool { return c.Given[name] }
 
 // Load decodes the inputs from the runner's environment (getenv) and from
 // command-line flag values (which win), as [Lookuper] describes. The only
 // error is a value that does not decode (a non-number concurrency).
 func Load(ctx context.Context, getenv func(string) string, flags map[string]string) (Config, error) {
 	var cfg Config
+	given := map[string]bool{}
+	lookup := Lookuper(getenv, flags)
 	if err := envconfig.ProcessWith(ctx, &envconfig.Config{
-		Target:   &cfg,
-		Lookuper: Lookuper(getenv, flags),
+		Target: &cfg,
+		Lookuper: envconfig.LookuperFunc(func(key string) (string, bool) {
+			v, ok := lookup.Lookup(key)
+			if ok {
+				given[inputName(key)] = true
+			}
+			return v, ok
+		}),
 	}); err != nil {
 		return cfg, fmt.Errorf("failed to read inputs: %w", err)
 	}
+	cfg.Given = given
 	return cfg, nil
 }
 
@@ -92,9 +116,9 @@ func (c Config) String() string {
 	if SecretLike(c.User) {
 		user = "<secret>"
 	}
-	return fmt.Sprintf("user=%s password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d",
+	return fmt.Sprintf("user=%s password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d verify-upload=%t",
 		user, pw, RedactURL(c.RepositoryURL), c.PackagesDir, c.VerifyMetadata.Value, c.SkipExisting.Value,
-		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, RedactURL(c.IndexURL), c.Concurrency)
+		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, RedactURL(c.IndexURL), c.Concurrency, c.VerifyUpload.Value)
 }
 
 // boolInput is a boolean input and its name.
@@ -109,6 +133,7 @@ func (c Config) bools() []boolInput {
 		{"verify-metadata", c.VerifyMetadata}, {"skip-existing", c.SkipExisting},
 		{"verbose", c.Verbose}, {"print-hash", c.PrintHash},
 		{"attestations", c.Attestations}, {"dry-run", c.DryRun},
+		{"verify-upload", c.VerifyUpload},
 	}
 }
 
@@ -134,7 +159,7 @@ func (c Config) OddBools() []string {
 // joined (STYLE C2). Plain http is allowed here for any host: the target
 // (internal/target) warns when credentials would cross the network. A URL
 // input with a user name or password is refused ([ErrURLCredentials],
-// IN-07); no message repeats them.
+// IN-09); no message repeats them.
 func (c Config) Validate() error {
 	var errs []error
 	errs = append(errs, checkURL("repository-url", c.RepositoryURL,
@@ -170,7 +195,7 @@ func checkURL(name, raw, example string) []error {
 	}
 	if u.User != nil {
 		errs = append(errs, fmt.Errorf("%w: %s %q has a user name or password in it, which the action never uses from a URL; "+
-			"remove them and set the user and password inputs (the password from a secret) (IN-07)", ErrURLCredentials, name, RedactURL(raw)))
+			"remove them and set the user and password inputs (the password from a secret) (IN-09)", ErrURLCredentials, name, RedactURL(raw)))
 	}
 	return errs
 }

@@ -3,13 +3,14 @@ package config
 import (
 	"bufio"
 	"context"
-	"io"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func mapEnv(m map[string]string) func(string) string {
@@ -96,6 +97,12 @@ func TestActionYAML_matchesInputs(t *testing.T) {
 			want[in.Alias] = actionInput{def: in.Default, hasDefault: true, deprecation: "The input " + in.Alias + " is deprecated; rename it to " + in.Name + "."}
 			continue
 		}
+		if in.GoDefault {
+			// The description states the default; the runner passes
+			// nothing unless the workflow sets the input.
+			want[in.Name] = actionInput{}
+			continue
+		}
 		want[in.Name] = actionInput{def: in.Default, hasDefault: in.Default != ""}
 	}
 	if diff := cmp.Diff(want, yml, cmp.AllowUnexported(actionInput{})); diff != "" {
@@ -110,8 +117,69 @@ func TestActionYAML_matchesInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(cfg, fromRunner); diff != "" {
+	if diff := cmp.Diff(cfg, fromRunner, cmpopts.IgnoreFields(Config{}, "Given")); diff != "" {
 		t.Errorf("built-in defaults differ from action.yml defaults (-builtin +runner):\n%s", diff)
+	}
+	// An input whose default lives only in Go is not given by a runner
+	// that passes the action.yml defaults.
+	for _, in := range Inputs {
+		if in.GoDefault && fromRunner.IsGiven(in.Name) {
+			t.Errorf("input %s counts as given with action.yml's defaults alone", in.Name)
+		}
+	}
+}
+
+// Config.Given records what the workflow or the flags set, so that the
+// run can tell "attestations: true" from the default.
+func TestLoad_given(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		env   map[string]string
+		flags map[string]string
+		want  map[string]bool
+	}{
+		{"nothing", nil, nil, map[string]bool{}},
+		{"empty_is_not_given", map[string]string{"INPUT_ATTESTATIONS": ""}, nil, map[string]bool{}},
+		{"input", map[string]string{"INPUT_ATTESTATIONS": "true"}, nil, map[string]bool{"attestations": true}},
+		{"alias", map[string]string{"INPUT_SKIP_EXISTING": "true"}, nil, map[string]bool{"skip-existing": true}},
+		{"flag", nil, map[string]string{"index-url": "https://x.example/simple/"}, map[string]bool{"index-url": true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Load(context.Background(), mapEnv(tc.env), tc.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got.Given); diff != "" {
+				t.Errorf("Load().Given mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// REQUESTS_CA_BUNDLE wins over TWINE_CERT, as it does in twine.
+func TestLoadTLS(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		env  map[string]string
+		want TLS
+	}{
+		{"none", nil, TLS{}},
+		{"twine_cert", map[string]string{"TWINE_CERT": "/ca.pem"}, TLS{CABundle: "/ca.pem", CABundleFrom: "TWINE_CERT"}},
+		{"requests_wins", map[string]string{"TWINE_CERT": "/a.pem", "REQUESTS_CA_BUNDLE": "/b.pem"}, TLS{CABundle: "/b.pem", CABundleFrom: "REQUESTS_CA_BUNDLE"}},
+		{"empty_requests_ignored", map[string]string{"TWINE_CERT": "/a.pem", "REQUESTS_CA_BUNDLE": ""}, TLS{CABundle: "/a.pem", CABundleFrom: "TWINE_CERT"}},
+		{"client_cert", map[string]string{"TWINE_CLIENT_CERT": "/me.pem"}, TLS{ClientCert: "/me.pem"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tc.want, LoadTLS(mapEnv(tc.env))); diff != "" {
+				t.Errorf("LoadTLS mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -122,6 +190,7 @@ func TestLoadConfig(t *testing.T) {
 		VerifyMetadata: Bool{Value: true, Raw: "true"}, SkipExisting: Bool{Raw: "false"},
 		Verbose: Bool{Value: true, Raw: "true"}, PrintHash: Bool{Value: true, Raw: "true"},
 		Attestations: Bool{Value: true, Raw: "true"}, DryRun: Bool{Raw: "false"}, Concurrency: 1,
+		VerifyUpload: Bool{Value: true, Raw: "true"},
 	}
 	with := func(f func(*Config)) Config { c := base; f(&c); return c }
 	cases := []struct {
@@ -178,28 +247,100 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreFields(Config{}, "Given")); diff != "" {
 				t.Errorf("Load mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestParseFlags(t *testing.T) {
+func TestParseArgs(t *testing.T) {
 	t.Parallel()
-	got, err := ParseFlags([]string{"--repository-url=https://test.pypi.org/legacy/", "--dry-run", "true", "--packages-dir", "a b"}, io.Discard)
+	cases := []struct {
+		name    string
+		args    []string
+		want    CLI
+		wantErr string // in the *UsageError
+	}{
+		{name: "none", want: CLI{Inputs: map[string]string{}, IDTokenSource: "auto"}},
+		// The bug of issue 14: --dry-run=true was taken as --verbose's value.
+		{name: "bool_then_bool_with_value", args: []string{"--verbose", "--dry-run=true"},
+			want: CLI{Inputs: map[string]string{"verbose": "true", "dry-run": "true"}, IDTokenSource: "auto"}},
+		{name: "bool_false", args: []string{"-print-hash=false", "--skip-existing=0", "--attestations=TRUE"},
+			want: CLI{Inputs: map[string]string{"print-hash": "false", "skip-existing": "false", "attestations": "true"}, IDTokenSource: "auto"}},
+		{name: "text_values", args: []string{"--repository-url=https://test.pypi.org/legacy/", "--packages-dir", "a b", "--concurrency=4"},
+			want: CLI{Inputs: map[string]string{"repository-url": "https://test.pypi.org/legacy/", "packages-dir": "a b", "concurrency": "4"}, IDTokenSource: "auto"}},
+		{name: "cli_options", args: []string{"--json", "out.json", "--debug", "--id-token-source=gitlab"},
+			want: CLI{Inputs: map[string]string{}, JSON: "out.json", Debug: true, IDTokenSource: "gitlab"}},
+		{name: "help_long", args: []string{"--help"}, want: CLI{Inputs: map[string]string{}, IDTokenSource: "auto", Help: true}},
+		{name: "help_short", args: []string{"-h"}, want: CLI{Inputs: map[string]string{}, IDTokenSource: "auto", Help: true}},
+		{name: "bool_with_separate_value", args: []string{"--dry-run", "true"}, wantErr: "boolean flags are --dry-run or --dry-run=false"},
+		{name: "bool_bad_value", args: []string{"--dry-run=yes"}, wantErr: `"yes" is not a boolean`},
+		{name: "unknown_flag", args: []string{"--nope=1"}, wantErr: "nope"},
+		{name: "stray_argument", args: []string{"extra"}, wantErr: `unexpected argument "extra"`},
+		{name: "missing_value", args: []string{"--packages-dir"}, wantErr: "packages-dir"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseArgs(tc.args)
+			if tc.wantErr != "" {
+				var ue *UsageError
+				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ParseArgs(%q) error = %v, want a *UsageError containing %q", tc.args, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseArgs(%q) error = %v", tc.args, err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ParseArgs(%q) mismatch (-want +got):\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+// The parsed flags decode like the inputs, and win over INPUT_ variables.
+func TestParseArgs_decodes(t *testing.T) {
+	t.Parallel()
+	cli, err := ParseArgs([]string{"--verbose", "--dry-run=true", "--print-hash=false"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"repository-url": "https://test.pypi.org/legacy/", "dry-run": "true", "packages-dir": "a b"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("parseFlags mismatch (-want +got):\n%s", diff)
+	cfg, err := Load(context.Background(), mapEnv(map[string]string{"INPUT_DRY-RUN": "false", "INPUT_VERBOSE": "false"}), cli.Inputs)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ParseFlags([]string{"extra"}, io.Discard); err == nil {
-		t.Error("ParseFlags(extra) = nil error, want one")
+	if !cfg.DryRun.Value || !cfg.Verbose.Value || cfg.PrintHash.Value || cfg.DryRun.Odd {
+		t.Errorf("Load(flags) = dry-run %+v verbose %+v print-hash %+v; want true, true, false", cfg.DryRun, cfg.Verbose, cfg.PrintHash)
 	}
-	if _, err := ParseFlags([]string{"--nope=1"}, io.Discard); err == nil {
-		t.Error("ParseFlags(--nope) = nil error, want one")
+}
+
+// The usage text names every flag with its default, the subcommands, the
+// exit statuses and the environment variables.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	u := Usage("v1.2.3")
+	want := []string{"pypi-publish v1.2.3", "demo", "version", "help", "--json FILE", "--debug", "--id-token-source",
+		"INPUT_", "GITHUB_ACTIONS", "GITLAB_CI", "PYPI_ID_TOKEN", "SIGSTORE_ID_TOKEN", "GOOGLE_SERVICE_ACCOUNT_NAME", "GCE_METADATA_HOST",
+		"TWINE_PASSWORD", "TWINE_CERT", "TWINE_CLIENT_CERT", "REQUESTS_CA_BUNDLE", "Exit status: 0", "2 wrong command line"}
+	for _, in := range Inputs {
+		def := in.Default
+		if def == "" {
+			def = "empty"
+		}
+		want = append(want, "--"+in.Name, "(default "+def)
+	}
+	for _, w := range want {
+		if !strings.Contains(u, w) {
+			t.Errorf("Usage() lacks %q", w)
+		}
+	}
+	for _, line := range strings.Split(u, "\n") {
+		if len(line) > 100 {
+			t.Errorf("Usage() line longer than 100 characters: %q", line)
+		}
 	}
 }
 
@@ -266,10 +407,14 @@ func TestLoadHooks(t *testing.T) {
 			"PYPI_PUBLISH_INDEX_KIND": "pypi", "PYPI_PUBLISH_FULCIO_URL": "http://127.0.0.1:1", "PYPI_PUBLISH_REKOR_URL": "http://127.0.0.1:2",
 			"PYPI_PUBLISH_TRUSTED_ROOT": "/tmp/root.json", "PYPI_PUBLISH_BACKOFF": "1ms", "PYPI_PUBLISH_IDLE_TIMEOUT": "2s",
 			"PYPI_PUBLISH_TUF_URL": "http://127.0.0.1:3/", "PYPI_PUBLISH_TUF_ROOT": "/tmp/tuf-root.json",
+			"PYPI_PUBLISH_API_URL": "http://127.0.0.1:4/", "PYPI_PUBLISH_VERIFY_WAIT": "300ms",
+			"PYPI_PUBLISH_IAM_URL": "http://127.0.0.1:6", "PYPI_PUBLISH_PRODUCT_NAME_FILE": "/tmp/product", "PYPI_PUBLISH_WEB_BASE": "http://127.0.0.1:5",
 		}, want: Hooks{IndexKind: "pypi", FulcioURL: "http://127.0.0.1:1", RekorURL: "http://127.0.0.1:2", TrustedRoot: "/tmp/root.json",
 			TUFURL: "http://127.0.0.1:3/", TUFRoot: "/tmp/tuf-root.json",
-			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second}},
-		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s"}},
+			Backoff: time.Millisecond, IdleTimeout: 2 * time.Second,
+			APIURL: "http://127.0.0.1:4/", VerifyWait: 300 * time.Millisecond,
+			IAMURL: "http://127.0.0.1:6", ProductNameFile: "/tmp/product", WebBase: "http://127.0.0.1:5"}},
+		{name: "bad_durations_ignored", env: map[string]string{"PYPI_PUBLISH_BACKOFF": "soon", "PYPI_PUBLISH_IDLE_TIMEOUT": "-1s", "PYPI_PUBLISH_VERIFY_WAIT": "0s"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -283,20 +428,30 @@ func TestLoadHooks(t *testing.T) {
 
 func TestLoadRunner(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{
-		"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_REPOSITORY": "o/r", "GITHUB_REPOSITORY_OWNER": "o",
-		"GITHUB_WORKFLOW_REF": "o/r/.github/workflows/release.yml@refs/tags/v1", "GITHUB_EVENT_NAME": "push",
-		"GITHUB_EVENT_PATH": "/ev.json", "GITHUB_SERVER_URL": "https://github.com", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x",
-		"GITHUB_OUTPUT": "/out", "GITHUB_STEP_SUMMARY": "/sum",
+	env := []string{
+		"GITHUB_ACTIONS=true", "GITHUB_WORKSPACE=/ws", "GITHUB_REPOSITORY=o/r", "GITHUB_REPOSITORY_OWNER=o",
+		"GITHUB_WORKFLOW_REF=o/r/.github/workflows/release.yml@refs/tags/v1", "GITHUB_EVENT_NAME=push",
+		"GITHUB_EVENT_PATH=/ev.json", "GITHUB_SERVER_URL=https://github.com", "ACTIONS_ID_TOKEN_REQUEST_URL=https://x",
+		"GITHUB_OUTPUT=/out", "GITHUB_STEP_SUMMARY=/sum",
+		"GITLAB_CI=true", "PYPI_ID_TOKEN= a.b.c\n", "SIGSTORE_ID_TOKEN=d.e.f", "EMPTY_ID_TOKEN=", "_ID_TOKEN=x", "ID_TOKEN=y",
+		"CI_PROJECT_PATH=g/p", "CI_CONFIG_PATH=.gitlab-ci.yml", "CI_SERVER_URL=https://gitlab.com", "CI_ENVIRONMENT_NAME=pypi",
+		"GOOGLE_SERVICE_ACCOUNT_NAME=sa@p.iam.gserviceaccount.com", "GCE_METADATA_HOST=127.0.0.1:8080",
 	}
 	want := Runner{Actions: true, Workspace: "/ws", Repository: "o/r", RepositoryOwner: "o",
 		WorkflowRef: "o/r/.github/workflows/release.yml@refs/tags/v1", EventName: "push", EventPath: "/ev.json",
-		ServerURL: "https://github.com", IDTokenURLSet: true, OutputFile: "/out", SummaryFile: "/sum"}
-	if diff := cmp.Diff(want, LoadRunner(mapEnv(env))); diff != "" {
+		ServerURL: "https://github.com", IDTokenURL: "https://x", OutputFile: "/out", SummaryFile: "/sum",
+		GitLab: GitLab{CI: true, IDTokens: map[string]string{"PYPI_ID_TOKEN": "a.b.c", "SIGSTORE_ID_TOKEN": "d.e.f"},
+			ProjectPath: "g/p", ConfigPath: ".gitlab-ci.yml", ServerURL: "https://gitlab.com", Environment: "pypi"},
+		Google: Google{ServiceAccount: "sa@p.iam.gserviceaccount.com", MetadataHost: "127.0.0.1:8080"}}
+	got := LoadRunner(env)
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("LoadRunner mismatch (-want +got):\n%s", diff)
 	}
-	if got := LoadRunner(mapEnv(map[string]string{"GITHUB_ACTIONS": "1"})).Actions; got {
-		t.Errorf("LoadRunner(GITHUB_ACTIONS=1).Actions = true, want false")
+	if s := got.String(); strings.Contains(s, "a.b.c") || !strings.Contains(s, "PYPI_ID_TOKEN") {
+		t.Errorf("Runner.String() = %q, want variable names without values", s)
+	}
+	if got := LoadRunner([]string{"GITHUB_ACTIONS=1", "GITLAB_CI=yes"}); got.Actions || got.GitLab.CI {
+		t.Errorf("LoadRunner(GITHUB_ACTIONS=1, GITLAB_CI=yes) = %v, %v; want false, false", got.Actions, got.GitLab.CI)
 	}
 }
 
@@ -314,5 +469,43 @@ func TestOddBoolsAndEntries(t *testing.T) {
 	}
 	if _, err := Load(context.Background(), mapEnv(map[string]string{"INPUT_CONCURRENCY": "many"}), nil); err == nil {
 		t.Error("Load(concurrency=many) = nil error, want one")
+	}
+}
+
+// The GitHub Marketplace refuses a description over 125 characters and a
+// name another action already has (pypa/gh-action-pypi-publish is
+// "pypi-publish"); branding gives the listing its icon.
+func TestActionYAML_marketplace(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]string{}
+	var key string
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case !strings.HasPrefix(line, " "):
+			k, v, _ := strings.Cut(line, ":")
+			key, v = k, strings.TrimSpace(v)
+			if v != ">-" {
+				top[key] = strings.Trim(v, `"`)
+			}
+		case key == "description":
+			top[key] = strings.TrimSpace(top[key] + " " + strings.TrimSpace(line))
+		case key == "branding":
+			k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+			top["branding."+k] = strings.TrimSpace(v)
+		}
+	}
+	if n := len(top["name"]); n == 0 || strings.EqualFold(top["name"], "pypi-publish") {
+		t.Errorf("action.yml name = %q, want one that is not the original action's (pypi-publish)", top["name"])
+	}
+	if n := len(top["description"]); n == 0 || n > 125 {
+		t.Errorf("action.yml description is %d characters, want 1 to 125: %q", n, top["description"])
+	}
+	if top["branding.icon"] == "" || top["branding.color"] == "" {
+		t.Errorf("action.yml branding = icon %q, color %q; want both", top["branding.icon"], top["branding.color"])
 	}
 }

@@ -35,8 +35,9 @@ type Hooks struct {
 	// TUFRoot is PYPI_PUBLISH_TUF_ROOT, the path of the TUF root.json to
 	// start from; the default "" is the one embedded in the binary.
 	TUFRoot string
-	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry; the
-	// default 0 means 2 s. Tests use 1ms.
+	// Backoff is PYPI_PUBLISH_BACKOFF, the wait before the first retry, and
+	// the first wait between verify-upload's rounds; the default 0 means 2 s
+	// (1 s for verify-upload). Tests use 1ms.
 	Backoff time.Duration
 	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
 	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
@@ -58,24 +59,51 @@ type Hooks struct {
 	// minted tokens may take at the end of the run; the default 0 means
 	// 5 s.
 	BurnTimeout time.Duration
+	// APIURL is PYPI_PUBLISH_API_URL, the root where a PyPI-like test index
+	// serves the JSON API (/pypi/<project>/<version>/json) and the
+	// Integrity API (/integrity/…) that verify-upload reads; the default ""
+	// is PyPI's or TestPyPI's, by host (target.Target.APIURL).
+	APIURL string
+	// VerifyWait is PYPI_PUBLISH_VERIFY_WAIT, how long verify-upload waits
+	// for the index's views to show the uploaded files; the default 0
+	// means publish.DefaultVerifyWait (60 s). Tests use a second or less.
+	VerifyWait time.Duration
+	// IAMURL is PYPI_PUBLISH_IAM_URL, the root of Google's IAM Credentials
+	// API; the default "" is https://iamcredentials.googleapis.com.
+	IAMURL string
+	// ProductNameFile is PYPI_PUBLISH_PRODUCT_NAME_FILE, the file that
+	// says whether the machine is a Google Compute Engine VM; the default
+	// "" is /sys/class/dmi/id/product_name. Tests point it at a file of
+	// their own, so the machine they run on does not matter.
+	ProductNameFile string
+	// WebBase is PYPI_PUBLISH_WEB_BASE, the web site release and
+	// trusted-publisher links point at; the default "" is the index's
+	// (pypi.org, test.pypi.org, none for other indexes). The demo points
+	// it at its own fake index.
+	WebBase string
 }
 
 // LoadHooks decodes the test hooks from getenv.
 func LoadHooks(getenv func(string) string) Hooks {
 	return Hooks{
-		IndexKind:      getenv("PYPI_PUBLISH_INDEX_KIND"),
-		ClassifiersURL: getenv("PYPI_PUBLISH_CLASSIFIERS_URL"),
-		FulcioURL:      getenv("PYPI_PUBLISH_FULCIO_URL"),
-		RekorURL:       getenv("PYPI_PUBLISH_REKOR_URL"),
-		TrustedRoot:    getenv("PYPI_PUBLISH_TRUSTED_ROOT"),
-		TUFURL:         getenv("PYPI_PUBLISH_TUF_URL"),
-		TUFRoot:        getenv("PYPI_PUBLISH_TUF_ROOT"),
-		Backoff:        duration(getenv("PYPI_PUBLISH_BACKOFF")),
-		IdleTimeout:    duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
-		AnswerTimeout:  duration(getenv("PYPI_PUBLISH_ANSWER_TIMEOUT")),
-		RequestTimeout: duration(getenv("PYPI_PUBLISH_REQUEST_TIMEOUT")),
-		TPTimeout:      duration(getenv("PYPI_PUBLISH_TP_TIMEOUT")),
-		BurnTimeout:    duration(getenv("PYPI_PUBLISH_BURN_TIMEOUT")),
+		IndexKind:       getenv("PYPI_PUBLISH_INDEX_KIND"),
+		ClassifiersURL:  getenv("PYPI_PUBLISH_CLASSIFIERS_URL"),
+		FulcioURL:       getenv("PYPI_PUBLISH_FULCIO_URL"),
+		RekorURL:        getenv("PYPI_PUBLISH_REKOR_URL"),
+		TrustedRoot:     getenv("PYPI_PUBLISH_TRUSTED_ROOT"),
+		TUFURL:          getenv("PYPI_PUBLISH_TUF_URL"),
+		TUFRoot:         getenv("PYPI_PUBLISH_TUF_ROOT"),
+		Backoff:         duration(getenv("PYPI_PUBLISH_BACKOFF")),
+		IdleTimeout:     duration(getenv("PYPI_PUBLISH_IDLE_TIMEOUT")),
+		APIURL:          getenv("PYPI_PUBLISH_API_URL"),
+		VerifyWait:      duration(getenv("PYPI_PUBLISH_VERIFY_WAIT")),
+		IAMURL:          getenv("PYPI_PUBLISH_IAM_URL"),
+		ProductNameFile: getenv("PYPI_PUBLISH_PRODUCT_NAME_FILE"),
+		WebBase:         getenv("PYPI_PUBLISH_WEB_BASE"),
+		AnswerTimeout:   duration(getenv("PYPI_PUBLISH_ANSWER_TIMEOUT")),
+		RequestTimeout:  duration(getenv("PYPI_PUBLISH_REQUEST_TIMEOUT")),
+		TPTimeout:       duration(getenv("PYPI_PUBLISH_TP_TIMEOUT")),
+		BurnTimeout:     duration(getenv("PYPI_PUBLISH_BURN_TIMEOUT")),
 	}
 }
 

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
@@ -18,6 +15,10 @@ type Input struct {
 	Default string
 	Bool    bool
 	Usage   string
+	// GoDefault: action.yml declares no default for the input (its
+	// description states it), so that the runner passes it only when the
+	// workflow sets it and Config.Given can tell.
+	GoDefault bool
 }
 
 // Inputs lists every input in action.yml order. The config tests compare
@@ -31,16 +32,23 @@ var Inputs = []Input{
 	{Name: "skip-existing", Alias: "skip_existing", Default: "false", Bool: true, Usage: "skip files the index already has instead of failing"},
 	{Name: "verbose", Default: "true", Bool: true, Usage: "more detail in the log, including hashes and response bodies"},
 	{Name: "print-hash", Alias: "print_hash", Default: "true", Bool: true, Usage: "print SHA256, MD5 and BLAKE2-256 of each distribution"},
-	{Name: "attestations", Default: "true", Bool: true, Usage: "sign and upload PEP 740 attestations (trusted publishing to PyPI/TestPyPI)"},
+	{Name: "attestations", Default: "true", Bool: true, GoDefault: true, Usage: "sign and upload PEP 740 attestations (trusted publishing to PyPI/TestPyPI)"},
 	{Name: "dry-run", Default: "false", Bool: true, Usage: "run every check and upload nothing"},
 	{Name: "index-url", Usage: "simple API root of a third-party index, for the existing-file check"},
 	{Name: "concurrency", Default: "1", Usage: "files uploaded at once after the first"},
+	{Name: "verify-upload", Default: "true", Bool: true, Usage: "after the upload, read each file back from the index and compare it (and its provenance)"},
 }
 
 // envKey turns an input name into the Config tag key: "repository-url" →
 // "REPOSITORY_URL".
 func envKey(name string) string {
 	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// inputName turns a Config tag key into the input's name: "REPOSITORY_URL"
+// → "repository-url".
+func inputName(key string) string {
+	return strings.ToLower(strings.ReplaceAll(key, "_", "-"))
 }
 
 // Lookuper returns the lookuper that decodes Config from the runner's
@@ -80,25 +88,4 @@ func Lookuper(getenv func(string) string, flags map[string]string) envconfig.Loo
 		}
 		return "", false
 	})
-}
-
-// ParseFlags parses command-line flags named like the inputs and returns
-// the values of the flags that were set. Usage and parse errors go to
-// stderr.
-func ParseFlags(args []string, stderr io.Writer) (map[string]string, error) {
-	fs := flag.NewFlagSet("pypi-publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	vals := make(map[string]*string, len(Inputs))
-	for _, in := range Inputs {
-		vals[in.Name] = fs.String(in.Name, "", fmt.Sprintf("%s (default %q)", in.Usage, in.Default))
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; inputs are given as flags such as --packages-dir=dist", fs.Arg(0))
-	}
-	set := make(map[string]string)
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = *vals[f.Name] })
-	return set, nil
 }

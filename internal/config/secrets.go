@@ -7,7 +7,7 @@ import (
 	"unicode"
 )
 
-// ErrURLCredentials is the error (IN-07) for a repository-url or index-url
+// ErrURLCredentials is the error (IN-09) for a repository-url or index-url
 // that carries a user name or password: they would be printed in the log
 // and the summary and are not how the action takes credentials.
 var ErrURLCredentials = errors.New("credentials in a URL input")
@@ -93,13 +93,19 @@ func RawSecrets(getenv func(string) string, flags map[string]string) []string {
 	return out
 }
 
-// URLSecrets returns the credentials written into a URL input: the
-// password and the whole user information ("user:password"); a user name
-// alone is not masked (it would hide every occurrence of a common word). A value that
+// URLSecrets returns what a URL input holds that must be masked: the
+// password and the whole user information ("user:password") written into
+// it (a user name alone is not masked: it would hide every occurrence of a
+// common word), or the whole value when it is not an http(s) URL with a
+// host and looks like a secret (a flag that took "--password=…" as its
+// value). A value that
 // does not parse but has user information ("scheme://…@host") yields the
 // text between "//" and the last "@".
 func URLSecrets(raw string) []string {
 	u, err := url.Parse(strings.TrimSpace(raw))
+	if (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") && SecretLike(raw) {
+		return secretForms(raw)
+	}
 	if err == nil {
 		if u.User == nil {
 			return nil

@@ -52,6 +52,13 @@ type File struct {
 	Attestations []string
 	// Reused reports that the attestation files existed and were reused.
 	Reused bool
+	// Verification says what was read back from the index after the
+	// upload and how, e.g. "JSON API + simple API: sha256, size;
+	// provenance ✓"; "" when the file was not read back.
+	Verification string
+	// Verified reports that the index serves the file exactly as
+	// uploaded (the verified-files output).
+	Verified bool
 }
 
 // Failure is what went wrong, for the "What went wrong" section.
@@ -61,6 +68,9 @@ type Failure struct {
 	Message string
 	// Hint is plain text, shown as escaped Markdown.
 	Hint string
+	// Published reports that every file went up and what failed came
+	// after: reading them back (verify-upload).
+	Published bool
 	// Details is Markdown, written as is: its producers (oidc's error
 	// details, this action's sections) escape every outside value with
 	// internal/escape.
@@ -107,10 +117,10 @@ type fileJSON struct {
 }
 
 // Outputs returns the step outputs by name: files, uploaded-files,
-// skipped-files, release-urls, attestation-files (JSON) and
-// trusted-publishing ("true" or "false").
+// skipped-files, release-urls, attestation-files, verified-files (JSON)
+// and trusted-publishing ("true" or "false").
 func (r Report) Outputs() map[string]string {
-	uploaded, skipped, attests := []string{}, []string{}, []string{}
+	uploaded, skipped, attests, verified := []string{}, []string{}, []string{}, []string{}
 	rows := make([]fileJSON, 0, len(r.Files))
 	for _, f := range r.Files {
 		row := fileJSON{Filename: f.Filename, Path: f.Path, Size: f.Size, SHA256: f.SHA256, Status: f.Status}
@@ -125,6 +135,9 @@ func (r Report) Outputs() map[string]string {
 			skipped = append(skipped, f.Filename)
 		}
 		attests = append(attests, f.Attestations...)
+		if f.Verified {
+			verified = append(verified, f.Filename)
+		}
 	}
 	return map[string]string{
 		"files":              jsonText(rows),
@@ -133,6 +146,7 @@ func (r Report) Outputs() map[string]string {
 		"release-urls":       jsonText(r.releaseURLs()),
 		"attestation-files":  jsonText(attests),
 		"trusted-publishing": fmt.Sprint(r.TrustedPublishing),
+		"verified-files":     jsonText(verified),
 	}
 }
 
@@ -201,6 +215,8 @@ func (r Report) Markdown() string {
 func (r Report) writeHead(b *strings.Builder) {
 	title := "Published to " + r.IndexName
 	switch {
+	case r.Failure != nil && r.Failure.Published:
+		title = "Published to " + r.IndexName + ", but it does not serve what was uploaded"
 	case r.Failure != nil:
 		title = "Publishing to " + r.IndexName + " failed"
 	case r.DryRun:
@@ -223,7 +239,15 @@ func (r Report) writeFiles(b *strings.Builder) {
 	if len(r.Files) == 0 {
 		return
 	}
-	b.WriteString("| File | Version | Size | SHA-256 | Status | Attestation | Link |\n|---|---|---:|---|---|---|---|\n")
+	verifiedCol := false
+	for _, f := range r.Files {
+		verifiedCol = verifiedCol || f.Verification != ""
+	}
+	if verifiedCol {
+		b.WriteString("| File | Version | Size | SHA-256 | Status | Attestation | Verified | Link |\n|---|---|---:|---|---|---|---|---|\n")
+	} else {
+		b.WriteString("| File | Version | Size | SHA-256 | Status | Attestation | Link |\n|---|---|---:|---|---|---|---|\n")
+	}
 	for i, f := range r.Files {
 		if b.Len() > maxTable {
 			fmt.Fprintf(b, "\n_%d more files are left out to keep the summary under GitHub's size limit; the `files` output lists them all._\n", len(r.Files)-i)
@@ -248,7 +272,11 @@ func (r Report) writeFiles(b *strings.Builder) {
 		if len(sha) > 12 {
 			sha = escape.Cell(sha[:12] + "…")
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", escape.Cell(f.Filename), escape.Inline(f.Version), HumanSize(f.Size), sha, escape.Inline(status), att, rel)
+		verifiedCell := ""
+		if verifiedCol {
+			verifiedCell = " " + escape.Inline(f.Verification) + " |"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |%s %s |\n", escape.Cell(f.Filename), escape.Inline(f.Version), HumanSize(f.Size), sha, escape.Inline(status), att, verifiedCell, rel)
 	}
 	b.WriteString("\n")
 }

@@ -47,6 +47,22 @@ func goldenCases() map[string]report.Report {
 	success.Files = files(report.StatusUploaded, report.StatusUploaded)
 	success.Files[0].Attestations = []string{"dist/" + wheel + ".publish.attestation"}
 	success.Files[1].Attestations = []string{"dist/" + sdist + ".publish.attestation"}
+	for i := range success.Files {
+		success.Files[i].Verification, success.Files[i].Verified = "JSON API + simple API: sha256, size; provenance ✓", true
+	}
+
+	// verify-upload found the sdist served with other bytes (VE-03), and a
+	// third-party index's HTML page (no sizes) for the wheel.
+	mismatch := report.Report{Index: "https://nexus.example/repository/pypi-hosted/", IndexName: "third-party index", Auth: "username and password"}
+	mismatch.Files = files(report.StatusUploaded, report.StatusUploaded)
+	mismatch.Files[0].URL, mismatch.Files[1].URL = "", ""
+	mismatch.Files[0].Verification, mismatch.Files[0].Verified = "simple API: sha256", true
+	mismatch.Files[1].Verification = "simple API: ✗ other contents"
+	mismatch.Failure = &report.Failure{
+		Message:   "The index does not serve what was uploaded.\n" + sdist + ": the index serves other contents than were uploaded: the simple API (https://nexus.example/repository/pypi-hosted/simple/sampleproject/) lists sha256 " + shaW + " where the uploaded file has " + shaS,
+		Hint:      "The index answered 200 to the upload but serves other bytes under this name.",
+		Published: true,
+	}
 
 	partial := pypi
 	partial.Auth, partial.Attestations = "API token", "skipped: PyPI accepts them only from trusted publishing, and this run uses API token"
@@ -83,7 +99,7 @@ func goldenCases() map[string]report.Report {
 
 	return map[string]report.Report{
 		"success": success, "partial_failure": partial, "conflict": conflict,
-		"refused_check": refused, "trusted_publishing_failure": tp, "dry_run": dry,
+		"refused_check": refused, "trusted_publishing_failure": tp, "dry_run": dry, "verify_mismatch": mismatch,
 	}
 }
 

@@ -63,6 +63,16 @@ func (k Kind) simpleURL() string {
 	return ""
 }
 
+// apiURL returns Warehouse's root on PyPI or TestPyPI, where the JSON API
+// (/pypi/<project>/<version>/json) and the Integrity API
+// (/integrity/<project>/<version>/<file>/provenance) live, or "".
+func (k Kind) apiURL() string {
+	if b := k.webBase(); b != "" {
+		return b + "/"
+	}
+	return ""
+}
+
 // classifiersURL is where Warehouse serves its plain-text trove classifier
 // list (route "legacy.api.pypi.list_classifiers" of warehouse/routes.py),
 // or "" for an index whose list route is unknown.
@@ -132,13 +142,37 @@ type Target struct {
 	// SimpleURL is the simple API root used to look up files the index
 	// already has: the index-url input when given, else PyPI's or
 	// TestPyPI's when the upload host is theirs and Kind agrees (the kind
-	// override never sends a fake index's lookups to pypi.org); "" when
-	// unknown.
+	// override never sends a fake index's lookups to pypi.org), else the
+	// root that the upload URL's form implies for a known server (see
+	// [Recognize]); "" when unknown.
 	SimpleURL string
+	// SimpleFrom says where SimpleURL came from: SimpleFromInput,
+	// SimpleFromPyPI, SimpleFromForm, or "" when there is none.
+	SimpleFrom string
+	// Server is the index software the upload URL's form names
+	// (ServerUnknown when the form is not one of a known server's).
+	Server Server
+	// LookupCredentials reports whether look-ups of SimpleURL may carry
+	// the upload credentials: the simple API is on the repository's scheme,
+	// host and port, and the index is not PyPI or TestPyPI (whose simple
+	// API is public). Other hosts never get them.
+	LookupCredentials bool
+	// SimpleLike is set when the upload URL looks like a simple API (a
+	// path ending in /simple or /+simple), which takes no uploads: it is
+	// the upload URL the known servers would use instead ("" when the path
+	// does not look like one).
+	SimpleLike string
 	// ClassifiersURL is where the index serves its current trove
 	// classifier list (PyPI's and TestPyPI's list route), chosen like
 	// SimpleURL by the real upload host; "" when unknown.
 	ClassifiersURL string
+	// APIURL is Warehouse's root for reading a release back after the
+	// upload: the JSON API (/pypi/<project>/<version>/json) and PEP 740's
+	// Integrity API (/integrity/<project>/<version>/<file>/provenance).
+	// "https://pypi.org/" or "https://test.pypi.org/", chosen like
+	// ClassifiersURL by the real upload host; "" for any other index
+	// (which serves neither).
+	APIURL string
 	// WebBase is the web site for release and trusted-publisher links:
 	// "https://pypi.org" or "https://test.pypi.org" for those kinds
 	// (override included), "" for a third-party index.
@@ -172,11 +206,33 @@ func New(repositoryURL, indexURL, kindHook string) (Target, error) {
 	if k, ok := KindOverride(kindHook); ok {
 		t.Kind = k
 	}
-	if t.SimpleURL == "" && t.Kind.IsPyPI() {
-		t.SimpleURL = hostKind.simpleURL()
+	if t.SimpleURL != "" {
+		t.SimpleFrom = SimpleFromInput
 	}
+	if t.SimpleURL == "" && t.Kind.IsPyPI() {
+		if t.SimpleURL = hostKind.simpleURL(); t.SimpleURL != "" {
+			t.SimpleFrom = SimpleFromPyPI
+		}
+	}
+	if t.Kind == Other && hostKind == Other {
+		var simple string
+		t.Server, simple = Recognize(u)
+		if t.SimpleURL == "" && simple != "" {
+			t.SimpleURL, t.SimpleFrom = simple, SimpleFromForm
+		}
+	}
+	if t.SimpleLike = uploadURLForSimple(u); t.SimpleLike != "" {
+		switch hostKind {
+		case PyPI:
+			t.SimpleLike = "https://upload.pypi.org/legacy/"
+		case TestPyPI:
+			t.SimpleLike = "https://test.pypi.org/legacy/"
+		}
+	}
+	t.LookupCredentials = !t.Kind.IsPyPI() && t.SimpleURL != "" && sameOrigin(u, t.SimpleURL)
 	if t.Kind.IsPyPI() {
 		t.ClassifiersURL = hostKind.classifiersURL()
+		t.APIURL = hostKind.apiURL()
 	}
 	t.WebBase = t.Kind.webBase()
 	if t.Kind.IsPyPI() && u.Path == "/legacy" {

@@ -1,6 +1,7 @@
 package target_test
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,21 +66,39 @@ func TestNew(t *testing.T) {
 		insecure bool
 	}{
 		{name: "pypi", repo: "https://upload.pypi.org/legacy/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://pypi.org/simple/", ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "testpypi_slash_added", repo: "https://test.pypi.org/legacy", want: target.Target{
-			Kind: target.TestPyPI, UploadURL: "https://test.pypi.org/legacy/", SlashAdded: true, SimpleURL: "https://test.pypi.org/simple/", ClassifiersURL: "https://test.pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://test.pypi.org"}},
+			Kind: target.TestPyPI, UploadURL: "https://test.pypi.org/legacy/", SlashAdded: true, SimpleURL: "https://test.pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://test.pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://test.pypi.org/", WebBase: "https://test.pypi.org"}},
 		{name: "trailing_dot_host", repo: "https://upload.pypi.org./legacy/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org./legacy/", SimpleURL: "https://pypi.org/simple/", ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org./legacy/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "third_party_no_slash_fix", repo: "https://devpi.example/root/dev/legacy", want: target.Target{
 			Kind: target.Other, UploadURL: "https://devpi.example/root/dev/legacy"}},
+		{name: "devpi_form", repo: "https://devpi.example/root/dev", want: target.Target{
+			Kind: target.Other, UploadURL: "https://devpi.example/root/dev", Server: target.ServerDevpi,
+			SimpleURL: "https://devpi.example/root/dev/+simple/", SimpleFrom: target.SimpleFromForm, LookupCredentials: true}},
+		{name: "index_url_on_other_host_gets_no_credentials", repo: "https://devpi.example/root/dev/", index: "https://mirror.example/root/dev/+simple/", want: target.Target{
+			Kind: target.Other, UploadURL: "https://devpi.example/root/dev/", Server: target.ServerDevpi,
+			SimpleURL: "https://mirror.example/root/dev/+simple/", SimpleFrom: target.SimpleFromInput}},
+		{name: "index_url_on_other_port_gets_no_credentials", repo: "http://127.0.0.1:3141/", index: "http://127.0.0.1:3142/simple/", want: target.Target{
+			Kind: target.Other, UploadURL: "http://127.0.0.1:3141/", Server: target.ServerPypiserver,
+			SimpleURL: "http://127.0.0.1:3142/simple/", SimpleFrom: target.SimpleFromInput, Loopback: true, PlainHTTP: true}},
+		{name: "index_url_same_host", repo: "https://nexus.example/repository/py/", index: "https://NEXUS.example/repository/py-group/simple/", want: target.Target{
+			Kind: target.Other, UploadURL: "https://nexus.example/repository/py/", Server: target.ServerNexus,
+			SimpleURL: "https://NEXUS.example/repository/py-group/simple/", SimpleFrom: target.SimpleFromInput, LookupCredentials: true}},
+		{name: "devpi_simple_as_upload_url", repo: "http://127.0.0.1:3141/user/dev/+simple", want: target.Target{
+			Kind: target.Other, UploadURL: "http://127.0.0.1:3141/user/dev/+simple", SimpleLike: "http://127.0.0.1:3141/user/dev/", Loopback: true, PlainHTTP: true}},
+		{name: "pypi_simple_as_upload_url", repo: "https://pypi.org/simple/", want: target.Target{
+			Kind: target.PyPI, UploadURL: "https://pypi.org/simple/", SimpleURL: "https://pypi.org/simple/", SimpleFrom: target.SimpleFromPyPI,
+			ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org", SimpleLike: "https://upload.pypi.org/legacy/"}},
 		{name: "index_url_wins", repo: "https://upload.pypi.org/legacy/", index: "https://mirror.example/simple/", want: target.Target{
-			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://mirror.example/simple/", ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", WebBase: "https://pypi.org"}},
+			Kind: target.PyPI, UploadURL: "https://upload.pypi.org/legacy/", SimpleURL: "https://mirror.example/simple/", SimpleFrom: target.SimpleFromInput, ClassifiersURL: "https://pypi.org/pypi?%3Aaction=list_classifiers", APIURL: "https://pypi.org/", WebBase: "https://pypi.org"}},
 		{name: "hook_pypi_on_loopback_keeps_simple_empty", repo: "http://127.0.0.1:8080/legacy", hook: "pypi", want: target.Target{
 			Kind: target.PyPI, UploadURL: "http://127.0.0.1:8080/legacy/", SlashAdded: true, WebBase: "https://pypi.org", Loopback: true, PlainHTTP: true}},
 		{name: "hook_other_on_pypi", repo: "https://upload.pypi.org/legacy/", hook: "other", want: target.Target{
 			Kind: target.Other, UploadURL: "https://upload.pypi.org/legacy/"}},
 		{name: "plain_http_remote", repo: "http://devpi:3141/root/dev/", insecure: true, want: target.Target{
-			Kind: target.Other, UploadURL: "http://devpi:3141/root/dev/", PlainHTTP: true}},
+			Kind: target.Other, UploadURL: "http://devpi:3141/root/dev/", PlainHTTP: true, Server: target.ServerDevpi,
+			SimpleURL: "http://devpi:3141/root/dev/+simple/", SimpleFrom: target.SimpleFromForm, LookupCredentials: true}},
 		{name: "ftp", repo: "ftp://x/", wantErr: true},
 		{name: "no_host", repo: "https:///legacy/", wantErr: true},
 		{name: "unparsable", repo: "https://exa mple.com/%zz", wantErr: true},
@@ -113,13 +132,13 @@ func TestNew_simpleAndInsecure(t *testing.T) {
 		{"https://upload.pypi.org/legacy/", "https://pypi.org/simple/", false},
 		{"https://UPLOAD.PYPI.ORG/legacy/", "https://pypi.org/simple/", false},
 		{"https://test.pypi.org/legacy/", "https://test.pypi.org/simple/", false},
-		{"https://mypypi.org.example.com/", "", false},
+		{"https://mypypi.org.example.com/", "https://mypypi.org.example.com/simple/", false},
 		{"https://devpi.example.org/root/", "", false},
-		{"http://upload.example.org/", "", true},
+		{"http://upload.example.org/", "http://upload.example.org/simple/", true},
 		{"http://127.0.0.1:8080/legacy/", "", false},
-		{"http://[::1]:8080/", "", false},
-		{"http://localhost/", "", false},
-		{"http://LOCALHOST.:3141/", "", false},
+		{"http://[::1]:8080/", "http://[::1]:8080/simple/", false},
+		{"http://localhost/", "http://localhost/simple/", false},
+		{"http://LOCALHOST.:3141/", "http://LOCALHOST.:3141/simple/", false},
 		{"http://devpi.internal:3141/root/", "", true},
 	}
 	for _, tc := range cases {
@@ -163,6 +182,76 @@ func TestKindString(t *testing.T) {
 	for k, want := range map[target.Kind]string{target.PyPI: "PyPI", target.TestPyPI: "TestPyPI", target.Other: "third-party index"} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", k, got, want)
+		}
+	}
+}
+
+// Each known server's documented upload URL forms (docs/indexes.md) and the
+// simple API root each implies; URLs that only look similar stay unknown.
+func TestRecognize(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		upload     string
+		server     target.Server
+		wantSimple string
+	}{
+		{"http://127.0.0.1:8080/", target.ServerPypiserver, "http://127.0.0.1:8080/simple/"},
+		{"http://127.0.0.1:8080", target.ServerPypiserver, "http://127.0.0.1:8080/simple/"},
+		{"https://devpi.example/root/dev/", target.ServerDevpi, "https://devpi.example/root/dev/+simple/"},
+		{"https://devpi.example/root/dev", target.ServerDevpi, "https://devpi.example/root/dev/+simple/"},
+		{"https://devpi.example/root/+simple/", target.ServerUnknown, ""},
+		{"https://acme.jfrog.io/artifactory/api/pypi/pypi-local", target.ServerArtifactory, "https://acme.jfrog.io/artifactory/api/pypi/pypi-local/simple/"},
+		{"https://acme.example/tools/artifactory/api/pypi/pypi-local/", target.ServerArtifactory, "https://acme.example/tools/artifactory/api/pypi/pypi-local/simple/"},
+		{"https://nexus.example/repository/pypi-hosted/", target.ServerNexus, "https://nexus.example/repository/pypi-hosted/simple/"},
+		{"https://nexus.example/nexus/repository/pypi-hosted", target.ServerNexus, "https://nexus.example/nexus/repository/pypi-hosted/simple/"},
+		{"https://gitlab.com/api/v4/projects/42/packages/pypi", target.ServerGitLab, "https://gitlab.com/api/v4/projects/42/packages/pypi/simple/"},
+		{"https://gitlab.example/api/v4/projects/group%2Fproject/packages/pypi", target.ServerGitLab, "https://gitlab.example/api/v4/projects/group%2Fproject/packages/pypi/simple/"},
+		{"https://gitlab.example/api/v4/groups/7/-/packages/pypi", target.ServerUnknown, ""},
+		{"https://gitea.example/api/packages/octo/pypi", target.ServerGitea, "https://gitea.example/api/packages/octo/pypi/simple/"},
+		{"https://codeberg.org/api/packages/octo/pypi/", target.ServerGitea, "https://codeberg.org/api/packages/octo/pypi/simple/"},
+		{"https://my-domain-111122223333.d.codeartifact.us-west-2.amazonaws.com/pypi/my_repo/", target.ServerCodeArtifact,
+			"https://my-domain-111122223333.d.codeartifact.us-west-2.amazonaws.com/pypi/my_repo/simple/"},
+		{"https://my-domain-111122223333.d.codeartifact.eu-west-1.on.aws/pypi/r", target.ServerCodeArtifact,
+			"https://my-domain-111122223333.d.codeartifact.eu-west-1.on.aws/pypi/r/simple/"},
+		{"https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/upload/", target.ServerAzure, "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/simple/"},
+		{"https://pkgs.dev.azure.com/org/_packaging/feed/pypi/upload", target.ServerAzure, "https://pkgs.dev.azure.com/org/_packaging/feed/pypi/simple/"},
+		{"https://org.pkgs.visualstudio.com/proj/_packaging/feed/pypi/upload", target.ServerAzure, "https://org.pkgs.visualstudio.com/proj/_packaging/feed/pypi/simple/"},
+		{"https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/simple/", target.ServerUnknown, ""},
+		{"https://europe-west1-python.pkg.dev/my-project/my-repo/", target.ServerGoogle, "https://europe-west1-python.pkg.dev/my-project/my-repo/simple/"},
+		{"https://europe-west1-python.pkg.dev/my-project/", target.ServerUnknown, ""},
+		{"https://example.com/a/b/c/", target.ServerUnknown, ""},
+		{"https://example.com/legacy/", target.ServerUnknown, ""},
+	}
+	for _, tc := range cases {
+		u, err := url.Parse(tc.upload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		server, simple := target.Recognize(u)
+		if server != tc.server || simple != tc.wantSimple {
+			t.Errorf("Recognize(%q) = %q, %q; want %q, %q", tc.upload, server, simple, tc.server, tc.wantSimple)
+		}
+	}
+}
+
+func TestSimpleLike(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"http://127.0.0.1:3141/user/dev/+simple/":                          "http://127.0.0.1:3141/user/dev/",
+		"http://127.0.0.1:8080/simple":                                     "http://127.0.0.1:8080/",
+		"https://acme.jfrog.io/artifactory/api/pypi/local/simple":          "https://acme.jfrog.io/artifactory/api/pypi/local/",
+		"https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/simple/": "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/upload/",
+		"https://test.pypi.org/simple/":                                    "https://test.pypi.org/legacy/",
+		"https://devpi.example/root/dev/":                                  "",
+		"https://example.com/simpler/":                                     "",
+	}
+	for repo, want := range cases {
+		tg, err := target.New(repo, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tg.SimpleLike != want {
+			t.Errorf("New(%q).SimpleLike = %q, want %q", repo, tg.SimpleLike, want)
 		}
 	}
 }

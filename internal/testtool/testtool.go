@@ -148,7 +148,7 @@ func WarehouseUpstream(t testing.TB) string {
 // module root or next to one of its parents (../shared in CI; a worktree
 // may sit deeper), or "".
 func findShared(rel, env string) string {
-	if p := os.Getenv(env); p != "" {
+	if p := os.Getenv(env); env != "" && p != "" {
 		return p
 	}
 	_, here, _, _ := runtime.Caller(0)
@@ -161,4 +161,19 @@ func findShared(rel, env string) string {
 		}
 	}
 	return ""
+}
+
+// IndexServers returns the folder of the index-servers tool (real
+// pypiserver and devpi-server on loopback: ../shared/tools/index-servers;
+// $INDEX_SERVERS overrides), or calls Missing.
+func IndexServers(t testing.TB) string {
+	t.Helper()
+	p := findShared(filepath.Join("tools", "index-servers", "start-pypiserver"), "")
+	if env := os.Getenv("INDEX_SERVERS"); env != "" {
+		p = filepath.Join(env, "start-pypiserver")
+	}
+	if p == "" {
+		Missing(t, "index-servers not found (../shared/tools/index-servers, or set INDEX_SERVERS)")
+	}
+	return filepath.Dir(Exists(t, p, "the index-servers tool"))
 }

@@ -113,6 +113,8 @@ type Index struct {
 
 	mu           sync.Mutex
 	publishers   []Publisher
+	gitlab       []GitLabPublisher
+	google       []GooglePublisher
 	pending      []PendingPublisher
 	projects     map[string]bool // normalized names
 	disabled     bool
@@ -316,7 +318,8 @@ func (i *Index) serveMint(w http.ResponseWriter, r *http.Request) {
 		refuse(w, "invalid-payload", "malformed JWT")
 		return
 	}
-	if iss != i.issuer {
+	kind := i.kindOf(iss)
+	if kind == "" {
 		refuse(w, "invalid-payload", "unknown trusted publishing issuer")
 		return
 	}
@@ -324,37 +327,28 @@ func (i *Index) serveMint(w http.ResponseWriter, r *http.Request) {
 	disabled := i.disabled
 	i.mu.Unlock()
 	if disabled {
-		refuse(w, "not-enabled", "github trusted publishing functionality not enabled")
+		refuse(w, "not-enabled", kind+" trusted publishing functionality not enabled")
 		return
 	}
 	if !i.verify(header, claims, tok) {
 		refuse(w, "invalid-token", "malformed or invalid token")
 		return
 	}
-	if refused := i.reifyPending(claims); refused {
-		refuse(w, "invalid-pending-publisher", "valid token, but project already exists")
-		return
-	}
-	i.mu.Lock()
-	pubs := append([]Publisher(nil), i.publishers...)
-	i.mu.Unlock()
-	if reason, reuse := i.match(claims, pubs); reason != "" {
-		if reuse {
-			refuse(w, "invalid-reuse-token", "invalid token: already used")
-			return
-		}
-		refuse(w, "invalid-publisher", "valid token, but no corresponding publisher ("+reason+")")
+	if code, desc := i.matchAny(kind, claims); code != "" {
+		refuse(w, code, desc)
 		return
 	}
 	jti := str(claims, "jti")
 	now := i.now()
 	i.mu.Lock()
-	if i.usedJTI[jti] {
+	if jti != "" && i.usedJTI[jti] {
 		i.mu.Unlock()
 		refuse(w, "invalid-reuse-token", "invalid token: already used")
 		return
 	}
-	i.usedJTI[jti] = true
+	if jti != "" { // Google's tokens have none
+		i.usedJTI[jti] = true
+	}
 	token := "pypi-" + randomHex(32)
 	expires := now.Add(i.lifetime)
 	i.tokens[token] = expires
@@ -367,6 +361,55 @@ func (i *Index) serveMint(w http.ResponseWriter, r *http.Request) {
 		resp["expires"] = expires.Unix()
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// kindOf returns the provider of an issuer ("github", "gitlab", "google"),
+// or "" for an issuer the index does not know.
+func (i *Index) kindOf(iss string) string {
+	switch iss {
+	case i.issuer:
+		return "github"
+	case GitLabIssuer:
+		return "gitlab"
+	case GoogleIssuer:
+		return "google"
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, p := range i.gitlab {
+		if p.IssuerURL != "" && p.IssuerURL == iss {
+			return "gitlab" // an organization's own GitLab instance
+		}
+	}
+	return ""
+}
+
+// matchAny finds the publisher for verified claims of a provider and
+// returns "" or the refusal's code and description.
+func (i *Index) matchAny(kind string, claims map[string]any) (code, desc string) {
+	var reason string
+	var reuse bool
+	switch kind {
+	case "gitlab":
+		reason, reuse = i.matchGitLab(claims)
+	case "google":
+		reason = i.matchGoogle(claims)
+	default:
+		if refused := i.reifyPending(claims); refused {
+			return "invalid-pending-publisher", "valid token, but project already exists"
+		}
+		i.mu.Lock()
+		pubs := append([]Publisher(nil), i.publishers...)
+		i.mu.Unlock()
+		reason, reuse = i.match(claims, pubs)
+	}
+	switch {
+	case reuse:
+		return "invalid-reuse-token", "invalid token: already used"
+	case reason != "":
+		return "invalid-publisher", "valid token, but no corresponding publisher (" + reason + ")"
+	}
+	return "", ""
 }
 
 // verify checks signature, audience and times as PyPI's PyJWT call does.

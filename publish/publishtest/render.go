@@ -179,7 +179,10 @@ func bottleError(code int, msg string) *answer {
 	std := http.StatusText(code)
 	a := &answer{status: code, header: http.Header{}}
 	a.header.Set("Content-Type", "text/html; charset=UTF-8")
-	a.body = []byte(fmt.Sprintf("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html>\n<head><title>Error: %d %s</title></head>\n<body>\n<h1>Error: %d %s</h1>\n<p>Sorry, the requested URL caused an error:</p>\n<pre>%s</pre>\n</body>\n</html>\n",
+	// The page of pypiserver 2.4.1's bottle, style block included.
+	a.body = []byte(fmt.Sprintf("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html>\n<head><title>Error: %d %s</title>\n"+
+		"<style type=\"text/css\">\n  html {background-color: #eee; font-family: sans;}\n  pre {background-color: #eee; border: 1px solid #ddd; padding: 5px;}\n</style>\n</head>\n"+
+		"<body>\n<h1>Error: %d %s</h1>\n<p>Sorry, the requested URL <tt>&#039;/&#039;</tt> caused an error:</p>\n<pre>%s</pre>\n</body>\n</html>\n",
 		code, std, code, std, html.EscapeString(msg)))
 	return a
 }

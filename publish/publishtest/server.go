@@ -152,7 +152,11 @@ type File struct {
 	Blake2   string
 	MD5      string
 	Uploaded time.Time
-	content  []byte
+	// Attestations is the attestations field it was uploaded with (a JSON
+	// array; "" for none): the Integrity API builds its provenance from it.
+	Attestations string
+	content      []byte
+	seq          int // order of storing, for Stale
 }
 
 // Server is the fake index. Its methods are safe for concurrent use.
@@ -174,6 +178,14 @@ type Server struct {
 	uploads  []Upload
 	attempts map[string]int
 	script   map[string][]Fault
+
+	// The read views (views.go).
+	publisher *Publisher
+	views     map[string]ViewFault
+	seq       int // files stored so far
+	staleLeft int
+	staleSeq  int
+	reads     []Read
 }
 
 // New returns a started server (see WithStart). It never panics on options.
@@ -183,6 +195,7 @@ func New(opts ...Option) *Server {
 		deleted:  map[string]bool{},
 		attempts: map[string]int{},
 		script:   map[string][]Fault{},
+		views:    map[string]ViewFault{},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -204,7 +217,9 @@ func New(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/legacy/", s.serveUpload)
 	mux.HandleFunc("/legacy", s.serveLegacyNoSlash)
-	mux.HandleFunc("/simple/", s.serveSimple)
+	mux.HandleFunc("/simple/", s.recordRead(s.serveSimple))
+	mux.HandleFunc("/pypi/", s.recordRead(s.serveJSONAPI))
+	mux.HandleFunc("/integrity/", s.recordRead(s.serveIntegrity))
 	mux.HandleFunc("/files/", s.serveFile)
 	for _, r := range s.extra {
 		mux.Handle(r.pattern, r.h)
@@ -289,6 +304,8 @@ func (s *Server) Seed(project, version, filename string, content []byte) File {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.seq++
+	f.seq = s.seq
 	s.files = append(s.files, f)
 	return *f
 }

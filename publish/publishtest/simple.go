@@ -35,14 +35,7 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/simple/"+url.PathEscape(normalize(strings.Split(name, "/")[0]))+"/", http.StatusMovedPermanently)
 		return
 	}
-	s.mu.Lock()
-	var files []File
-	for _, f := range s.files {
-		if normalize(f.Project) == name {
-			files = append(files, *f)
-		}
-	}
-	s.mu.Unlock()
+	files := s.viewFiles(inProject(name))
 	if len(files) == 0 {
 		http.Error(w, "404 Not Found", http.StatusNotFound)
 		return
@@ -51,9 +44,9 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 	base := scheme(r) + "://" + r.Host + "/files/"
 	if !jsonOut {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.1\"><title>Links for %s</title></head><body><h1>Links for %s</h1>\n", name, name)
+		fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.4\"><title>Links for %s</title></head><body><h1>Links for %s</h1>\n", name, name)
 		for _, f := range files {
-			fmt.Fprintf(w, "<a href=\"%s#sha256=%s\">%s</a><br />\n", html.EscapeString(base+url.PathEscape(f.Filename)), f.SHA256, html.EscapeString(f.Filename))
+			fmt.Fprintf(w, "<a href=\"%s#sha256=%s\">%s</a><br />\n", html.EscapeString(base+url.PathEscape(f.Filename)), html.EscapeString(f.SHA256), html.EscapeString(f.Filename))
 		}
 		fmt.Fprint(w, "</body></html>\n")
 		return
@@ -77,12 +70,13 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 		Files    []jf     `json:"files"`
 		Versions []string `json:"versions"`
 	}{Name: name}
-	out.Meta.APIVersion = "1.1"
+	out.Meta.APIVersion = "1.4"
 	seen := map[string]bool{}
 	for _, f := range files {
 		out.Files = append(out.Files, jf{Filename: f.Filename, URL: base + url.PathEscape(f.Filename),
 			Hashes: map[string]string{"sha256": f.SHA256}, Size: f.Size,
-			UploadTime: f.Uploaded.Format("2006-01-02T15:04:05.000000Z")})
+			UploadTime: f.Uploaded.Format("2006-01-02T15:04:05.000000Z"),
+			Provenance: s.provenanceURL(r, f)})
 		if !seen[f.Version] {
 			seen[f.Version] = true
 			out.Versions = append(out.Versions, f.Version)
@@ -114,7 +108,7 @@ func (s *Server) serveSimpleRoot(w http.ResponseWriter, jsonOut bool) {
 			} `json:"meta"`
 			Projects []p `json:"projects"`
 		}{}
-		out.Meta.APIVersion = "1.1"
+		out.Meta.APIVersion = "1.4"
 		for _, n := range list {
 			out.Projects = append(out.Projects, p{n})
 		}
@@ -148,4 +142,16 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	_, _ = w.Write(data)
+}
+
+// provenanceURL is a file's Integrity API URL, as the simple API's
+// "provenance" key gives it (PyPI mode, files uploaded with attestations);
+// nil otherwise.
+func (s *Server) provenanceURL(r *http.Request, f File) *string {
+	if s.mode != PyPI || f.Attestations == "" {
+		return nil
+	}
+	u := scheme(r) + "://" + r.Host + "/integrity/" + url.PathEscape(normalize(f.Project)) + "/" +
+		url.PathEscape(f.Version) + "/" + url.PathEscape(f.Filename) + "/provenance"
+	return &u
 }

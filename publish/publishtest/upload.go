@@ -581,7 +581,7 @@ func (s *Server) store(f *form, pypi bool) (int, string) {
 			continue
 		}
 		if !pypi {
-			return http.StatusConflict, fmt.Sprintf("Package '%s' already exists!", fn)
+			return http.StatusConflict, fmt.Sprintf("Package '%s' already exists!\n  You may start server with `--overwrite` option.", fn)
 		}
 		if old.Filename == fn && old.SHA256 == c.sha && old.Blake2 == c.blake {
 			return http.StatusOK, ""
@@ -605,8 +605,10 @@ func (s *Server) store(f *form, pypi bool) (int, string) {
 			old.Project = name
 		}
 	}
+	s.seq++
 	s.files = append(s.files, &File{Project: name, Version: ver, Filename: fn, Filetype: filetype, Size: c.size,
-		SHA256: c.sha, Blake2: c.blake, MD5: c.md, Uploaded: time.Now().UTC(), content: c.data})
+		SHA256: c.sha, Blake2: c.blake, MD5: c.md, Uploaded: time.Now().UTC(), content: c.data,
+		Attestations: f.get("attestations"), seq: s.seq})
 	return http.StatusOK, ""
 }
 
