@@ -9,8 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -58,8 +59,10 @@ type Run struct {
 	Workspace string
 	// Took is how long the process ran (reported, never asserted).
 	Took time.Duration
-	// MaxRSS is the process's peak resident memory in bytes, where the
-	// system reports it (0 otherwise).
+	// MaxRSS is the process's peak resident memory in bytes, from Linux's
+	// /proc/<pid>/status (VmHWM, sampled while it runs; wait4's maxrss
+	// would also count the test process the child was forked from); 0
+	// where it cannot be read.
 	MaxRSS int64
 }
 
@@ -127,6 +130,8 @@ type Started struct {
 	sumFile string
 	stdout  syncBuffer
 	stderr  syncBuffer
+	hwm     atomic.Int64
+	sampled chan struct{}
 	// Began is when the process started.
 	Began time.Time
 }
@@ -162,6 +167,8 @@ func startAction(t *testing.T, ws string, env Env) *Started {
 		s.cancel()
 		t.Fatalf("failed to start the action: %v", err)
 	}
+	s.sampled = make(chan struct{})
+	go s.sampleHWM(ctx)
 	return s
 }
 
@@ -207,6 +214,29 @@ func environ(ws, outFile, sumFile, home string, env Env) []string {
 	return out
 }
 
+// sampleHWM records the process's peak resident memory (VmHWM, which
+// only grows) every 5 ms until it exits or ctx ends.
+func (s *Started) sampleHWM(ctx context.Context) {
+	defer close(s.sampled)
+	path := fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid)
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64); err == nil && kb*1024 > s.hwm.Load() {
+						s.hwm.Store(kb * 1024)
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 // OutputsWritten reports whether the run has written GITHUB_OUTPUT.
 func (s *Started) OutputsWritten() bool {
 	b, _ := os.ReadFile(s.outFile)
@@ -226,6 +256,8 @@ func (s *Started) Wait() *Run {
 	t.Helper()
 	defer s.cancel()
 	err := s.cmd.Wait()
+	s.cancel()
+	<-s.sampled
 	r := &Run{Stdout: s.stdout.String(), Stderr: s.stderr.String(), Workspace: s.ws, Took: time.Since(s.Began)}
 	if err != nil {
 		ee, ok := err.(*exec.ExitError)
@@ -234,9 +266,7 @@ func (s *Started) Wait() *Run {
 		}
 		r.Code = ee.ExitCode()
 	}
-	if ru, ok := s.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
+	r.MaxRSS = s.hwm.Load()
 	out, _ := os.ReadFile(s.outFile)
 	r.Outputs, r.OutputsRaw = parseOutputs(t, string(out)), string(out)
 	sum, _ := os.ReadFile(s.sumFile)
