@@ -144,8 +144,7 @@ func usageError(c console.Console, stderr io.Writer, env config.Runner, err erro
 		c.Errorf("Invalid arguments (IN-08)", "%v. Run pypi-publish --help for the flags.", err)
 	} else {
 		// The error quotes the command line: shown inert (internal/escape).
-		fmt.Fprintf(stderr, "pypi-publish: %s\nRun 'pypi-publish --help' for the flags and the environment variables.\n",
-			escape.Line(escape.Controls(err.Error(), false)))
+		fmt.Fprintf(stderr, "pypi-publish: %s\nRun 'pypi-publish --help' for the flags and the environment variables.\n", inert(err))
 	}
 	return config.ExitUsage
 }
@@ -224,9 +223,16 @@ func demoMain(ctx context.Context, stdout, stderr io.Writer, args []string) int 
 	case err == nil:
 		return config.ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "pypi-publish demo: %v\n", err)
+		fmt.Fprintf(stderr, "pypi-publish demo: %s\n", inert(err))
 		return config.ExitUsage
 	}
-	fmt.Fprintf(stderr, "pypi-publish demo: %v\n", err)
+	fmt.Fprintf(stderr, "pypi-publish demo: %s\n", inert(err))
 	return config.ExitFailure
+}
+
+// inert is an error's text as one line that cannot act as a workflow
+// command (internal/escape): errors printed outside the console quote the
+// command line.
+func inert(err error) string {
+	return escape.Line(escape.Controls(err.Error(), false))
 }
