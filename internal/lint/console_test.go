@@ -3,9 +3,7 @@ package lint
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -41,30 +39,13 @@ func TestConsoleFormats(t *testing.T) {
 	fset := token.NewFileSet()
 	files := map[string][]*ast.File{} // by directory
 	rels := map[*ast.File]string{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if n := d.Name(); path != root && (n == "testdata" || n == "bench" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rels[f] = filepath.ToSlash(rel)
-		files[filepath.Dir(path)] = append(files[filepath.Dir(path)], f)
-		return nil
-	})
+	srcs, err := sourceFiles(fset, root, "bench")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		rels[src.file] = src.rel
+		files[filepath.Dir(src.path)] = append(files[filepath.Dir(src.path)], src.file)
 	}
 	var bad []string
 	used := map[string]bool{}
