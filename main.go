@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
@@ -36,6 +37,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/action"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
@@ -122,14 +124,17 @@ type output struct {
 func newOutput(stdout io.Writer, environ []string, env config.Runner, cli config.CLI) output {
 	if env.Actions {
 		a := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(config.Getenv(environ)))
-		o := output{console: console.WithJSON(console.NewGitHub(a, env.OutputFile, env.SummaryFile), cli.JSON)}
+		// Safe outermost: every line, annotation, output (the --json file
+		// too) and the summary scrubbed of secrets and inert
+		// (internal/console's package doc).
+		o := output{console: console.Safe(console.WithJSON(console.NewGitHub(a, env.OutputFile, env.SummaryFile), cli.JSON))}
 		if env.SummaryFile != "" {
 			o.summaryPlace, o.errorPlace = "the step summary", "the step summary"
 		}
 		return o
 	}
 	t := console.NewTerminal(stdout, console.TerminalOptions{Debug: cli.Debug})
-	return output{console: console.WithJSON(t, cli.JSON), summaryPlace: "the summary at the end", errorPlace: "the summary above"}
+	return output{console: console.Safe(console.WithJSON(t, cli.JSON)), summaryPlace: "the summary at the end", errorPlace: "the summary above"}
 }
 
 // usageError reports a command line that cannot run (IN-08) and returns
@@ -138,7 +143,8 @@ func usageError(c console.Console, stderr io.Writer, env config.Runner, err erro
 	if env.Actions {
 		c.Errorf("Invalid arguments (IN-08)", "%v. Run pypi-publish --help for the flags.", err)
 	} else {
-		fmt.Fprintf(stderr, "pypi-publish: %v\nRun 'pypi-publish --help' for the flags and the environment variables.\n", err)
+		// The error quotes the command line: shown inert (internal/escape).
+		fmt.Fprintf(stderr, "pypi-publish: %s\nRun 'pypi-publish --help' for the flags and the environment variables.\n", inert(err))
 	}
 	return config.ExitUsage
 }
@@ -148,7 +154,10 @@ func safeRun(ctx context.Context, out output, environ []string, cli config.CLI, 
 	defer func() {
 		if p := recover(); p != nil {
 			if config.Getenv(environ)("DEBUG") != "" {
-				out.console.Infof("panic: %v\n%s", p, debug.Stack())
+				out.console.Infof("panic: %v", p)
+				for _, line := range strings.Split(string(debug.Stack()), "\n") {
+					out.console.Infof("%s", line)
+				}
 			}
 			err = fmt.Errorf("internal error: %v; please report it at https://github.com/pypi-publish/pypi-publish/issues", p)
 		}
@@ -162,6 +171,10 @@ func safeRun(ctx context.Context, out output, environ []string, cli config.CLI, 
 func run(ctx context.Context, c console.Console, environ []string, flags map[string]string, platform oidc.Platform,
 	client *http.Client, summaryPlace string) error {
 	getenv := config.Getenv(environ)
+	// Mask before anything can quote an input, decoding errors included.
+	for _, s := range config.RawSecrets(getenv, flags) {
+		c.AddMask(s)
+	}
 	cfg, err := config.Load(ctx, getenv, flags)
 	if err != nil {
 		return &action.Error{ID: "IN-03", Title: "Invalid inputs", Message: err.Error(), Err: err}
@@ -210,9 +223,16 @@ func demoMain(ctx context.Context, stdout, stderr io.Writer, args []string) int 
 	case err == nil:
 		return config.ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "pypi-publish demo: %v\n", err)
+		fmt.Fprintf(stderr, "pypi-publish demo: %s\n", inert(err))
 		return config.ExitUsage
 	}
-	fmt.Fprintf(stderr, "pypi-publish demo: %v\n", err)
+	fmt.Fprintf(stderr, "pypi-publish demo: %s\n", inert(err))
 	return config.ExitFailure
+}
+
+// inert is an error's text as one line that cannot act as a workflow
+// command (internal/escape): errors printed outside the console quote the
+// command line.
+func inert(err error) string {
+	return escape.Line(escape.Controls(err.Error(), false))
 }

@@ -63,6 +63,9 @@ const (
 	hintAT07 = "transient failures are retried; if it persists, check that the runner can reach fulcio.sigstore.dev"
 	hintAT08 = "transient failures are retried; if it persists, check that the runner can reach rekor.sigstore.dev"
 	hintAT09 = "check that the workspace is writable by the container (it runs as root)"
+	// hintAT09Link is the fix for an attestation path that is a symbolic
+	// link: a checked-out link could point anywhere on the runner.
+	hintAT09Link = "remove the symbolic link (a link checked out from the repository can point anywhere on the runner), or set `attestations: false`"
 )
 
 // excerpt returns at most n bytes of a response body on one line.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -79,10 +78,14 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 		}
 	}
 	if len(problems) > 0 {
+		hint := hintAT04
+		if strings.Contains(strings.Join(problems, "\n"), errSymlink.Error()) {
+			hint = hintAT09Link
+		}
 		return nil, &Error{
 			ID:      "AT-04",
 			Message: "existing attestation files cannot be used:\n" + strings.Join(problems, "\n"),
-			Hint:    hintAT04,
+			Hint:    hint,
 		}
 	}
 	for i, f := range files {
@@ -103,7 +106,7 @@ func Prepare(ctx context.Context, s *Signer, files []Subject, id Identity, root 
 // it verifies (AT-03); nil and no problem when there is none.
 func reusable(f Subject, id Identity, root *TrustedRoot) (att []byte, problems []string) {
 	pub := f.Path + PublishSuffix
-	b, err := os.ReadFile(pub)
+	b, err := readRegular(pub)
 	switch {
 	case err == nil:
 		if err := Verify(b, f.Filename, f.SHA256, id, root); err != nil {
@@ -127,7 +130,7 @@ func companions(f Subject, id Identity, root *TrustedRoot) (paths []string, atts
 		if filepath.Base(c) == filepath.Base(pub) || contains(paths, c) {
 			continue
 		}
-		b, err := os.ReadFile(c)
+		b, err := readRegular(c)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s → %s: cannot read: %v", f.Filename, c, err))
 			continue
@@ -166,8 +169,12 @@ func signAndWrite(ctx context.Context, s *Signer, f Subject, id Identity) ([]byt
 		}
 	}
 	pub := f.Path + PublishSuffix
-	if err := os.WriteFile(pub, b, 0o644); err != nil {
-		return nil, &Error{ID: "AT-09", Message: "failed to write attestation file " + pub, Hint: hintAT09, Err: err}
+	if err := writeNew(pub, b); err != nil {
+		hint := hintAT09
+		if errors.Is(err, errSymlink) {
+			hint = hintAT09Link
+		}
+		return nil, &Error{ID: "AT-09", Message: fmt.Sprintf("failed to write attestation file %s: %v", pub, err), Hint: hint, Err: err}
 	}
 	return b, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist/internal/rst"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 )
 
 // maxRSTIssues bounds how many reStructuredText issues are listed per file.
@@ -61,7 +62,9 @@ func (c *preflight) checkDescription() {
 
 // FormatProblems renders problems as a plain-text table for the log: one
 // block per problem with the file, severity, ID and rule, the message and
-// the fix. It returns "" for no problems.
+// the fix. Every line is one line of the table: file names, messages and
+// fixes are flattened and their control characters shown as escapes
+// (internal/escape). It returns "" for no problems.
 func FormatProblems(ps []Problem) string {
 	if len(ps) == 0 {
 		return ""
@@ -81,23 +84,24 @@ func FormatProblems(ps []Problem) string {
 	for _, p := range ps {
 		if p.File != file {
 			file = p.File
-			fmt.Fprintf(&b, "\n%s\n", p.File)
+			fmt.Fprintf(&b, "\n%s\n", escape.Controls(p.File, false))
 		}
 		field := ""
 		if p.Field != "" {
 			field = " [" + p.Field + "]"
 		}
-		fmt.Fprintf(&b, "  %-7s %s %s%s: %s\n", p.Severity, p.ID, p.Rule, field, oneLine(p.Message))
+		fmt.Fprintf(&b, "  %-7s %s %s%s: %s\n", p.Severity, p.ID, p.Rule, field, escape.Controls(oneLine(p.Message), false))
 		if p.Fix != "" {
-			fmt.Fprintf(&b, "          fix: %s\n", oneLine(p.Fix))
+			fmt.Fprintf(&b, "          fix: %s\n", escape.Controls(oneLine(p.Fix), false))
 		}
 	}
 	return b.String()
 }
 
 // ProblemsMarkdown renders problems as a Markdown table for the step
-// summary (file, rule, PyPI's wording, how to fix), with "|" escaped. It
-// returns "" for no problems.
+// summary (file, rule, PyPI's wording, how to fix). Every cell is inert
+// (internal/escape): the file name a code span, the texts escaped Markdown
+// on one line. It returns "" for no problems.
 func ProblemsMarkdown(ps []Problem) string {
 	if len(ps) == 0 {
 		return ""
@@ -111,19 +115,11 @@ func ProblemsMarkdown(ps []Problem) string {
 			rule += " (" + p.Field + ")"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n",
-			mdCell("`"+p.File+"`"), p.Severity, mdCell(rule), mdCell(p.Message), mdCell(p.Fix))
+			escape.Cell(p.File), p.Severity, escape.Inline(rule), escape.Inline(p.Message), escape.Inline(p.Fix))
 	}
 	return b.String()
 }
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func mdCell(s string) string {
-	s = oneLine(s)
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "<", "&lt;")
-	return s
 }

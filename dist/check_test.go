@@ -442,6 +442,28 @@ func TestFormatProblems(t *testing.T) {
 	}
 }
 
+// TestFormatProblems_hostile: a file name and a metadata value written to
+// become workflow commands or Markdown stay one line of the log and one
+// inert cell of the summary (issue 12).
+func TestFormatProblems_hostile(t *testing.T) {
+	t.Parallel()
+	ps := []Problem{{File: "evil-1.0-py3-none-any\n::error title=FN::x.whl", ID: "VA-05", Rule: "wheel-name", Severity: SeverityError,
+		Message: "Summary 'x\n ::error::y\x1b[8m' <img src=x>", Fix: "[fix](https://evil.example)"}}
+	want := "Preflight: 1 error(s), 0 warning(s), 0 other\n\n" +
+		`evil-1.0-py3-none-any\n::error title=FN::x.whl` + "\n" +
+		`  error   VA-05 wheel-name: Summary 'x ::error::y\x1b[8m' <img src=x>` + "\n" +
+		"          fix: [fix](https://evil.example)\n"
+	if diff := cmp.Diff(want, FormatProblems(ps)); diff != "" {
+		t.Errorf("FormatProblems() mismatch (-want +got):\n%s", diff)
+	}
+	wantMD := "| File | Severity | Rule | What PyPI says | How to fix |\n| --- | --- | --- | --- | --- |\n" +
+		"| `evil-1.0-py3-none-any ::error title=FN::x.whl` | error | VA-05 wheel-name | " +
+		`Summary 'x  ::error::y\\x1b\[8m' \<img src=x\>` + " | " + `\[fix\](https\://evil.example)` + " |\n"
+	if diff := cmp.Diff(wantMD, ProblemsMarkdown(ps)); diff != "" {
+		t.Errorf("ProblemsMarkdown() mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func ExampleCheck() {
 	d := &Distribution{
 		Filename: "Demo_Pkg-1.0-cp312-cp312-linux_x86_64.whl",

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/internal/workflowref"
 )
 
@@ -243,7 +244,7 @@ func claimsTableOf(c Claims, names []string, roles map[string]string) string {
 	b.WriteString("| Claim | Value in this run | What PyPI compares it with |\n|---|---|---|\n")
 	for _, name := range names {
 		v := c.String(name)
-		cell := mdCode(oneLine(v, 300))
+		cell := escape.Cell(oneLine(v, 300))
 		if v == Missing {
 			cell = Missing
 		} else if v == "" {

@@ -3,6 +3,8 @@ package oidc
 import (
 	"errors"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 )
 
 // Situation IDs of trusted publishing (docs/situations.md#trusted-publishing).
@@ -92,30 +94,12 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// mdEscape makes s safe inside a Markdown table cell or a line of text: it
-// escapes the characters that would start formatting, and flattens line
-// breaks.
-func mdEscape(s string) string {
-	r := strings.NewReplacer(
-		"\\", "\\\\", "|", "\\|", "`", "\\`", "*", "\\*", "_", "\\_",
-		"<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
-		"\r\n", " ", "\n", " ", "\r", " ",
-	)
-	return r.Replace(s)
-}
+// mdEscape makes s inert Markdown on one line (internal/escape).
+func mdEscape(s string) string { return escape.Inline(s) }
 
-// mdCode renders s as inline code, choosing a fence that s does not contain.
-func mdCode(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
+// mdCode renders s as an inline code span that shows it verbatim
+// (internal/escape).
+func mdCode(s string) string { return escape.Code(s) }
 
 // oneLine flattens s to a single line and shortens it to at most n bytes
 // (on a rune boundary), marking a cut with "…".

@@ -75,7 +75,8 @@ func (s *GitHubSource) IDToken(ctx context.Context, audience string) (string, er
 		return "", githubTokenError(fmt.Errorf("%s: %s", resp.Status, scrub(err.Error())))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", githubTokenError(fmt.Errorf("%s%s", resp.Status, colonIf(scrub(bodyExcerpt(b)))))
+		// Scrub before the excerpt is cut: a cut token would survive.
+		return "", githubTokenError(fmt.Errorf("%s%s", resp.Status, colonIf(bodyExcerpt([]byte(scrub(string(b)))))))
 	}
 	var v struct {
 		Value string `json:"value"`

@@ -177,7 +177,7 @@ func (s *GoogleSource) impersonate(ctx context.Context, audience string) (string
 	case err != nil:
 		return "", s.fail("generateIdToken", iu, &googleError{status: resp.StatusCode, text: resp.Status + ": " + err.Error()})
 	case resp.StatusCode != http.StatusOK:
-		return "", s.fail("generateIdToken", iu, &googleError{status: resp.StatusCode, text: resp.Status + colonIf(scrub(googleMessage(rb)))})
+		return "", s.fail("generateIdToken", iu, &googleError{status: resp.StatusCode, text: resp.Status + colonIf(googleMessage([]byte(scrub(string(rb)))))})
 	}
 	var it struct {
 		Token string `json:"token"`

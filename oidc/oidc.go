@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/internal/retry"
+	"github.com/pypi-publish/pypi-publish/internal/secret"
 )
 
 // Token is a minted PyPI API token.
@@ -115,11 +116,29 @@ func (e *Exchanger) indexName() string {
 // token from the source, then mint-token. Transport errors, 5xx and 429 are
 // retried per [WithRetry], each mint attempt with a fresh ID token where
 // the platform gives one (GitLab's is the same each time); a mint refused
-// with invalid-reuse-token is retried once with a fresh token (TP-14). The minted
-// token is passed to the Mask option before anything else happens with it.
-// Errors are [*Error]. When ctx is cancelled, Mint stops waiting and
-// returns an error wrapping ctx.Err().
+// with invalid-reuse-token is retried once with a fresh token (TP-14). Each
+// request is bounded by [WithRequestTimeout] and the whole exchange by
+// [WithTimeout]; when that runs out, the error says so (TP-08, or TP-09
+// when the ID token's source did not answer). The minted token must look
+// like a PyPI token (TP-12 otherwise) and is passed to the Mask option
+// before anything else happens with it. Errors are [*Error]. When ctx is
+// cancelled, Mint stops waiting and returns an error wrapping ctx.Err().
 func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
+	start := time.Now()
+	mctx, cancel := context.WithTimeoutCause(ctx, e.o.timeout, errGaveUp)
+	defer cancel()
+	tok, err := e.mint(mctx)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(mctx), errGaveUp) {
+		return nil, e.gaveUp(err, time.Since(start))
+	}
+	return tok, err
+}
+
+// errGaveUp is the cause of Mint's own deadline.
+var errGaveUp = errors.New("trusted publishing deadline")
+
+// mint is Mint without its total deadline.
+func (e *Exchanger) mint(ctx context.Context) (*Token, error) {
 	aud, err := e.audience(ctx)
 	if err != nil {
 		return nil, err
@@ -141,6 +160,29 @@ func (e *Exchanger) Mint(ctx context.Context) (*Token, error) {
 	return tok, nil
 }
 
+// gaveUp is the error of a Mint that ran out of time: TP-09 when the last
+// failure was GitHub's token service, TP-08 otherwise; last is that
+// failure.
+func (e *Exchanger) gaveUp(last error, took time.Duration) *Error {
+	id, who := IDAudience, e.host
+	var le *Error
+	if errors.As(last, &le) && le.ID == IDGitHubToken {
+		id, who = IDGitHubToken, "GitHub's token service"
+	}
+	cause := oneLine(e.o.scrub(last.Error()), 300)
+	return &Error{
+		ID: id,
+		Message: fmt.Sprintf("Trusted publishing gave up after %s (the limit is %s): %s did not answer in time. Last problem: %s",
+			took.Round(time.Second), e.o.timeout, who, cause),
+		Hint: "A slow or unreachable service; nothing was uploaded. Re-run the job; if it keeps happening, check the status of " + who + " and the runner's network (proxy, firewall).",
+		Details: section(id, "Gave up waiting",
+			fmt.Sprintf("Trusted publishing (audience, GitHub token, mint) must finish within %s; it had not after %s. The last problem was: %s",
+				e.o.timeout, took.Round(time.Second), mdCode(cause)),
+			"Re-run the job. PyPI's status: "+StatusURL+"; GitHub's: https://www.githubstatus.com/"),
+		Err: last,
+	}
+}
+
 // mintFresh is attempt n of Mint: an ID token (a fresh one where the
 // platform gives one), then mint-token. A mint refused with
 // invalid-reuse-token is tried once more at once, with another token,
@@ -152,17 +194,13 @@ func (e *Exchanger) mintFresh(ctx context.Context, aud string, n int, reuseRetri
 		*reuseRetried = true
 	}
 	for {
-		jwt, err := e.o.source.IDToken(ctx, aud)
+		jwt, err := e.idToken(ctx, aud)
 		if err != nil {
-			var oe *Error
-			if errors.As(err, &oe) {
-				return nil, false, err
-			}
-			return nil, false, githubTokenError(err)
+			return nil, false, err
 		}
 		jwt = strings.TrimSpace(jwt)
 		if jwt == "" {
-			return nil, false, githubTokenError(errors.New("the token response had no token"))
+			return nil, false, e.tokenSourceError(aud, errors.New("the token response had no token"))
 		}
 		claims, cerr := DecodeClaims(jwt)
 		if cerr != nil {
@@ -251,8 +289,11 @@ type response struct {
 	body   []byte
 }
 
-// do sends one request and reads the whole (bounded) response.
+// do sends one request and reads the whole (bounded) response, all within
+// one request's deadline (WithRequestTimeout).
 func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*response, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
+	defer cancel()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -268,11 +309,17 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errRequestTimeout) {
+			return nil, &timeoutError{d: e.o.requestTimeout, err: err}
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errRequestTimeout) {
+			return nil, &timeoutError{d: e.o.requestTimeout, err: err, partial: true}
+		}
 		return nil, fmt.Errorf("failed to read response: %w", err)
 	}
 	if len(b) > maxBody {
@@ -285,9 +332,33 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 	return &response{status: resp.StatusCode, text: text, body: b}, nil
 }
 
+// errRequestTimeout is the cause of a request's own deadline.
+var errRequestTimeout = errors.New("request deadline")
+
+// timeoutError is a request that ran out of its deadline
+// (WithRequestTimeout); partial means the answer had begun.
+type timeoutError struct {
+	d       time.Duration
+	err     error
+	partial bool
+}
+
+func (e *timeoutError) Error() string {
+	if e.partial {
+		return fmt.Sprintf("the answer was not complete within %s", e.d)
+	}
+	return fmt.Sprintf("no answer within %s", e.d)
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
+
 // transportError explains a failed request without the URL's query (there
 // is none here, but keep the habit) and with the cause.
 func transportError(err error) string {
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return te.Error()
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
@@ -329,13 +400,16 @@ func (e *Exchanger) audience(ctx context.Context) (string, error) {
 
 func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, retry bool, err error) {
 	resp, err := e.do(ctx, http.MethodGet, u, nil)
+	if pe := e.proxyError("GET "+u, resp, err); pe != nil {
+		return "", false, pe
+	}
 	if err != nil {
 		return "", ctx.Err() == nil, &Error{
 			ID:      IDAudience,
 			Message: fmt.Sprintf("The audience request to %s failed before an answer arrived: %s.", e.host, transportError(err)),
 			Hint:    fmt.Sprintf("Check that this runner can reach %s (proxy, firewall, egress policy). The request was retried.", e.host),
 			Details: section(IDAudience, "Index unreachable",
-				fmt.Sprintf("The request for the OIDC audience (`GET %s`) failed: %s", mdCode(u), mdCode(transportError(err))),
+				fmt.Sprintf("The request for the OIDC audience (%s) failed: %s", mdCode("GET "+u), mdCode(transportError(err))),
 				fmt.Sprintf("Allow outbound HTTPS from the runner to `%s`; transient failures are retried automatically, so a re-run usually helps.", e.host)),
 			Err: err,
 		}
@@ -352,7 +426,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: m + ".",
 			Hint:    "Try again later, or publish with an API token in `password`.",
 			Details: section(IDAudienceForbidden, "Trusted publishing disabled on the index",
-				fmt.Sprintf("`GET %s` answered 403. The index supports trusted publishing but has it switched off right now.%s", u, quoteMD(msg)),
+				fmt.Sprintf("%s answered 403. The index supports trusted publishing but has it switched off right now.%s", mdCode("GET "+u), quoteMD(msg)),
 				"Wait and re-run (PyPI status: "+StatusURL+"), or publish with an API token in `password`."),
 		}
 	case resp.status == http.StatusNotFound:
@@ -361,8 +435,8 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("%s does not offer trusted publishing (404 from %s).", capFirst(e.indexName()), u),
 			Hint:    "Publish with an API token or password for this index, or check that `repository-url` points at the right index.",
 			Details: section(IDAudienceNotFound, "The index does not support trusted publishing",
-				fmt.Sprintf("`GET %s` answered 404, so this index does not advertise trusted publishing. "+
-					"The action tried it because `password` is empty.", u),
+				fmt.Sprintf("%s answered 404, so this index does not advertise trusted publishing. "+
+					"The action tried it because `password` is empty.", mdCode("GET "+u)),
 				"Set `password` (and `user` if the index needs one) to credentials for this index, or fix `repository-url`."),
 		}
 	case resp.status < 200 || resp.status > 299:
@@ -372,7 +446,7 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("The audience request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
 			Hint:    "This is usually an outage of the index; it was retried. Wait a few minutes and re-run.",
 			Details: section(IDAudience, "Unexpected answer from the index",
-				fmt.Sprintf("`GET %s` answered %s.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+				fmt.Sprintf("%s answered %s.%s", mdCode("GET "+u), mdCode(resp.text), quoteMD(excerpt)),
 				"Wait and re-run; check "+StatusURL+" for PyPI/TestPyPI."),
 		}
 	}
@@ -389,14 +463,49 @@ func (e *Exchanger) audienceOnce(ctx context.Context, u string) (aud string, ret
 			Message: fmt.Sprintf("The audience answer from %s is %s (%s).", e.host, what, resp.text),
 			Hint:    "The index may be misconfigured or in maintenance; re-run later. Check that `repository-url` is the index's upload URL.",
 			Details: section(IDAudience, "Unusable audience answer",
-				fmt.Sprintf("`GET %s` answered %s with a body that is %s.%s", u, mdCode(resp.text), what, quoteMD(bodyExcerpt(resp.body))),
+				fmt.Sprintf("%s answered %s with a body that is %s.%s", mdCode("GET "+u), mdCode(resp.text), what, quoteMD(bodyExcerpt(resp.body))),
 				"Re-run later; if it persists, check `repository-url`."),
 		}
 	}
 	return *a.Audience, false, nil
 }
 
-// githubTokenError wraps a failure of the caller's IDToken function (TP-09).
+// idToken gets an ID token from the source within one request's deadline.
+// Errors are *Error: the source's own, or TP-09 naming the source (with
+// "no answer within 20s" when the deadline ran out), the cause scrubbed
+// before it is cut.
+func (e *Exchanger) idToken(ctx context.Context, aud string) (string, error) {
+	rctx, cancel := context.WithTimeoutCause(ctx, e.o.requestTimeout, errRequestTimeout)
+	defer cancel()
+	tok, err := e.o.source.IDToken(rctx, aud)
+	if err == nil {
+		return tok, nil
+	}
+	var oe *Error
+	switch {
+	case errors.Is(context.Cause(rctx), errRequestTimeout):
+		err = &timeoutError{d: e.o.requestTimeout, err: err}
+	case errors.As(err, &oe):
+		return "", err
+	}
+	return "", e.tokenSourceError(aud, err)
+}
+
+// tokenSourceError is TP-09 for a failure of the ID token's source (the
+// text scrubbed before it is cut).
+func (e *Exchanger) tokenSourceError(aud string, err error) *Error {
+	te := githubTokenError(errors.New(e.o.scrub(err.Error())))
+	te.Err = err
+	if e.o.source.Platform() != GitHubActions {
+		origin := e.o.source.Origin(aud)
+		te.Message = "Could not get an OIDC token from " + origin + ": " + oneLine(e.o.scrub(err.Error()), 400)
+		te.Hint = "Re-run the job; if it persists, check that " + origin + " is reachable from this machine."
+	}
+	return te
+}
+
+// githubTokenError wraps a failure of GitHub's token service (TP-09). err's
+// text must not hold secrets any more: callers scrub it first.
 func githubTokenError(err error) *Error {
 	cause := oneLine(err.Error(), 400)
 	return &Error{
@@ -425,7 +534,7 @@ type mintResponse struct {
 // mintOnce posts one JWT in attempt n (1-based). again says whether
 // another attempt (with a fresh JWT) makes sense.
 func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n int, reuseRetried *bool) (tok *Token, again bool, err error) {
-	scrub := scrubber(jwt)
+	scrub := e.scrubFor(jwt)
 	u := e.base + "/_/oidc/mint-token"
 	body, err := json.Marshal(map[string]string{"token": jwt})
 	if err != nil {
@@ -433,6 +542,9 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 	}
 	more := n < e.o.backoff.MaxAttempts()
 	resp, err := e.do(ctx, http.MethodPost, u, body)
+	if pe := e.proxyError("POST "+u, resp, err); pe != nil {
+		return nil, false, pe
+	}
 	if err != nil {
 		cause := scrub(transportError(err))
 		if more && ctx.Err() == nil {
@@ -479,6 +591,28 @@ func (e *Exchanger) mintOnce(ctx context.Context, jwt string, claims Claims, n i
 	return nil, false, e.refused(resp, mr, codes, claims, scrub, reuse)
 }
 
+// proxyHint is the fix for a proxy that wants credentials.
+const proxyHint = "A proxy between this runner and the index asks for credentials (407 Proxy Authentication Required). " +
+	"Put them in the proxy's URL (HTTPS_PROXY=http://user:password@proxy:port) or exempt the index's host with NO_PROXY. It was not retried: retrying cannot help."
+
+// proxyError is TP-08 for a request refused by a proxy with 407, as an
+// answer (plain http) or as a failed CONNECT (https); nil otherwise.
+func (e *Exchanger) proxyError(req string, resp *response, err error) *Error {
+	switch {
+	case resp != nil && resp.status == http.StatusProxyAuthRequired:
+	case err != nil && strings.Contains(err.Error(), http.StatusText(http.StatusProxyAuthRequired)):
+	default:
+		return nil
+	}
+	return &Error{
+		ID:      IDAudience,
+		Message: fmt.Sprintf("The trusted-publishing request to %s was refused by a proxy: 407 Proxy Authentication Required.", e.host),
+		Hint:    proxyHint,
+		Details: section(IDAudience, "Proxy authentication required", fmt.Sprintf("%s was answered 407 by a proxy, not by the index.", mdCode(req)), proxyHint),
+		Err:     err,
+	}
+}
+
 // mintUnreachable is the error of a mint request that got no answer.
 func (e *Exchanger) mintUnreachable(u, cause string) *Error {
 	return &Error{
@@ -486,7 +620,7 @@ func (e *Exchanger) mintUnreachable(u, cause string) *Error {
 		Message: fmt.Sprintf("The token request to %s failed before an answer arrived: %s.", e.host, cause),
 		Hint:    fmt.Sprintf("Check that this runner can reach %s; the request was retried. Re-run the job.", e.host),
 		Details: section(IDAudience, "Index unreachable while minting",
-			fmt.Sprintf("`POST %s` failed: %s", u, mdCode(cause)),
+			fmt.Sprintf("%s failed: %s", mdCode("POST "+u), mdCode(cause)),
 			"Re-run the job; allow outbound HTTPS to `"+e.host+"`."),
 		Err: errors.New(cause),
 	}
@@ -499,20 +633,20 @@ func (e *Exchanger) mintNotJSON(u string, resp *response, scrub func(string) str
 		Message: fmt.Sprintf("The token request to %s failed: the index answered %s with a body that is not JSON.", e.host, resp.text),
 		Hint:    "This points to an outage or maintenance on the index: wait a few minutes and re-run.",
 		Details: section(IDMintNotJSON, "Unexpected answer while minting",
-			fmt.Sprintf("`POST %s` answered %s, and the body is not JSON.%s", u, mdCode(resp.text), quoteMD(scrub(bodyExcerpt(resp.body)))),
+			fmt.Sprintf("%s answered %s, and the body is not JSON.%s", mdCode("POST "+u), mdCode(scrub(resp.text)), quoteMD(bodyExcerpt([]byte(scrub(string(resp.body)))))),
 			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 	}
 }
 
 // mintNoReasons is TP-13: a failed mint answer without an errors list.
 func (e *Exchanger) mintNoReasons(u string, resp *response, scrub func(string) string) *Error {
-	excerpt := scrub(bodyExcerpt(resp.body))
+	excerpt := bodyExcerpt([]byte(scrub(string(resp.body))))
 	return &Error{
 		ID:      IDMintStatus,
 		Message: fmt.Sprintf("The token request to %s failed with %s%s.", e.host, resp.text, colonIf(excerpt)),
 		Hint:    "The index answered without reasons, which points to an outage or maintenance: wait a few minutes and re-run.",
 		Details: section(IDMintStatus, "Token request failed without reasons",
-			fmt.Sprintf("`POST %s` answered %s with no `errors` list.%s", u, mdCode(resp.text), quoteMD(excerpt)),
+			fmt.Sprintf("%s answered %s with no `errors` list.%s", mdCode("POST "+u), mdCode(resp.text), quoteMD(excerpt)),
 			"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 	}
 }
@@ -521,13 +655,13 @@ func (e *Exchanger) mintNoReasons(u string, resp *response, scrub func(string) s
 // before anything else is done with it (TP-12 when there is no usable
 // token).
 func (e *Exchanger) minted(u string, resp *response, mr mintResponse, claims Claims) (*Token, error) {
-	if mr.Token == nil || *mr.Token == "" || !printable(*mr.Token) {
+	if why := tokenProblem(mr.Token); why != "" {
 		return nil, &Error{
 			ID:      IDMintNoToken,
-			Message: fmt.Sprintf("The token request to %s got an invalid response: %s without a usable \"token\".", e.host, resp.text),
+			Message: fmt.Sprintf("The token request to %s got an invalid response: %s, but its \"token\" %s, so it was not used (nor shown).", e.host, resp.text, why),
 			Hint:    "This points to a problem on the index: wait a few minutes and re-run.",
 			Details: section(IDMintNoToken, "Invalid mint response",
-				fmt.Sprintf("`POST %s` answered %s, but the JSON has no usable `token` field.", u, mdCode(resp.text)),
+				fmt.Sprintf("%s answered %s, but the JSON's `token` field %s.", mdCode("POST "+u), mdCode(resp.text), why),
 				"Wait and re-run. Status of PyPI/TestPyPI: "+StatusURL),
 		}
 	}
@@ -579,7 +713,7 @@ func (e *Exchanger) Burn(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("failed to encode burn request: %w", err)
 	}
-	scrub := scrubber(token)
+	scrub := e.scrubFor(token)
 	resp, err := e.do(ctx, http.MethodPost, e.base+"/_/oidc/burn-token", body)
 	if err != nil {
 		return fmt.Errorf("failed to burn token on %s: %s", e.host, scrub(transportError(err)))
@@ -685,24 +819,18 @@ func (s *Source) BurnAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// scrubber returns a function that removes secret (and its dot-separated
-// parts, for a JWT) from text a server sent back.
-func scrubber(secret string) func(string) string {
-	var olds []string
-	if len(secret) >= 4 { // shorter ones would eat ordinary words
-		olds = append(olds, secret)
-		for _, p := range strings.Split(secret, ".") {
-			if len(p) >= 16 {
-				olds = append(olds, p)
-			}
-		}
-	}
-	return func(s string) string {
-		for _, o := range olds {
-			s = strings.ReplaceAll(s, o, "[redacted]")
-		}
-		return s
-	}
+// scrubber returns a function that removes secret and its wire forms
+// (internal/secret) from text a server sent back.
+func scrubber(s string) func(string) string {
+	var set secret.Set
+	set.Add(s)
+	return set.Scrub
+}
+
+// scrubFor is scrubber(s) followed by whatever WithScrub removes.
+func (e *Exchanger) scrubFor(s string) func(string) string {
+	f := scrubber(s)
+	return func(text string) string { return e.o.scrub(f(text)) }
 }
 
 // jsonMessage returns the "message" string of a JSON body, or "".
@@ -750,8 +878,7 @@ func cellOrUnknown(s string) string {
 	return mdCode(s)
 }
 
-// printable reports whether s has no spaces or control characters (a token
-// with a line break could not be masked safely).
+// printable reports whether s has no spaces or control characters.
 func printable(s string) bool {
 	for _, r := range s {
 		if r <= ' ' || r == 0x7f {
@@ -759,4 +886,33 @@ func printable(s string) bool {
 		}
 	}
 	return true
+}
+
+// Bounds of a minted token ([tokenProblem]). Warehouse's tokens are
+// "pypi-" and a base64 macaroon of a few hundred characters.
+const (
+	minTokenLen = 32
+	maxTokenLen = 8192
+)
+
+// tokenProblem says why a minted token cannot be used, or "": it must be
+// a string that looks like a PyPI API token, the "pypi-" prefix and
+// 32 to 8192 printable ASCII characters without spaces. Anything else
+// (a token "p" would mask every "p" of the log) is refused before it is
+// masked or used, and never shown.
+func tokenProblem(tok *string) string {
+	switch {
+	case tok == nil || *tok == "":
+		return "is missing or empty"
+	case !strings.HasPrefix(*tok, "pypi-"):
+		return "does not start with pypi-"
+	case len(*tok) < minTokenLen || len(*tok) > maxTokenLen:
+		return fmt.Sprintf("has %d characters, not %d to %d", len(*tok), minTokenLen, maxTokenLen)
+	}
+	for _, r := range *tok {
+		if r <= ' ' || r >= 0x7f {
+			return "has spaces, control or non-ASCII characters"
+		}
+	}
+	return ""
 }

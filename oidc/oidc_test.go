@@ -230,12 +230,14 @@ func TestMint_ExpiresImplausible(t *testing.T) {
 		body func(now time.Time) string
 	}{
 		{name: "in_the_past", body: func(now time.Time) string {
-			return fmt.Sprintf(`{"success":true,"token":"pypi-x1","expires":%d}`, now.Add(-time.Hour).Unix())
+			return fmt.Sprintf(`{"success":true,"token":"pypi-x1-a-token-long-enough-to-be-a-token","expires":%d}`, now.Add(-time.Hour).Unix())
 		}},
 		{name: "days_ahead", body: func(now time.Time) string {
-			return fmt.Sprintf(`{"success":true,"token":"pypi-x1","expires":%d}`, now.Add(72*time.Hour).Unix())
+			return fmt.Sprintf(`{"success":true,"token":"pypi-x1-a-token-long-enough-to-be-a-token","expires":%d}`, now.Add(72*time.Hour).Unix())
 		}},
-		{name: "not_a_number", body: func(time.Time) string { return `{"success":true,"token":"pypi-x1","expires":"soon"}` }},
+		{name: "not_a_number", body: func(time.Time) string {
+			return `{"success":true,"token":"pypi-x1-a-token-long-enough-to-be-a-token","expires":"soon"}`
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

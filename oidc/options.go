@@ -27,12 +27,63 @@ type options struct {
 	indexName string // WithIndex
 	webBase   string // WithIndex
 	plainHTTP bool   // WithPlainHTTP
+	// requestTimeout bounds each request, body included (WithRequestTimeout).
+	requestTimeout time.Duration
+	// timeout bounds one Mint, retries included (WithTimeout).
+	timeout time.Duration
+	// scrub removes secrets from server text before it is cut (WithScrub).
+	scrub func(string) string
+}
+
+// Default deadlines of trusted publishing.
+const (
+	// DefaultRequestTimeout bounds each request of an Exchanger (audience,
+	// GitHub token, mint, burn): connection, headers and body.
+	DefaultRequestTimeout = 20 * time.Second
+	// DefaultTimeout bounds one [Exchanger.Mint] in total: the audience,
+	// every GitHub token and mint attempt, and the waits between them.
+	DefaultTimeout = 2 * time.Minute
+)
+
+// WithRequestTimeout bounds each request (audience, GitHub token, mint,
+// burn) from the connection to the last byte of the answer, whatever the
+// HTTP client's own timeouts. The default is DefaultRequestTimeout (20 s);
+// d <= 0 keeps it.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.requestTimeout = d
+		}
+	}
+}
+
+// WithTimeout bounds one Mint in total, retries and waits included: when
+// it runs out, Mint returns a TP-08 (or TP-09, when GitHub's token service
+// was the one not answering) *Error that says so. The default is
+// DefaultTimeout (2 min); d <= 0 keeps it.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.timeout = d
+		}
+	}
+}
+
+// WithScrub sets a function that removes secrets from any text a server
+// sent (an error body, a reason phrase, an error of the IDToken function)
+// before the text is cut short for a message; main passes the run's
+// scrubber (internal/secret), which knows every secret of the run. The
+// current GitHub token is always removed as well. The default removes
+// only that token.
+func WithScrub(f func(string) string) Option {
+	return func(o *options) { o.scrub = f }
 }
 
 // WithHTTPClient sets the client for the audience, mint and burn requests.
 // The default is a client with a 30 s total timeout on a clone of
-// http.DefaultTransport with 10 s connect and TLS-handshake timeouts
-// A nil client keeps the default.
+// http.DefaultTransport with 10 s connect and TLS-handshake timeouts. A nil
+// client keeps the default. Whatever the client, each request is bounded
+// by WithRequestTimeout and each Mint by WithTimeout.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) {
 		if c != nil {
@@ -117,12 +168,14 @@ func WithProjects(names ...string) Option {
 
 func makeOptions(opts []Option) (*options, error) {
 	o := &options{
-		logf:      func(string, ...any) {},
-		warnf:     func(string, ...any) {},
-		mask:      func(string) {},
-		now:       time.Now,
-		backoff:   retry.Default,
-		userAgent: "pypi-publish",
+		logf:           func(string, ...any) {},
+		warnf:          func(string, ...any) {},
+		mask:           func(string) {},
+		now:            time.Now,
+		backoff:        retry.Default,
+		userAgent:      "pypi-publish",
+		requestTimeout: DefaultRequestTimeout,
+		timeout:        DefaultTimeout,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -143,6 +196,9 @@ func makeOptions(opts []Option) (*options, error) {
 	}
 	if o.now == nil {
 		o.now = time.Now
+	}
+	if o.scrub == nil {
+		o.scrub = func(s string) string { return s }
 	}
 	if err := o.backoff.Validate(); err != nil {
 		return nil, fmt.Errorf("failed to create exchanger: %w", err)

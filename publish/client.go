@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,8 +22,12 @@ import (
 // the message even over HTTP/2, where there is no reason phrase.
 const acceptHeader = "application/json;q=0.9, text/plain;q=0.8"
 
-// errIdle is the cause of an upload abandoned by the idle timeout.
-var errIdle = errors.New("no upload progress within the idle timeout")
+// Causes of an attempt abandoned by one of its timers (see watch).
+var (
+	errIdle        = errors.New("no upload progress within the idle timeout")
+	errSendTooSlow = errors.New("sending the file took longer than the idle timeout plus its size at the minimum rate")
+	errAnswer      = errors.New("no complete answer from the index")
+)
 
 // Client uploads distributions to one repository URL. It is safe for
 // concurrent use.
@@ -46,9 +51,15 @@ type Result struct {
 	// "token is expired" answer (UP-09).
 	Refreshed bool
 	// Confirmed reports that an attempt's outcome was unknown (transport
-	// error after the body was sent, or 5xx) and the index then showed the
-	// file with the local SHA-256, so it was not sent again.
+	// error after the body was sent, no answer in time, or 5xx) and the
+	// index then showed the file with the local SHA-256: it was probably
+	// uploaded by that attempt, and was not sent again.
 	Confirmed bool
+	// Probable reports that, after such an attempt, the retry was
+	// answered "already exists" and no simple API could confirm the
+	// bytes by hash: probably uploaded by the previous attempt, not
+	// confirmed.
+	Probable bool
 	// Message is the text of the success answer, if any (Warehouse sends
 	// none): a reason phrase other than the standard one, else the body.
 	Message string
@@ -213,7 +224,15 @@ func (u *uploadRun) try(ctx context.Context, n int) error {
 			return nil
 		}
 	}
+	lost := n > 1 && u.unknown
 	err := u.post(ctx)
+	if lost && errors.Is(err, ErrFileExists) {
+		// The previous attempt's answer was lost, and now the index has
+		// the file: most likely that attempt stored it (Publish confirms
+		// by hash where it can).
+		u.final = &lostAnswerError{file: u.d.Filename, err: err}
+		return u.final
+	}
 	if err == nil || ctx.Err() != nil || !errors.Is(err, ErrTokenExpired) || u.res.Refreshed {
 		return err
 	}
@@ -257,6 +276,21 @@ func isTransport(err error) bool {
 	return !errors.As(err, &le)
 }
 
+// lostAnswerError is an "already exists" answer to a retry after an
+// attempt whose outcome was unknown (no answer, or 5xx after the file was
+// sent): the file was probably stored by that attempt. It matches what the
+// answer matches (ErrFileExists).
+type lostAnswerError struct {
+	file string
+	err  error
+}
+
+func (e *lostAnswerError) Error() string {
+	return fmt.Sprintf("failed to upload %s: the index says the file exists, probably uploaded by the previous attempt, whose answer was lost: %v", e.file, e.err)
+}
+
+func (e *lostAnswerError) Unwrap() error { return e.err }
+
 // changedError is a distribution that changed on disk after it was read.
 type changedError struct{ content bool }
 
@@ -295,15 +329,9 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	}
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var idle *time.Timer
-	if c.o.idleTimeout > 0 {
-		idle = time.AfterFunc(c.o.idleTimeout, func() { cancel(errIdle) })
-		defer idle.Stop()
-	}
-	var done atomic.Bool
-	wrap := func(rc io.ReadCloser) io.ReadCloser {
-		return &progressReader{rc: rc, idle: idle, d: c.o.idleTimeout, done: &done}
-	}
+	w := c.newWatch(b.Len(), cancel)
+	defer w.stop()
+	wrap := func(rc io.ReadCloser) io.ReadCloser { return &progressReader{rc: rc, w: w} }
 	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, c.raw, wrap(rc))
 	if err != nil {
 		rc.Close()
@@ -325,21 +353,21 @@ func (c *Client) attempt(ctx context.Context, b *body) (status int, msg string, 
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if errors.Is(context.Cause(reqCtx), errIdle) && ctx.Err() == nil {
-			err = fmt.Errorf("%w (%v)", errIdle, c.o.idleTimeout)
-		}
-		var le *permanentError
-		if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged)) && !errors.As(err, &le) {
-			err = &permanentError{err}
-		}
-		return 0, "", done.Load(), diagnose(ctx, c.url, err)
+		return 0, "", w.sent.Load(), diagnose(ctx, c.url, w.explain(ctx, reqCtx, err))
 	}
-	// The idle timer keeps running while the (small) answer is read.
+	// The answer timer (started when the body was sent) also bounds
+	// reading the answer.
 	defer resp.Body.Close()
 	if err := checkResponse(resp, http.MethodPost, c.url, c.o.server, c.pypi); err != nil {
+		if cause := context.Cause(reqCtx); ctx.Err() == nil && errors.Is(cause, errAnswer) {
+			return 0, "", true, w.explain(ctx, reqCtx, cause)
+		}
 		return resp.StatusCode, "", true, err
 	}
 	text, _ := readLimited(resp.Body, maxExcerpt)
+	if cause := context.Cause(reqCtx); ctx.Err() == nil && errors.Is(cause, errAnswer) {
+		return 0, "", true, w.explain(ctx, reqCtx, cause)
+	}
 	msg = strings.TrimSpace(string(text))
 	if r := reasonPhrase(resp); r != "" && r != http.StatusText(resp.StatusCode) {
 		msg = r // devpi says what happened in the reason phrase
@@ -358,22 +386,105 @@ func isCertificateError(err error) bool {
 	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
-// progressReader pushes the idle deadline back whenever the connection
-// takes body bytes, and records when the body was read to its end.
+// watch bounds one upload attempt in two phases. While the body is sent,
+// the idle timer fires when the connection takes no bytes for the idle
+// timeout, and the send limit when sending takes longer than the idle
+// timeout plus the size at the minimum rate (a server that reads a byte
+// now and then). Once the whole body is sent both stop (the index is now
+// processing the file; an idle timer still running would abandon and
+// resend a file the index may be storing) and the answer timer starts: the
+// status line and the answer's body must arrive within the answer timeout.
+type watch struct {
+	idle, limit, answer *time.Timer
+	idleD, answerD      time.Duration
+	sent                atomic.Bool
+	once                sync.Once
+	cancel              context.CancelCauseFunc
+}
+
+// newWatch starts the send-phase timers of an attempt that sends size
+// bytes; cancel ends the attempt with the timer's cause.
+func (c *Client) newWatch(size int64, cancel context.CancelCauseFunc) *watch {
+	w := &watch{idleD: c.o.idleTimeout, answerD: c.o.answerTimeout, cancel: cancel}
+	if w.idleD > 0 {
+		w.idle = time.AfterFunc(w.idleD, func() { cancel(errIdle) })
+		if c.o.minRate > 0 {
+			limit := w.idleD + time.Duration(float64(size)/float64(c.o.minRate)*float64(time.Second))
+			w.limit = time.AfterFunc(limit, func() { cancel(errSendTooSlow) })
+		}
+	}
+	return w
+}
+
+// progress pushes the idle deadline back.
+func (w *watch) progress() {
+	if w.idle != nil && !w.sent.Load() {
+		w.idle.Reset(w.idleD)
+	}
+}
+
+// bodySent ends the send phase and starts the answer timer, once.
+func (w *watch) bodySent() {
+	w.once.Do(func() {
+		w.sent.Store(true)
+		if w.idle != nil {
+			w.idle.Stop()
+		}
+		if w.limit != nil {
+			w.limit.Stop()
+		}
+		if w.answerD > 0 {
+			w.answer = time.AfterFunc(w.answerD, func() { w.cancel(errAnswer) })
+		}
+	})
+}
+
+// stop stops every timer.
+func (w *watch) stop() {
+	w.once.Do(func() {}) // no answer timer after this
+	for _, t := range []*time.Timer{w.idle, w.limit, w.answer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+// explain turns a failed attempt's error into what the log should say: a
+// timer's cause with its limit, or a permanent failure (the file changed,
+// an untrusted certificate) that retrying cannot fix.
+func (w *watch) explain(ctx, reqCtx context.Context, err error) error {
+	if ctx.Err() == nil {
+		switch cause := context.Cause(reqCtx); {
+		case errors.Is(cause, errIdle):
+			err = fmt.Errorf("%w (%v)", errIdle, w.idleD)
+		case errors.Is(cause, errSendTooSlow):
+			err = fmt.Errorf("%w", errSendTooSlow)
+		case errors.Is(cause, errAnswer):
+			err = fmt.Errorf("%w (%v after the file was sent)", errAnswer, w.answerD)
+		}
+	}
+	var le *permanentError
+	if (errors.Is(err, errSizeChanged) || errors.Is(err, errContentChanged)) && !errors.As(err, &le) {
+		err = &permanentError{err}
+	}
+	return err
+}
+
+// progressReader reports the body's progress to the attempt's watch: every
+// read pushes the idle deadline back, the end of the body starts the
+// answer timer.
 type progressReader struct {
-	rc   io.ReadCloser
-	idle *time.Timer
-	d    time.Duration
-	done *atomic.Bool
+	rc io.ReadCloser
+	w  *watch
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.rc.Read(b)
-	if n > 0 && p.idle != nil {
-		p.idle.Reset(p.d)
+	if n > 0 {
+		p.w.progress()
 	}
 	if err == io.EOF {
-		p.done.Store(true)
+		p.w.bodySent()
 	}
 	return n, err
 }

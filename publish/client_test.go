@@ -96,7 +96,14 @@ func TestUploadFaults(t *testing.T) {
 			wantErr: &Error{}, wantStatus: 503, wantAttempts: 4},
 		{name: "429_retry_after", faults: []publishtest.Fault{publishtest.TooMany("1")}, wantAttempts: 2, wantStored: 1},
 		{name: "reset_mid_body", faults: []publishtest.Fault{publishtest.ResetMidBody()}, wantAttempts: 2, wantStored: 1},
-		{name: "slow_headers_idle_timeout", faults: []publishtest.Fault{publishtest.Slow(10 * time.Second)}, opts: []Option{WithIdleTimeout(100 * time.Millisecond)}, wantAttempts: 2, wantStored: 1},
+		// The index reads the whole file, then takes longer than the idle
+		// timeout to answer: the idle timer has stopped, the file is sent
+		// once (issue 12: it used to be abandoned and sent again).
+		{name: "slow_answer_not_resent", faults: []publishtest.Fault{publishtest.Slow(400 * time.Millisecond)}, opts: []Option{WithIdleTimeout(100 * time.Millisecond)}, wantAttempts: 1, wantStored: 1},
+		// No answer within the answer timeout: the outcome is unknown and
+		// the file is sent again (Publish asks the index first when it has
+		// a simple API; here the identical re-upload is accepted).
+		{name: "answer_timeout_retried", faults: []publishtest.Fault{publishtest.Slow(10 * time.Second)}, opts: []Option{WithIdleTimeout(100 * time.Millisecond), WithAnswerTimeout(100 * time.Millisecond)}, wantAttempts: 2, wantStored: 1},
 		{name: "truncated_answer_stored_then_identical_reupload", faults: []publishtest.Fault{publishtest.TruncatedAnswer()}, wantAttempts: 2, wantStored: 1},
 		{name: "accepted_then_503_identical_reupload", faults: []publishtest.Fault{publishtest.AcceptThen503()}, wantAttempts: 2, wantStored: 1},
 		{name: "redirect_not_followed", faults: []publishtest.Fault{publishtest.RedirectTo("/elsewhere/")}, wantErr: ErrRedirect, wantStatus: 308, wantAttempts: 1},

@@ -21,6 +21,14 @@ const (
 	// DefaultRequestTimeout bounds each simple-API request of an Index
 	// (30 s in total).
 	DefaultRequestTimeout = 30 * time.Second
+	// DefaultAnswerTimeout is how long an upload waits for the index's
+	// answer (status line and body) once the whole file is sent: Warehouse
+	// hashes, scans and stores the file before it answers.
+	DefaultAnswerTimeout = 5 * time.Minute
+	// DefaultMinRate is the slowest average upload (bytes per second) an
+	// attempt accepts: sending may take the idle timeout plus the size at
+	// this rate (16 KiB/s: 100 MiB in 1 h 47 min).
+	DefaultMinRate = 16 << 10
 )
 
 // Credentials supplies the user name and password for HTTP Basic
@@ -61,6 +69,8 @@ type options struct {
 	logf           func(string, ...any)
 	creds          Credentials
 	idleTimeout    time.Duration
+	answerTimeout  time.Duration
+	minRate        int64
 	requestTimeout time.Duration
 	pypi           bool   // WithPyPIRules
 	server         string // WithServer
@@ -76,6 +86,8 @@ func makeOptions(opts []Option) (*options, error) {
 		backoff:        retry.Default,
 		logf:           func(string, ...any) {},
 		idleTimeout:    DefaultIdleTimeout,
+		answerTimeout:  DefaultAnswerTimeout,
+		minRate:        DefaultMinRate,
 		requestTimeout: DefaultRequestTimeout,
 		sleep:          retry.Sleep,
 		jitter:         randFloat,
@@ -89,8 +101,8 @@ func makeOptions(opts []Option) (*options, error) {
 	if err := o.backoff.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if o.idleTimeout < 0 {
-		errs = append(errs, errors.New("invalid idle timeout: must not be negative"))
+	if o.idleTimeout < 0 || o.answerTimeout < 0 || o.minRate < 0 {
+		errs = append(errs, errors.New("invalid idle timeout, answer timeout or minimum rate: must not be negative"))
 	}
 	if o.requestTimeout < 0 {
 		errs = append(errs, errors.New("invalid request timeout: must not be negative"))
@@ -146,12 +158,32 @@ func WithCredentials(c Credentials) Option {
 	return func(o *options) { o.creds = c }
 }
 
-// WithIdleTimeout sets how long an upload may make no progress before it is
-// abandoned as a transport error (and retried). The default is
-// DefaultIdleTimeout; 0 disables it. There is no total timeout: bound
-// uploads with the context.
+// WithIdleTimeout sets how long an upload may make no progress while the
+// file is sent before the attempt is abandoned as a transport error (and
+// retried); sending as a whole may take this plus the file's size at the
+// minimum rate (WithMinRate). Once the whole file is sent the idle timer
+// stops and the answer timeout applies (WithAnswerTimeout). The default
+// is DefaultIdleTimeout; 0 disables both send-phase limits.
 func WithIdleTimeout(d time.Duration) Option {
 	return func(o *options) { o.idleTimeout = d }
+}
+
+// WithAnswerTimeout sets how long an upload waits, once the whole file is
+// sent, for the complete answer (status line and body). When it runs out,
+// the attempt's outcome is unknown: before a retry the index is asked
+// whether it has the file (with an Index), so a slow index does not get the
+// file twice. The default is DefaultAnswerTimeout (5 min); 0 disables it
+// (the transport's ResponseHeaderTimeout still applies).
+func WithAnswerTimeout(d time.Duration) Option {
+	return func(o *options) { o.answerTimeout = d }
+}
+
+// WithMinRate sets the slowest average rate (bytes per second) at which a
+// file may be sent: an attempt gives up after the idle timeout plus the
+// file's size at this rate. The default is DefaultMinRate (16 KiB/s); 0
+// disables the limit.
+func WithMinRate(bytesPerSecond int64) Option {
+	return func(o *options) { o.minRate = bytesPerSecond }
 }
 
 // WithRequestTimeout bounds each request of an Index (each attempt). The

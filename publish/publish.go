@@ -40,6 +40,9 @@ const (
 	EventSkip    = "skip"    // a file is skipped (identical or existing)
 	EventWarning = "warning" // something the user should read (UP-03, UP-06, an unusable index)
 	EventInfo    = "info"    // a plain log line (e.g. no simple API found where the upload URL's form implied one)
+	// EventProbable: an attempt's answer was lost, the retry was answered
+	// "already exists", and no simple API confirmed the bytes (UP-29).
+	EventProbable = "probable"
 )
 
 // Event reports progress of Publish, for the log.
@@ -424,7 +427,7 @@ func (p *batch) one(ctx context.Context, i int) bool {
 		oc.Status, oc.Result = StatusUploaded, res
 		msg := fmt.Sprintf("%s: uploaded", d.Filename)
 		if res.Confirmed {
-			oc.Note = "an attempt's outcome was unknown; the index then listed the file with the local SHA-256, so it was not sent again"
+			oc.Note = noteConfirmed
 			msg = fmt.Sprintf("%s: uploaded (%s)", d.Filename, oc.Note)
 		}
 		p.set(i, oc)
@@ -444,6 +447,12 @@ func (p *batch) set(i int, oc Outcome) {
 	p.mu.Unlock()
 }
 
+// Notes of a file whose upload attempt's answer was lost (UP-29).
+const (
+	noteConfirmed = "probably uploaded by the previous attempt, whose answer was lost; confirmed by hash: the index lists the file with the local SHA-256, so it was not sent again"
+	noteProbable  = "probably uploaded by the previous attempt, whose answer was lost: the retry was answered that the file exists. Not confirmed by hash"
+)
+
 // settle classifies a failed upload: "already exists" and "one sdist"
 // answers are checked against the index by hash when there is one. It
 // reports whether the batch may go on.
@@ -452,6 +461,10 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 	fail := func(err error) bool {
 		p.set(i, Outcome{Dist: d, Status: StatusFailed, Err: err})
 		return false
+	}
+	var lost *lostAnswerError
+	if errors.As(err, &lost) {
+		return p.settleLost(ctx, i, err)
 	}
 	var ee *ExistsError
 	if errors.As(err, &ee) {
@@ -489,6 +502,41 @@ func (p *batch) settle(ctx context.Context, i int, err error) bool {
 		return true
 	}
 	return fail(err)
+}
+
+// settleLost settles an "already exists" answer to a retry after an
+// attempt whose answer was lost (UP-29): with a simple API the file is
+// uploaded when the index lists the local SHA-256 (confirmed) and failed
+// when it lists other bytes; without one, or when the listing does not
+// show the file yet, it is reported uploaded, probably by the previous
+// attempt, with a warning that it is not confirmed.
+func (p *batch) settleLost(ctx context.Context, i int, err error) bool {
+	d := p.out[i].Dist
+	res := &Result{Filename: d.Filename, Probable: true}
+	note := noteProbable
+	if p.o.Index != nil {
+		files, lerr := p.o.Index.Files(ctx, projectOf(d), p.keep)
+		switch v, found := decide(d, files); {
+		case lerr == nil && v == identical:
+			res.Probable, res.Confirmed, note = false, true, noteConfirmed
+		case lerr == nil && v == conflict:
+			found.Server = err
+			p.set(i, Outcome{Dist: d, Status: StatusFailed, Err: found, RemoteSHA256: found.RemoteSHA256})
+			return false
+		case lerr != nil:
+			note += fmt.Sprintf(": the index's file list could not be read (%v)", lerr)
+		default:
+			note += ": the index's file list does not show it yet"
+		}
+	} else {
+		note += ": this index has no simple API to compare with (set index-url)"
+	}
+	p.set(i, Outcome{Dist: d, Status: StatusUploaded, Result: res, Note: note})
+	if res.Probable {
+		p.event(Event{Kind: EventProbable, File: d.Filename, Err: err, Message: fmt.Sprintf("%s: %s.", d.Filename, note)})
+	}
+	p.event(Event{Kind: EventDone, File: d.Filename, Message: fmt.Sprintf("%s: uploaded (%s)", d.Filename, note), Result: res})
+	return true
 }
 
 // localNames returns the filter of index entries a batch of dists can

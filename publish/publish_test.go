@@ -282,6 +282,59 @@ func TestPublishOutcomeUnknown(t *testing.T) {
 	}
 }
 
+// TestPublishAnswerLost: after an attempt whose answer was lost, a retry
+// answered "already exists" is the previous attempt's upload (UP-29):
+// confirmed by hash with a simple API, reported as probable with a warning
+// without one; an index slower than the answer timeout is asked before the
+// file is sent again.
+func TestPublishAnswerLost(t *testing.T) {
+	t.Parallel()
+	t.Run("no_simple_api", func(t *testing.T) {
+		t.Parallel()
+		s := publishtest.New(publishtest.WithMode(publishtest.ThirdParty))
+		defer s.Close()
+		d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", "wheel bytes")
+		s.Script(d.Filename, publishtest.AcceptThen503())
+		var events []Event
+		out, err := Publish(t.Context(), newTestClient(t, s.UploadURL()), []*dist.Distribution{d}, PublishOptions{OnEvent: func(e Event) { events = append(events, e) }})
+		if err != nil {
+			t.Fatalf("Publish() error = %v", err)
+		}
+		if out[0].Status != StatusUploaded || !out[0].Result.Probable || !strings.Contains(out[0].Note, "probably uploaded by the previous attempt") {
+			t.Errorf("outcome = %+v, want uploaded, probably by the previous attempt", out[0])
+		}
+		warned := false
+		for _, e := range events {
+			warned = warned || (e.Kind == EventProbable && strings.Contains(e.Message, "Not confirmed by hash"))
+		}
+		if !warned {
+			t.Errorf("no warning that the upload is not confirmed: %+v", events)
+		}
+	})
+	t.Run("slow_index_asked_first", func(t *testing.T) {
+		t.Parallel()
+		s := publishtest.New(publishtest.WithMode(publishtest.ThirdParty))
+		defer s.Close()
+		d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", "wheel bytes")
+		s.Script(d.Filename, publishtest.SlowAfterStore(10*time.Second))
+		idx, err := NewIndex(s.SimpleURL(), fastRetry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newTestClient(t, s.UploadURL(), WithAnswerTimeout(200*time.Millisecond))
+		out, err := Publish(t.Context(), c, []*dist.Distribution{d}, PublishOptions{Index: idx})
+		if err != nil {
+			t.Fatalf("Publish() error = %v", err)
+		}
+		if out[0].Status != StatusUploaded || !out[0].Result.Confirmed || !strings.Contains(out[0].Note, "probably uploaded by the previous attempt") {
+			t.Errorf("outcome = %+v, want uploaded and confirmed by hash", out[0])
+		}
+		if n := len(s.Uploads()); n != 1 {
+			t.Errorf("server saw %d POSTs, want 1 (the slow index must not get the file twice)", n)
+		}
+	})
+}
+
 func TestPublishStopsAtFirstFailure(t *testing.T) {
 	t.Parallel()
 	for _, conc := range []int{1, 4} {

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -10,7 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -51,9 +52,18 @@ type Run struct {
 	Stdout  string
 	Stderr  string
 	Outputs map[string]string
-	Summary string
+	// OutputsRaw is the GITHUB_OUTPUT file as written.
+	OutputsRaw string
+	Summary    string
 	// Workspace is the GITHUB_WORKSPACE of the run.
 	Workspace string
+	// Took is how long the process ran (reported, never asserted).
+	Took time.Duration
+	// MaxRSS is the process's peak resident memory in bytes, from Linux's
+	// /proc/<pid>/status (VmHWM, sampled while it runs; wait4's maxrss
+	// would also count the test process the child was forked from); 0
+	// where it cannot be read.
+	MaxRSS int64
 }
 
 // Output is stdout and stderr together.
@@ -106,6 +116,29 @@ func copyFile(t *testing.T, src, dst string) {
 // runs a Docker action, and checks that no secret leaked.
 func runAction(t *testing.T, ws string, env Env) *Run {
 	t.Helper()
+	return startAction(t, ws, env).Wait()
+}
+
+// Started is a run of the binary that has not finished.
+type Started struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	cancel  context.CancelFunc
+	env     Env
+	ws      string
+	outFile string
+	sumFile string
+	stdout  syncBuffer
+	stderr  syncBuffer
+	hwm     atomic.Int64
+	sampled chan struct{}
+	// Began is when the process started.
+	Began time.Time
+}
+
+// startAction starts the binary in workspace ws with env (see runAction).
+func startAction(t *testing.T, ws string, env Env) *Started {
+	t.Helper()
 	if binary == "" {
 		t.Skip("end-to-end tests are skipped under -short")
 	}
@@ -113,19 +146,40 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		copyFile(t, src, filepath.Join(ws, dst))
 	}
 	cmdDir := t.TempDir()
-	outFile := filepath.Join(cmdDir, "github_output")
-	sumFile := filepath.Join(cmdDir, "step_summary")
-	for _, f := range []string{outFile, sumFile} {
+	s := &Started{t: t, env: env, ws: ws, outFile: filepath.Join(cmdDir, "github_output"), sumFile: filepath.Join(cmdDir, "step_summary")}
+	for _, f := range []string{s.outFile, s.sumFile} {
 		if err := os.WriteFile(f, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	timeout := env.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	var ctx context.Context
+	ctx, s.cancel = context.WithTimeout(context.Background(), timeout)
+	s.cmd = exec.CommandContext(ctx, binary, env.Args...)
+	s.cmd.Dir = ws
+	s.cmd.Env = environ(ws, s.outFile, s.sumFile, cmdDir, env)
+	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
+	s.Began = time.Now()
+	if err := s.cmd.Start(); err != nil {
+		s.cancel()
+		t.Fatalf("failed to start the action: %v", err)
+	}
+	s.sampled = make(chan struct{})
+	go s.sampleHWM(ctx)
+	return s
+}
+
+// environ is the explicit environment of a run.
+func environ(ws, outFile, sumFile, home string, env Env) []string {
 	vars := map[string]string{
 		"GITHUB_ACTIONS":      "true",
 		"GITHUB_WORKSPACE":    ws,
 		"GITHUB_OUTPUT":       outFile,
 		"GITHUB_STEP_SUMMARY": sumFile,
-		"HOME":                cmdDir,
+		"HOME":                home,
 		// Retries wait 1 ms instead of seconds.
 		"PYPI_PUBLISH_BACKOFF": "1ms",
 		// Whatever machine the tests run on, it is not a Google VM.
@@ -149,27 +203,62 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 	for k, v := range env.Inputs {
 		inputs[k] = v
 	}
-	var environ []string
+	var out []string
 	for k, v := range vars {
-		environ = append(environ, k+"="+v)
+		out = append(out, k+"="+v)
 	}
 	for k, v := range inputs {
-		environ = append(environ, "INPUT_"+strings.ToUpper(k)+"="+v)
+		out = append(out, "INPUT_"+strings.ToUpper(k)+"="+v)
 	}
-	sort.Strings(environ)
-	timeout := env.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
+	sort.Strings(out)
+	return out
+}
+
+// sampleHWM records the process's peak resident memory (VmHWM, which
+// only grows) every 5 ms until it exits or ctx ends.
+func (s *Started) sampleHWM(ctx context.Context) {
+	defer close(s.sampled)
+	path := fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid)
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64); err == nil && kb*1024 > s.hwm.Load() {
+						s.hwm.Store(kb * 1024)
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, env.Args...)
-	cmd.Dir = ws
-	cmd.Env = environ
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := &Run{Stdout: stdout.String(), Stderr: stderr.String(), Workspace: ws}
+}
+
+// OutputsWritten reports whether the run has written GITHUB_OUTPUT.
+func (s *Started) OutputsWritten() bool {
+	b, _ := os.ReadFile(s.outFile)
+	return len(b) > 0
+}
+
+// Signal sends sig to the process.
+func (s *Started) Signal(sig os.Signal) {
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		s.t.Errorf("failed to signal the action: %v", err)
+	}
+}
+
+// Wait waits for the run to end and checks that no secret leaked.
+func (s *Started) Wait() *Run {
+	t := s.t
+	t.Helper()
+	defer s.cancel()
+	err := s.cmd.Wait()
+	s.cancel()
+	<-s.sampled
+	r := &Run{Stdout: s.stdout.String(), Stderr: s.stderr.String(), Workspace: s.ws, Took: time.Since(s.Began)}
 	if err != nil {
 		ee, ok := err.(*exec.ExitError)
 		if !ok {
@@ -177,16 +266,17 @@ func runAction(t *testing.T, ws string, env Env) *Run {
 		}
 		r.Code = ee.ExitCode()
 	}
-	out, _ := os.ReadFile(outFile)
-	r.Outputs = parseOutputs(t, string(out))
-	sum, _ := os.ReadFile(sumFile)
+	r.MaxRSS = s.hwm.Load()
+	out, _ := os.ReadFile(s.outFile)
+	r.Outputs, r.OutputsRaw = parseOutputs(t, string(out)), string(out)
+	sum, _ := os.ReadFile(s.sumFile)
 	r.Summary = string(sum)
 	if strings.Contains(r.Output(), "panic:") || strings.Contains(r.Output(), "goroutine ") {
 		t.Errorf("the action panicked:\n%s", r.Output())
 	}
-	checkSecrets(t, r, append(env.Secrets, secretsOf(env)...))
+	checkSecrets(t, r, append(s.env.Secrets, secretsOf(s.env)...))
 	if t.Failed() || testing.Verbose() {
-		t.Logf("exit %d\n--- stdout\n%s\n--- stderr\n%s\n--- summary\n%s", r.Code, r.Stdout, r.Stderr, r.Summary)
+		t.Logf("exit %d after %v\n--- stdout\n%s\n--- stderr\n%s\n--- summary\n%s", r.Code, r.Took.Round(time.Millisecond), r.Stdout, r.Stderr, r.Summary)
 	}
 	return r
 }
@@ -204,7 +294,8 @@ func secretsOf(env Env) []string {
 }
 
 // checkSecrets fails when a secret appears anywhere other than in an
-// ::add-mask:: command.
+// ::add-mask:: command (the runner never shows those), or in the log
+// before its first mask.
 func checkSecrets(t *testing.T, r *Run, secrets []string) {
 	t.Helper()
 	outputs := ""
@@ -217,7 +308,7 @@ func checkSecrets(t *testing.T, r *Run, secrets []string) {
 		}
 		for name, text := range map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "summary": r.Summary, "outputs": outputs} {
 			for _, line := range strings.Split(text, "\n") {
-				if strings.Contains(line, s) && line != "::add-mask::"+s {
+				if strings.Contains(line, s) && !strings.HasPrefix(line, "::add-mask::") {
 					t.Errorf("secret %.4s… leaked in %s: %q", s, name, line)
 				}
 			}
@@ -228,8 +319,16 @@ func checkSecrets(t *testing.T, r *Run, secrets []string) {
 		if len(s) < 6 {
 			continue
 		}
-		if i := strings.Index(r.Stdout, "::add-mask::"+s); i > 0 && strings.Contains(r.Stdout[:i], s) {
-			t.Errorf("secret %.4s… printed before its mask", s)
+		masked := false
+		for _, line := range strings.Split(r.Stdout, "\n") {
+			if strings.HasPrefix(line, "::add-mask::") {
+				masked = masked || strings.Contains(line, s)
+				continue
+			}
+			if strings.Contains(line, s) && !masked {
+				t.Errorf("secret %.4s… printed before its mask", s)
+				break
+			}
 		}
 	}
 }

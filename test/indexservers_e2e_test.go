@@ -263,7 +263,7 @@ func TestIndexServers_conflict(t *testing.T) {
 				t.Fatalf("conflict with skip-existing: exit %d, want 0", r.Code)
 			}
 			wantStatuses(t, r, map[string]string{base: "skipped-existing"})
-			mustContain(t, r, "::warning title=Skipped "+base+"::",
+			mustContain(t, r, "::warning title=File skipped::"+base,
 				"::notice::Nothing was uploaded; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing)")
 			noAnnotation(t, r, "notice", "every distribution is already on the index")
 			sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", true), wheel)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/attest"
@@ -78,9 +79,13 @@ type attested struct {
 // attestAll generates an attestation for each distribution, signed with a
 // Sigstore ID token from src, or reuses the one next to it when it matches
 // the file and the publisher id (AT-03), and writes
-// <file>.publish.attestation.
-func attestAll(ctx context.Context, d Deps, src oidc.TokenSource, id attest.Identity, dists []*dist.Distribution) (attested, error) {
+// <file>.publish.attestation, never outside the workspace (AT-09) and
+// never through a symbolic link (attest).
+func attestAll(ctx context.Context, d Deps, src oidc.TokenSource, id attest.Identity, dists []*dist.Distribution, workdir string) (attested, error) {
 	c := d.Console
+	if err := insideWorkspace(dists, workdir); err != nil {
+		return attested{}, err
+	}
 	trust := sigstoreTrust(ctx, d)
 	opts := []attest.Option{
 		attest.WithHTTPClient(d.HTTPClient),
@@ -121,6 +126,43 @@ func attestAll(ctx context.Context, d Deps, src oidc.TokenSource, id attest.Iden
 		return attested{}, fail("Attestations failed", err)
 	}
 	return summarizeAttestations(c, prepared), nil
+}
+
+// insideWorkspace refuses (AT-09) distributions whose directory, with
+// symbolic links resolved, is outside the workspace: their attestation
+// files would be written there (a directory link checked out from a pull
+// request can point anywhere on the runner).
+func insideWorkspace(dists []*dist.Distribution, workdir string) error {
+	root, err := filepath.EvalSymlinks(workdir)
+	if err != nil {
+		return &Error{ID: "AT-09", Title: "Attestations failed (AT-09)", Message: fmt.Sprintf("Could not resolve the workspace %s: %v.", workdir, err), Err: err}
+	}
+	var outside []string
+	for _, ds := range dists {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(ds.Path))
+		if err != nil || !within(root, dir) {
+			outside = append(outside, fmt.Sprintf("%s (in %s)", ds.Filename, dirOrErr(dir, err)))
+		}
+	}
+	if len(outside) == 0 {
+		return nil
+	}
+	return &Error{ID: "AT-09", Title: "Attestations failed (AT-09)",
+		Message: fmt.Sprintf("Attestation files are written next to the distributions, and these are outside the workspace %s (symbolic links resolved): %s. Nothing was written or uploaded.", root, listSome(outside, 10)),
+		Hint:    "Build or copy the distributions into a directory inside the workspace that is not a symbolic link, or set attestations: false."}
+}
+
+// within reports whether path is root or inside it.
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func dirOrErr(dir string, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return dir
 }
 
 // sigstoreTrust fetches Sigstore's trusted root and signing config through

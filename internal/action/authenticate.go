@@ -3,9 +3,11 @@ package action
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/report"
 	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc"
@@ -40,7 +42,7 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 	if authMode(cfg) != authTrusted {
 		return credentials{creds: publish.Static{User: cfg.User, Password: cfg.Password}}, nil
 	}
-	c := d.Console
+	c := console.Safe(d.Console)
 	var out credentials
 	name := ""
 	if tg.Kind.IsPyPI() {
@@ -50,8 +52,11 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 		oidc.WithHTTPClient(d.HTTPClient),
 		oidc.WithTokenSource(src),
 		oidc.WithMask(c.AddMask),
+		oidc.WithScrub(c.Scrub),
 		oidc.WithLogf(c.Debugf),
 		oidc.WithRetry(retryPolicy(d.Hooks)),
+		oidc.WithRequestTimeout(d.Hooks.RequestTimeout),
+		oidc.WithTimeout(d.Hooks.TPTimeout),
 		oidc.WithProjects(projectNames(dists)...),
 		oidc.WithUserAgent(d.UserAgent),
 		oidc.WithIndex(name, tg.WebBase),
@@ -79,12 +84,32 @@ func authenticate(ctx context.Context, d Deps, cfg config.Config, tg target.Targ
 	minted := exchanger.Source(token)
 	out.creds, out.trusted = minted, true
 	out.platform, out.claims = token.Platform, token.Claims
-	out.burn = func(ctx context.Context) {
-		// Revoke every token minted in this run, best effort: it never
-		// changes the outcome.
-		if err := minted.BurnAll(context.WithoutCancel(ctx)); err != nil {
+	out.burn = burner(c, minted, d.Hooks.BurnTimeout)
+	return out, nil
+}
+
+// defaultBurnTimeout bounds revoking the minted tokens, as the original
+// action's 5 s.
+const defaultBurnTimeout = 5 * time.Second
+
+// burner returns the last act of a trusted-publishing run: revoke every
+// token minted in it, best effort, within timeout (default 5 s). Run calls
+// it after the outputs and the summary are written. It never changes the
+// outcome; a cancelled run (SIGINT or SIGTERM, also during the burn) skips
+// or ends it at once, and the tokens expire on their own.
+func burner(c console.Console, src *oidc.Source, timeout time.Duration) func(context.Context) {
+	if timeout <= 0 {
+		timeout = defaultBurnTimeout
+	}
+	return func(ctx context.Context) {
+		if ctx.Err() != nil {
+			c.Debugf("the trusted-publishing token was not revoked: the run was cancelled; it expires on its own")
+			return
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := src.BurnAll(ctx); err != nil {
 			c.Debugf("could not revoke the trusted-publishing token: %v", err)
 		}
 	}
-	return out, nil
 }

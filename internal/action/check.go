@@ -9,6 +9,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 	"github.com/pypi-publish/pypi-publish/internal/report"
 	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc"
@@ -136,7 +137,11 @@ func checkDists(ctx context.Context, d Deps, cfg config.Config, tg target.Target
 	if cfg.PrintHash.Value || cfg.Verbose.Value {
 		c.Group("Hashes of the distributions")
 		for _, d := range dists {
-			c.Infof("%s\nSHA256: %s\nMD5: %s\nBLAKE2-256: %s\n", relPath(workdir, d.Path), d.Digests.SHA256, d.Digests.MD5, d.Digests.Blake2b256)
+			c.Infof("%s", relPath(workdir, d.Path))
+			c.Infof("SHA256: %s", d.Digests.SHA256)
+			c.Infof("MD5: %s", d.Digests.MD5)
+			c.Infof("BLAKE2-256: %s", d.Digests.Blake2b256)
+			c.Infof("")
 		}
 		c.EndGroup()
 	}
@@ -196,21 +201,25 @@ func reportProblems(c console.Console, tg target.Target, ps []dist.Problem, file
 	for _, p := range ps {
 		switch p.Severity {
 		case dist.SeverityError:
-			errs = append(errs, fmt.Sprintf("%s: %s", p.File, p.Message))
+			errs = append(errs, fmt.Sprintf("%s: %s", escape.Controls(p.File, false), escape.Controls(p.Message, false)))
 			if p.Rule == "unreadable" {
 				unreadable++
 			}
 		case dist.SeverityWarning:
-			warns = append(warns, fmt.Sprintf("%s: %s", p.File, p.Message))
+			warns = append(warns, fmt.Sprintf("%s: %s", escape.Controls(p.File, false), escape.Controls(p.Message, false)))
 		}
 	}
 	c.Group("Checks: %d errors, %d warnings", len(errs), len(warns))
-	c.Infof("%s", dist.FormatProblems(ps))
+	// One line at a time: each is ours, its cells made one line by
+	// FormatProblems, so no metadata value can add a line of its own.
+	for _, line := range strings.Split(strings.TrimRight(dist.FormatProblems(ps), "\n"), "\n") {
+		c.Infof("%s", line)
+	}
 	c.EndGroup()
 	table := dist.ProblemsMarkdown(ps)
 	if len(warns) > 0 && len(errs) == 0 {
-		c.Warningf(fmt.Sprintf("%d warnings from the checks", len(warns)),
-			"%s\nThe table in the log%s says how to fix each.", listSome(warns, 5), andSummary(summary))
+		c.Warningf("Warnings from the checks",
+			"%d warnings:\n%s\nThe table in the log%s says how to fix each.", len(warns), listSome(warns, 5), andSummary(summary))
 	}
 	if len(errs) == 0 {
 		return table, nil

@@ -110,7 +110,7 @@ func runAction(t *testing.T, s setup) result {
 	getenv := func(k string) string { return env[k] }
 	var buf syncBuffer
 	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(&buf))
-	c := console.NewGitHub(a, env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"])
+	c := console.Safe(console.NewGitHub(a, env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"]))
 	ctx := s.ctx
 	if ctx == nil {
 		ctx = t.Context()

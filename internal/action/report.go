@@ -1,6 +1,7 @@
 package action
 
 import (
+	"context"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -28,6 +29,8 @@ type results struct {
 	outcomes      []publish.Outcome
 	verified      verified
 	dryRun        bool
+	// burn revokes the minted tokens; Run's finish calls it last.
+	burn func(context.Context)
 }
 
 // summarize builds the report from the results and the run's error.

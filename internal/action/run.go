@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/console"
 )
 
 // Run publishes the distributions cfg names and returns the error to
@@ -11,18 +12,11 @@ import (
 // step summary to d.Console. It never exits and never panics on bad input;
 // cancelling ctx stops any wait or transfer and fails the run.
 func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err error) {
-	c := d.Console
-	cfg = maskPassword(c, cfg)
-	maskRunner(c, env)
-	res := &results{repositoryURL: cfg.RepositoryURL}
-	defer func() { // report, whatever happened
-		if err != nil {
-			err = fail("pypi-publish failed", err)
-		}
-		rep := summarize(res, err)
-		c.SetOutputs(rep.Outputs())
-		c.AddSummary(rep.Markdown())
-	}()
+	c := console.Safe(d.Console) // the one way out, whatever main built
+	d.Console = c
+	cfg = maskSecrets(c, cfg, env)
+	res := &results{repositoryURL: config.RedactURL(cfg.RepositoryURL)}
+	defer func() { err = finish(ctx, c, res, err) }() // report, whatever happened
 
 	// start → find → read
 	tg, err := start(c, cfg, d.Hooks)
@@ -66,16 +60,13 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	if err != nil {
 		return err
 	}
-	res.trusted = creds.trusted
-	if creds.burn != nil {
-		defer creds.burn(ctx)
-	}
+	res.trusted, res.burn = creds.trusted, creds.burn
 	if creds.noAttestations != "" {
 		attestOn, res.attest = false, creds.noAttestations
 	}
 	id := identity(env, creds.platform, creds.claims)
 	if attestOn {
-		if res.attested, err = attestAll(ctx, d, src, id, dists); err != nil {
+		if res.attested, err = attestAll(ctx, d, src, id, dists, res.workdir); err != nil {
 			return err
 		}
 		res.attest = res.attested.status
@@ -86,5 +77,21 @@ func Run(ctx context.Context, cfg config.Config, env config.Runner, d Deps) (err
 	}
 	// verify: read every uploaded file back from the index's own views
 	res.verified, err = verify(ctx, d, cfg, tg, id, creds.creds, res.outcomes, res.attested.byFile)
+	return err
+}
+
+// finish ends every run: it hands the outputs and the summary to the
+// console, then, last, revokes the minted tokens (res.burn, bounded and
+// ended by SIGINT/SIGTERM), and returns the run's error as an *Error.
+func finish(ctx context.Context, c console.Console, res *results, err error) error {
+	if err != nil {
+		err = fail("pypi-publish failed", err)
+	}
+	rep := summarize(res, err)
+	c.SetOutputs(rep.Outputs())
+	c.AddSummary(rep.Markdown())
+	if res.burn != nil {
+		res.burn(ctx)
+	}
 	return err
 }

@@ -119,7 +119,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "index-url", srv.SimpleURL(), "skip-existing", "true"), vars: ghVars("pypi"), files: demoFiles()}
 			},
 			statuses: []string{"skipped-existing", "uploaded"},
-			log: []string{"::warning title=Skipped " + wheel + "::",
+			log: []string{"::warning title=File skipped::" + wheel,
 				"::notice::Uploaded 1 file; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing): " + wheel + "."},
 			noLog: []string{"every distribution is already on the index"},
 		},
@@ -143,7 +143,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "verbose", "false", "print-hash", "false"), files: demoFiles()}
 			},
 			statuses: up2,
-			log:      []string{"::warning title=Retrying " + wheel + "::Attempt 1 of 4", "after 3 attempts"},
+			log:      []string{"::warning title=Upload retried::Attempt 1 of 4 for " + wheel, "after 3 attempts"},
 			noLog:    []string{"Hashes of the distributions"},
 		},
 		{
@@ -244,7 +244,7 @@ func TestRun(t *testing.T) {
 				return setup{inputs: with(tokenInputs(srv), "attestations", "false"), files: files}
 			},
 			statuses: []string{"uploaded"},
-			log:      []string{"warnings from the checks::"},
+			log:      []string{"::warning title=Warnings from the checks::1 warnings:"},
 			noLog:    []string{"Attestations are skipped"},
 		},
 		{

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"encoding/base64"
 	"sort"
 	"strings"
 
@@ -9,20 +10,29 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/target"
 )
 
-// maskPassword masks the password before anything else is printed (STYLE
-// C4) and drops surrounding whitespace, which is never part of a token
-// (AU-05). It returns the configuration with the trimmed password.
-func maskPassword(c console.Console, cfg config.Config) config.Config {
+// maskSecrets masks, before anything else is printed (STYLE C4), every
+// secret the run starts with: the password as given and trimmed, the
+// base64 of user:password (an Authorization header), the runner's tokens
+// (maskRunner), credentials written into a URL input (IN-09) and input
+// values that look like secrets (IN-02). The console's scrubber then removes them
+// and their wire forms from everything printed. It drops surrounding
+// whitespace from the password, which is never part of a token (AU-05),
+// and returns the configuration with the trimmed password.
+func maskSecrets(c *console.Guarded, cfg config.Config, env config.Runner) config.Config {
+	maskRunner(c, env)
+	for _, s := range cfg.Secrets() {
+		c.AddMask(s)
+	}
 	if cfg.Password == "" {
 		return cfg
 	}
-	c.AddMask(cfg.Password)
 	if t := strings.TrimSpace(cfg.Password); t != cfg.Password {
-		c.AddMask(t)
 		c.Warningf("Password has surrounding whitespace",
 			"The password input has leading or trailing whitespace; it was removed. Fix the secret's value so it holds only the token.")
 		cfg.Password = t
 	}
+	c.Secrets().AddBasic(cfg.User, cfg.Password)
+	c.AddMask(base64.StdEncoding.EncodeToString([]byte(cfg.User + ":" + cfg.Password)))
 	return cfg
 }
 
@@ -68,7 +78,7 @@ func start(c console.Console, cfg config.Config, hooks config.Hooks) (target.Tar
 		// IN-05: Warehouse redirects /legacy to /legacy/; redirects are
 		// never followed.
 		c.Warningf("Missing trailing slash",
-			"repository-url %s lacks the trailing slash; using %s. Add the slash to silence this warning.", cfg.RepositoryURL, tg.UploadURL)
+			"repository-url %s lacks the trailing slash; using %s. Add the slash to silence this warning.", config.RedactURL(cfg.RepositoryURL), tg.UploadURL)
 	}
 	return tg, nil
 }

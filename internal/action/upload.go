@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,6 +116,7 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 		publish.WithLogf(d.Console.Debugf),
 		publish.WithRetry(backoff),
 		publish.WithIdleTimeout(idle),
+		publish.WithAnswerTimeout(cmp.Or(d.Hooks.AnswerTimeout, publish.DefaultAnswerTimeout)),
 		publish.WithPyPIRules(tg.Kind.IsPyPI()),
 		publish.WithServer(string(tg.Server)),
 	)
@@ -126,7 +128,8 @@ func uploadClients(d Deps, tg target.Target, creds publish.Credentials) (*publis
 	}
 	opts := []publish.Option{publish.WithHTTPClient(d.HTTPClient), publish.WithRetry(backoff),
 		publish.WithUserAgent(d.UserAgent), publish.WithLogf(d.Console.Debugf), publish.WithServer(string(tg.Server)),
-		publish.WithDiscovery(tg.SimpleFrom == target.SimpleFromForm)}
+		publish.WithDiscovery(tg.SimpleFrom == target.SimpleFromForm),
+		publish.WithRequestTimeout(cmp.Or(d.Hooks.RequestTimeout, publish.DefaultRequestTimeout))}
 	if tg.LookupCredentials {
 		// Indexes that need a login to read (usual for private Artifactory,
 		// Nexus, GitLab, CodeArtifact repositories) get the upload's; only
@@ -232,13 +235,16 @@ func (l *eventLog) onEvent(ev publish.Event) {
 			l.c.Infof("%s", ev.Message)
 		}
 	case publish.EventRetry:
-		l.c.Warningf("Retrying "+ev.File, "Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
+		l.c.Warningf("Upload retried", "Attempt %d of %d for %s failed: %v. Retrying.", ev.Attempt-1, ev.Attempts, ev.File, ev.Err)
 	case publish.EventWarning:
 		if ev.File == "" {
 			l.c.Warningf("Existing-file check unavailable", "%s", ev.Message) // UP-28
 		} else {
-			l.c.Warningf("Skipped "+ev.File, "%s", ev.Message) // UP-03, UP-06
+			// The title is ours: the file name is in the message.
+			l.c.Warningf("File skipped", "%s", ev.Message) // UP-03, UP-06
 		}
+	case publish.EventProbable:
+		l.c.Warningf("Upload not confirmed (UP-29)", "%s", ev.Message)
 	case publish.EventSkip:
 		// One line per file; the final notice names them all (UP-02).
 		l.c.Infof("%s", ev.Message)
@@ -276,8 +282,8 @@ func answer(ev publish.Event, verbose bool) string {
 		return a
 	}
 	switch {
-	case res.Confirmed:
-		a = "the answer was lost, but the index lists the file with the local SHA-256 (" + ev.Message + ")"
+	case res.Confirmed, res.Probable:
+		a = ev.Message
 	case res.StatusCode != 0:
 		a = fmt.Sprintf("%d %s", res.StatusCode, http.StatusText(res.StatusCode))
 		if res.Message != "" && verbose {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
@@ -103,31 +104,51 @@ func Load(ctx context.Context, getenv func(string) string, flags map[string]stri
 	return cfg, nil
 }
 
-// String prints the configuration without secrets (STYLE C4).
+// String prints the configuration without secrets (STYLE C4): the
+// password as <set> or <empty>, URLs without their user information, a user
+// name that looks like a secret as <secret>.
 func (c Config) String() string {
 	pw := "<empty>"
 	if c.Password != "" {
 		pw = "<set>"
 	}
-	return fmt.Sprintf("user=%q password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d verify-upload=%t",
-		c.User, pw, c.RepositoryURL, c.PackagesDir, c.VerifyMetadata.Value, c.SkipExisting.Value,
-		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, c.IndexURL, c.Concurrency, c.VerifyUpload.Value)
+	user := strconv.Quote(c.User)
+	if SecretLike(c.User) {
+		user = "<secret>"
+	}
+	return fmt.Sprintf("user=%s password=%s repository-url=%q packages-dir=%q verify-metadata=%t skip-existing=%t verbose=%t print-hash=%t attestations=%t dry-run=%t index-url=%q concurrency=%d verify-upload=%t",
+		user, pw, RedactURL(c.RepositoryURL), c.PackagesDir, c.VerifyMetadata.Value, c.SkipExisting.Value,
+		c.Verbose.Value, c.PrintHash.Value, c.Attestations.Value, c.DryRun.Value, RedactURL(c.IndexURL), c.Concurrency, c.VerifyUpload.Value)
 }
 
-// OddBools returns the inputs whose boolean value was neither true nor
-// false (IN-02), as "name=value" pairs in input order.
-func (c Config) OddBools() []string {
-	var out []string
-	for _, b := range []struct {
-		name string
-		v    Bool
-	}{
+// boolInput is a boolean input and its name.
+type boolInput struct {
+	name string
+	v    Bool
+}
+
+// bools returns the boolean inputs in input order.
+func (c Config) bools() []boolInput {
+	return []boolInput{
 		{"verify-metadata", c.VerifyMetadata}, {"skip-existing", c.SkipExisting},
 		{"verbose", c.Verbose}, {"print-hash", c.PrintHash},
 		{"attestations", c.Attestations}, {"dry-run", c.DryRun},
 		{"verify-upload", c.VerifyUpload},
-	} {
-		if b.v.Odd {
+	}
+}
+
+// OddBools returns the inputs whose boolean value was neither true nor
+// false (IN-02), as "name=value" pairs in input order. A value that looks
+// like a secret ([SecretLike]: a bare boolean flag took the next argument,
+// e.g. --dry-run --password=pypi-…) is not quoted.
+func (c Config) OddBools() []string {
+	var out []string
+	for _, b := range c.bools() {
+		switch {
+		case !b.v.Odd:
+		case SecretLike(b.v.Raw):
+			out = append(out, b.name+" (value not shown: it looks like a secret, e.g. a flag that took the next argument as its value)")
+		default:
 			out = append(out, fmt.Sprintf("%s=%q", b.name, b.v.Raw))
 		}
 	}
@@ -136,21 +157,16 @@ func (c Config) OddBools() []string {
 
 // Validate checks the configuration and returns every problem at once,
 // joined (STYLE C2). Plain http is allowed here for any host: the target
-// (internal/target) warns when credentials would cross the network.
+// (internal/target) warns when credentials would cross the network. A URL
+// input with a user name or password is refused ([ErrURLCredentials],
+// IN-09); no message repeats them.
 func (c Config) Validate() error {
 	var errs []error
-	u, err := url.Parse(c.RepositoryURL)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("repository-url %q is not a URL (%v); use e.g. https://upload.pypi.org/legacy/ or https://test.pypi.org/legacy/", c.RepositoryURL, err))
-	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-		errs = append(errs, fmt.Errorf("repository-url %q must be an http(s) URL with a host, e.g. https://upload.pypi.org/legacy/ or https://test.pypi.org/legacy/", c.RepositoryURL))
-	}
+	errs = append(errs, checkURL("repository-url", c.RepositoryURL,
+		"use e.g. https://upload.pypi.org/legacy/ or https://test.pypi.org/legacy/")...)
 	if c.IndexURL != "" {
-		iu, err := url.Parse(c.IndexURL)
-		if err != nil || (iu.Scheme != "https" && iu.Scheme != "http") || iu.Host == "" {
-			errs = append(errs, fmt.Errorf("index-url %q must be an http(s) URL of the index's simple API, e.g. https://devpi.example/root/pypi/+simple/", c.IndexURL))
-		}
+		errs = append(errs, checkURL("index-url", c.IndexURL,
+			"give the index's simple API root, e.g. https://devpi.example/root/pypi/+simple/")...)
 	}
 	if c.Concurrency < 1 || c.Concurrency > 32 {
 		errs = append(errs, fmt.Errorf("concurrency must be between 1 and 32, got %d", c.Concurrency))
@@ -159,6 +175,29 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("packages-dir is empty"))
 	}
 	return errors.Join(errs...)
+}
+
+// checkURL returns the problems of a URL input: not a URL, not http(s)
+// with a host, credentials in it. Messages show the URL without its user
+// information, and nothing of a value that does not parse.
+func checkURL(name, raw, example string) []error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which may hold a password
+		}
+		return []error{fmt.Errorf("%s is not a URL (%v); %s", name, err, example)}
+	}
+	var errs []error
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s %q must be an http(s) URL with a host; %s", name, RedactURL(raw), example))
+	}
+	if u.User != nil {
+		errs = append(errs, fmt.Errorf("%w: %s %q has a user name or password in it, which the action never uses from a URL; "+
+			"remove them and set the user and password inputs (the password from a secret) (IN-09)", ErrURLCredentials, name, RedactURL(raw)))
+	}
+	return errs
 }
 
 // PackagesEntries splits packages-dir into its lines, dropping blank ones.

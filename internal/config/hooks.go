@@ -42,6 +42,23 @@ type Hooks struct {
 	// IdleTimeout is PYPI_PUBLISH_IDLE_TIMEOUT, how long an upload may make
 	// no progress; the default 0 means publish.DefaultIdleTimeout (120 s).
 	IdleTimeout time.Duration
+	// AnswerTimeout is PYPI_PUBLISH_ANSWER_TIMEOUT, how long an upload
+	// waits for the index's answer once the file is sent; the default 0
+	// means publish.DefaultAnswerTimeout (5 min).
+	AnswerTimeout time.Duration
+	// RequestTimeout is PYPI_PUBLISH_REQUEST_TIMEOUT, the deadline of each
+	// trusted-publishing request and each simple-API request; the default
+	// 0 means oidc.DefaultRequestTimeout (20 s) and
+	// publish.DefaultRequestTimeout (30 s).
+	RequestTimeout time.Duration
+	// TPTimeout is PYPI_PUBLISH_TP_TIMEOUT, how long trusted publishing
+	// (audience, GitHub token, mint) may take in total; the default 0 means
+	// oidc.DefaultTimeout (2 min).
+	TPTimeout time.Duration
+	// BurnTimeout is PYPI_PUBLISH_BURN_TIMEOUT, how long revoking the
+	// minted tokens may take at the end of the run; the default 0 means
+	// 5 s.
+	BurnTimeout time.Duration
 	// APIURL is PYPI_PUBLISH_API_URL, the root where a PyPI-like test index
 	// serves the JSON API (/pypi/<project>/<version>/json) and the
 	// Integrity API (/integrity/…) that verify-upload reads; the default ""
@@ -83,6 +100,10 @@ func LoadHooks(getenv func(string) string) Hooks {
 		IAMURL:          getenv("PYPI_PUBLISH_IAM_URL"),
 		ProductNameFile: getenv("PYPI_PUBLISH_PRODUCT_NAME_FILE"),
 		WebBase:         getenv("PYPI_PUBLISH_WEB_BASE"),
+		AnswerTimeout:   duration(getenv("PYPI_PUBLISH_ANSWER_TIMEOUT")),
+		RequestTimeout:  duration(getenv("PYPI_PUBLISH_REQUEST_TIMEOUT")),
+		TPTimeout:       duration(getenv("PYPI_PUBLISH_TP_TIMEOUT")),
+		BurnTimeout:     duration(getenv("PYPI_PUBLISH_BURN_TIMEOUT")),
 	}
 }
 

@@ -5,8 +5,35 @@
 // or writes the runner's files.
 //
 // That makes this package the one place to make outside text inert and to
-// scrub secrets (hardening), and to add other front ends (a plain terminal)
-// next to [GitHub], the implementation for GitHub's runner.
+// scrub secrets, and to add other front ends (a plain terminal) next to
+// [GitHub], the implementation for GitHub's runner.
+//
+// # The one way out
+//
+// Every implementation is used through [Safe]: main wraps whatever console
+// it builds (console.Safe(console.NewGitHub(…))), and internal/action.Run
+// wraps the console it is given again (a no-op for a [Guarded] one), so
+// nothing reaches an implementation that has not passed through the same
+// code. The [Guarded] console scrubs every secret passed to AddMask (and
+// the forms servers echo: internal/secret) from messages, titles, outputs
+// and the summary; shows control characters in outside values as escapes;
+// keeps outside values from adding lines to a plain line; and makes every
+// line unable to act as a workflow command (internal/escape). Run masks the
+// secrets it knows before it prints anything.
+//
+// A new implementation (a plain terminal, a JSON file) therefore receives
+// only scrubbed, inert text, always as format "%s" with one argument, and
+// must:
+//   - encode what its own output format needs (GitHub: the data and
+//     property escaping of workflow commands, which go-githubactions
+//     does; JSON: json.Marshal; Markdown rendered to text: nothing);
+//   - print nothing that did not come through its methods, and write the
+//     outputs and the summary it receives as they are;
+//   - be constructed only in main, which wraps it with Safe.
+//
+// Callers keep format strings and titles constant (our own text);
+// outside values go only in args. internal/lint's TestConsoleFormats
+// enforces this for every call in the module.
 package console
 
 // Console receives everything a run shows or hands on.

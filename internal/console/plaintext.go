@@ -21,8 +21,12 @@ func PlainText(md string) string {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(trimmed, "```"):
+			// The block ends at a line of at least as many backticks and
+			// nothing else (the report's fences are longer than any run
+			// of backticks inside, internal/escape.Block).
+			fence := trimmed[:len(trimmed)-len(strings.TrimLeft(trimmed, "`"))]
 			j := i + 1
-			for ; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "```"); j++ {
+			for ; j < len(lines) && !closesFence(lines[j], fence); j++ {
 				out = append(out, "    "+lines[j])
 			}
 			i = j
@@ -42,6 +46,12 @@ func PlainText(md string) string {
 		}
 	}
 	return squeezeBlank(strings.Join(out, "\n"))
+}
+
+// closesFence reports whether line closes a code block opened by fence.
+func closesFence(line, fence string) bool {
+	t := strings.TrimSpace(line)
+	return strings.HasPrefix(t, fence) && strings.Trim(t, "`") == ""
 }
 
 // heading renders "## Title" as the title underlined ("=" for ## and
@@ -131,29 +141,21 @@ func splitRow(line string) []string {
 }
 
 var (
-	linkRE     = regexp.MustCompile(`\[([^\]]*)\]\(([^)\s]+)\)`)
+	linkRE     = regexp.MustCompile(`\[((?:[^\]\\]|\\.)*)\]\(([^)\s]+)\)`)
 	autoLinkRE = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	strongRE   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
 	emRE       = regexp.MustCompile(`(^|[\s(])_([^_]+)_([\s).,:;]|$)`)
-	unescapeRE = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|<>~])")
-	entities   = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&amp;", "&")
+	entities   = []string{"&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&amp;", "&"}
 )
 
 // inline resolves inline Markdown to its text.
 func inline(s string) string {
 	s, code := codeSpans(s) // kept from the rules below
-	s = linkRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := linkRE.FindStringSubmatch(m)
-		if sub[1] == sub[2] || sub[1] == "" {
-			return sub[2]
-		}
-		return sub[1] + ": " + sub[2]
-	})
+	s = links(s)
 	s = autoLinkRE.ReplaceAllString(s, "$1")
 	s = strongRE.ReplaceAllString(s, "$1")
 	s = emRE.ReplaceAllString(s, "$1$2$3")
-	s = unescapeRE.ReplaceAllString(s, "$1")
-	s = entities.Replace(s)
+	s = unescape(s)
 	if strings.HasPrefix(s, "* ") {
 		s = "- " + s[2:]
 	}
@@ -164,6 +166,62 @@ func inline(s string) string {
 		}
 		return code[n]
 	})
+}
+
+// links resolves "[text](url)" to "text: url" (or url), except where the
+// "[" is escaped: escaped text is text.
+func links(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range linkRE.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > 0 && s[m[0]-1] == '\\' {
+			continue
+		}
+		text, u := s[m[2]:m[3]], s[m[4]:m[5]]
+		b.WriteString(s[last:m[0]])
+		if text == u || text == "" {
+			b.WriteString(u)
+		} else {
+			b.WriteString(text + ": " + u)
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// unescape resolves backslash escapes of ASCII punctuation and the
+// entities the Markdown may hold, in one pass, so an escaped "&" stays
+// text ("\&amp;" is "&amp;").
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && s[i+1] < utf8.RuneSelf && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i+1]) >= 0 {
+			b.WriteByte(s[i+1])
+			i++
+			continue
+		}
+		if c == '&' {
+			if n, r := entity(s[i:]); n > 0 {
+				b.WriteString(r)
+				i += n - 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// entity returns the length and text of the entity s starts with, or 0.
+func entity(s string) (int, string) {
+	for k := 0; k < len(entities); k += 2 {
+		if strings.HasPrefix(s, entities[k]) {
+			return len(entities[k]), entities[k+1]
+		}
+	}
+	return 0, ""
 }
 
 var placeholderRE = regexp.MustCompile("\x00[0-9]+\x01")

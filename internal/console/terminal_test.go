@@ -143,7 +143,13 @@ func TestPlainText_reportGoldens(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := PlainText(string(b))
-		for _, bad := range []string{"|---", "**", "](", "\\_", "&lt;", "## "} {
+		bads := []string{"|---", "**", "](", "\\_", "&lt;", "## "}
+		if filepath.Base(f) == "hostile.summary.md.golden" {
+			// Its outside text looks like Markdown on purpose and is
+			// shown as that text; only our own Markdown must be gone.
+			bads = []string{"|---", "\\[", "\\<", "`````"}
+		}
+		for _, bad := range bads {
 			if strings.Contains(out, bad) {
 				t.Errorf("%s: plain text still has %q:\n%s", filepath.Base(f), bad, out)
 			}

@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -35,46 +36,27 @@ func TestFunctionLength(t *testing.T) {
 	fset := token.NewFileSet()
 	var long []string
 	seen := map[string]bool{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if n := d.Name(); path != root && (n == "testdata" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
+	srcs, err := sourceFiles(fset, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		f, rel := src.file, src.rel
 		for _, decl := range f.Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {
 				continue
 			}
-			key := filepath.ToSlash(rel) + " " + funcName(fn)
+			key := rel + " " + funcName(fn)
 			n := fset.Position(fn.End()).Line - fset.Position(fn.Pos()).Line + 1
 			if _, ok := longFuncs[key]; ok {
 				seen[key] = true
 				continue
 			}
 			if n > maxFuncLines {
-				long = append(long, fmt.Sprintf("%s:%d: %s is %d lines", filepath.ToSlash(rel), fset.Position(fn.Pos()).Line, funcName(fn), n))
+				long = append(long, fmt.Sprintf("%s:%d: %s is %d lines", rel, fset.Position(fn.Pos()).Line, funcName(fn), n))
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	sort.Strings(long)
 	for _, l := range long {
@@ -109,4 +91,43 @@ func funcName(fn *ast.FuncDecl) string {
 		}
 		return fn.Name.Name
 	}
+}
+
+// source is one parsed non-test Go file of the module.
+type source struct {
+	path string // as walked
+	rel  string // relative to the module root, slash-separated
+	file *ast.File
+}
+
+// sourceFiles parses every non-test Go file under root, skipping
+// testdata, hidden and "_" directories and the directories named in skip.
+func sourceFiles(fset *token.FileSet, root string, skip ...string) ([]source, error) {
+	var out []source
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			n := d.Name()
+			if path != root && (n == "testdata" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || slices.Contains(skip, n)) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, source{path: path, rel: filepath.ToSlash(rel), file: f})
+		return nil
+	})
+	return out, err
 }

@@ -9,6 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/pypi-publish/pypi-publish/internal/escape"
 )
 
 // maxSummary keeps the step summary under the runner's 1024 KiB limit;
@@ -60,16 +63,23 @@ type File struct {
 
 // Failure is what went wrong, for the "What went wrong" section.
 type Failure struct {
+	// Message is plain text (it quotes server answers): it is shown
+	// verbatim in a fenced code block.
 	Message string
-	Hint    string
+	// Hint is plain text, shown as escaped Markdown.
+	Hint string
 	// Published reports that every file went up and what failed came
 	// after: reading them back (verify-upload).
 	Published bool
-	// Details is Markdown, written as is.
+	// Details is Markdown, written as is: its producers (oidc's error
+	// details, this action's sections) escape every outside value with
+	// internal/escape.
 	Details string
 }
 
-// Section is an extra section of the summary; Body is Markdown.
+// Section is an extra section of the summary: Title is plain text,
+// Body Markdown written as is (outside values in it escaped by its
+// producer with internal/escape).
 type Section struct {
 	Title, Body string
 }
@@ -162,31 +172,41 @@ func (r Report) releaseURLs() []string {
 // file, release links, the checks table, what went wrong and the extra
 // sections. It stays under GitHub's size limit, leaving out rows (the
 // `files` output keeps them all) and cutting the rest if needed.
+//
+// Every plain value is made inert (internal/escape): file names and URLs
+// are code spans, other texts (versions, notes, the hint) escaped
+// Markdown, and the failure's message, which quotes the index's answer, a
+// fenced code block; nothing outside can add a heading, a link, an image,
+// HTML or a table cell.
 func (r Report) Markdown() string {
 	var b strings.Builder
 	r.writeHead(&b)
 	r.writeFiles(&b)
 	for _, u := range r.releaseURLs() {
-		fmt.Fprintf(&b, "**Release page:** <%s>\n\n", u)
+		fmt.Fprintf(&b, "**Release page:** %s\n\n", link(u, ""))
 	}
 	if r.Checks != "" {
 		b.WriteString("### Checks\n\n" + r.Checks + "\n\n")
 	}
 	if f := r.Failure; f != nil {
-		b.WriteString("### What went wrong\n\n" + f.Message + "\n\n")
+		b.WriteString("### What went wrong\n\n" + escape.Block(f.Message) + "\n")
 		if f.Hint != "" {
-			b.WriteString("**How to fix:** " + f.Hint + "\n\n")
+			b.WriteString("**How to fix:** " + escape.Markdown(f.Hint) + "\n\n")
 		}
 		if f.Details != "" {
 			b.WriteString(f.Details + "\n\n")
 		}
 	}
 	for _, s := range r.Sections {
-		fmt.Fprintf(&b, "### %s\n\n%s\n\n", s.Title, s.Body)
+		fmt.Fprintf(&b, "### %s\n\n%s\n\n", escape.Inline(s.Title), s.Body)
 	}
 	out := b.String()
 	if len(out) > maxSummary {
-		out = out[:maxSummary] + "\n\n_The summary was cut to stay under GitHub's 1 MiB limit._\n"
+		cut := maxSummary
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "\n\n_The summary was cut to stay under GitHub's 1 MiB limit._\n"
 	}
 	return out
 }
@@ -202,14 +222,14 @@ func (r Report) writeHead(b *strings.Builder) {
 	case r.DryRun:
 		title = "Dry run for " + r.IndexName + ": nothing uploaded"
 	}
-	fmt.Fprintf(b, "## pypi-publish: %s\n\n", title)
+	fmt.Fprintf(b, "## pypi-publish: %s\n\n", escape.Inline(title))
 	fmt.Fprintf(b, "| | |\n|---|---|\n")
-	fmt.Fprintf(b, "| Index | `%s` |\n", mdCell(r.Index))
+	fmt.Fprintf(b, "| Index | %s |\n", escape.Cell(r.Index))
 	if r.Auth != "" {
-		fmt.Fprintf(b, "| Authentication | %s |\n", r.Auth)
+		fmt.Fprintf(b, "| Authentication | %s |\n", escape.Inline(r.Auth))
 	}
 	if r.Attestations != "" {
-		fmt.Fprintf(b, "| Attestations | %s |\n", mdCell(r.Attestations))
+		fmt.Fprintf(b, "| Attestations | %s |\n", escape.Inline(r.Attestations))
 	}
 	b.WriteString("\n")
 }
@@ -233,9 +253,9 @@ func (r Report) writeFiles(b *strings.Builder) {
 			fmt.Fprintf(b, "\n_%d more files are left out to keep the summary under GitHub's size limit; the `files` output lists them all._\n", len(r.Files)-i)
 			break
 		}
-		link := ""
+		rel := ""
 		if f.URL != "" {
-			link = fmt.Sprintf("[release](%s)", f.URL)
+			rel = link(f.URL, "release")
 		}
 		att := ""
 		if len(f.Attestations) > 0 {
@@ -250,21 +270,30 @@ func (r Report) writeFiles(b *strings.Builder) {
 		}
 		sha := f.SHA256
 		if len(sha) > 12 {
-			sha = "`" + sha[:12] + "…`"
+			sha = escape.Cell(sha[:12] + "…")
 		}
 		verifiedCell := ""
 		if verifiedCol {
-			verifiedCell = " " + mdCell(f.Verification) + " |"
+			verifiedCell = " " + escape.Inline(f.Verification) + " |"
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |%s %s |\n", mdCell(f.Filename), mdCell(f.Version), HumanSize(f.Size), sha, mdCell(status), att, verifiedCell, link)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |%s %s |\n", escape.Cell(f.Filename), escape.Inline(f.Version), HumanSize(f.Size), sha, escape.Inline(status), att, verifiedCell, rel)
 	}
 	b.WriteString("\n")
 }
 
-// mdCell escapes text for a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
+// link renders an http(s) URL we built (a release page) as a Markdown
+// link with text, or an autolink when text is "". A URL with characters a
+// link cannot hold verbatim (spaces, <, >, parentheses, backticks, |, a
+// scheme other than http(s)) is shown as a code span instead, never as a
+// link.
+func link(u, text string) string {
+	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || strings.ContainsAny(u, " <>()`|[]\"\\") || escape.Controls(u, false) != u {
+		return escape.Cell(u)
+	}
+	if text == "" {
+		return "<" + u + ">"
+	}
+	return "[" + escape.Inline(text) + "](" + u + ")"
 }
 
 // HumanSize formats a byte count: "849 B", "1.5 KiB", "2.0 MiB", "1.1 GiB".

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -184,6 +185,47 @@ func TestMarkdown_cells(t *testing.T) {
 	for _, want := range []string{"`https://x/\\|y`", "| a\\|b |", "`a\\|b.whl`", "failed: line1 line2"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// TestMarkdown_hostile is issue 12's summary attack: a 400 body with a
+// heading, an image, a script and a link under "What went wrong", and a
+// file name with a backtick, render as text. The golden file is what
+// GitHub receives.
+func TestMarkdown_hostile(t *testing.T) {
+	t.Parallel()
+	body := "Bad\n\n# You have been pwned\n<img src=https://evil.example/x.png>\n<script>alert(1)</script>\n" +
+		"[log in again](https://evil.example/login)\n```\nbreak out\n````"
+	rep := report.Report{Index: "https://evil.example/legacy/", IndexName: "third-party index", Auth: "API token",
+		Files: []report.File{{Filename: "evil`x`-1.0.tar.gz", Version: "1.0<b>", Status: report.StatusFailed,
+			Note: "the index says: [click](https://evil.example) <img src=x> ::error::x"}},
+		Failure: &report.Failure{Message: "POST https://evil.example/legacy/: 400 " + body, Hint: "# Fix: see <https://evil.example> *now*"},
+	}
+	got := rep.Markdown()
+	golden := filepath.Join("testdata", "hostile.summary.md.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("hostile summary mismatch (-want +got):\n%s", diff)
+	}
+	// Outside the fenced block, nothing may open HTML, a link or a heading.
+	before, rest, _ := strings.Cut(got, "`````text\n")
+	_, after, _ := strings.Cut(rest, "\n`````\n")
+	outside := before + after
+	if m := regexp.MustCompile(`(^|[^\\])[<\[]`).FindString(outside); m != "" {
+		t.Errorf("summary has an unescaped %q outside the code block", m)
+	}
+	for _, line := range strings.Split(outside, "\n") {
+		if strings.HasPrefix(line, "#") && line != "## pypi-publish: Publishing to third-party index failed" && line != "### What went wrong" {
+			t.Errorf("summary has a heading that is not ours: %q", line)
 		}
 	}
 }

@@ -31,6 +31,10 @@ const (
 	GarbageJSON
 	// StoreThen503 stores a valid upload, then answers 503.
 	StoreThen503
+	// StoreThenSlow processes (and stores) the upload, then waits Delay
+	// (or until the client gives up) before it answers: an index that
+	// takes long to answer a file it already has.
+	StoreThenSlow
 )
 
 // Fault is one scripted answer.
@@ -101,3 +105,6 @@ func Garbage(code int) Fault { return Fault{Kind: GarbageJSON, Status: code} }
 
 // AcceptThen503 stores the file and answers 503.
 func AcceptThen503() Fault { return Fault{Kind: StoreThen503} }
+
+// SlowAfterStore stores the file and answers after d.
+func SlowAfterStore(d time.Duration) Fault { return Fault{Kind: StoreThenSlow, Delay: d} }

@@ -141,6 +141,15 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		record(code, msg+" (answer truncated)")
 		truncateAnswer(w)
 		return
+	case StoreThenSlow:
+		t := time.NewTimer(f.fault.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			record(code, msg+" (the client gave up before the answer)")
+			return
+		}
 	}
 	record(code, msg)
 	if code == http.StatusOK {
