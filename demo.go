@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -251,11 +253,7 @@ func showResults(c *captured, f *demoFakes) {
 	sum, outputs := c.summary.String(), c.outputs
 	c.mu.Unlock()
 	c.Infof("\n----- step summary -----\n%s", strings.TrimRight(console.PlainText(sum), "\n"))
-	names := make([]string, 0, len(outputs))
-	for k := range outputs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(outputs))
 	c.Infof("\n----- outputs -----")
 	for _, k := range names {
 		c.Infof("%s=%s", k, outputs[k])
