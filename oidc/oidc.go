@@ -89,12 +89,9 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	default:
 		return nil, fmt.Errorf("failed to use repository URL %q: scheme must be https", repoURL)
 	}
-	client := *o.client
-	// The JWT and the minted token must only go to the index host.
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Exchanger{
 		o:        o,
-		client:   &client,
+		client:   noRedirects(o.client), // the JWT and the minted token go only to the index host
 		base:     u.Scheme + "://" + u.Host,
 		host:     u.Host,
 		linkBase: o.webBase,

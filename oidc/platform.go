@@ -168,6 +168,9 @@ func makeSourceOptions(opts []SourceOption) *sourceOptions {
 	if o.client == nil {
 		o.client = defaultClient()
 	}
+	// Tokens and the credentials that fetch them go only where they were
+	// sent.
+	o.client = noRedirects(o.client)
 	if o.mask == nil {
 		o.mask = func(string) {}
 	}
