@@ -58,15 +58,9 @@ type RemoteFile struct {
 // to the root's scheme, host and port, never after a redirect to another
 // host. It never panics.
 func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
-	u, err := parseHTTPURL(simpleRootURL)
+	u, err := parseRootURL(simpleRootURL)
 	if err != nil {
 		return nil, fmt.Errorf("failed to parse index URL: %w", err)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-		if u.RawPath != "" {
-			u.RawPath += "/"
-		}
 	}
 	o, err := makeOptions(opts)
 	if err != nil {
