@@ -47,7 +47,8 @@ const fallbackLifetime = 900 * time.Second
 // remintBefore is how long before expiry Source re-mints (TP-16).
 const remintBefore = 3 * time.Minute
 
-// maxBody bounds every response body read by this package.
+// maxBody bounds the answers of the index's endpoints (Exchanger.do; the ID
+// token sources have maxIDTokenAnswer).
 const maxBody = 1 << 20
 
 // Exchanger exchanges OIDC ID tokens (from GitHub Actions, GitLab CI/CD or
@@ -312,15 +313,12 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	b, err := readBounded(resp, maxBody)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), errRequestTimeout) {
 			return nil, &timeoutError{d: e.o.requestTimeout, err: err, partial: true}
 		}
 		return nil, fmt.Errorf("failed to read response: %w", err)
-	}
-	if len(b) > maxBody {
-		return nil, fmt.Errorf("failed to read response: body is larger than %d bytes", maxBody)
 	}
 	text := resp.Status
 	if text == "" {
