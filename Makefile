@@ -27,6 +27,7 @@ lint:
 	@if command -v staticcheck >/dev/null 2>&1 || [ -x "$$HOME/go/bin/staticcheck" ]; then \
 		PATH="$$PATH:$$HOME/go/bin" staticcheck ./...; else echo "lint: staticcheck not installed, skipped"; $(missing); fi
 	bash .ci/situations-check.sh
+	python3 .ci/links.py .
 
 # Real distributions built by Debian's build backends (setuptools, hatchling,
 # flit, poetry-core) plus Debian's own wheels; tests read DIST_CORPUS.
