@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,8 +102,7 @@ func runDemo(ctx context.Context, stdout io.Writer, args []string) error {
 type demoFakes struct {
 	gh       *oidctest.GitHub
 	srv      *publishtest.Server
-	fulcio   *attesttest.Fulcio
-	rekor    *attesttest.Rekor
+	sigstore *attesttest.Sigstore
 	rootPath string
 }
 
@@ -114,22 +115,11 @@ type demoFakes struct {
 func startDemoFakes(dir string) (*demoFakes, error) {
 	f := &demoFakes{gh: oidctest.StartGitHub()}
 	var err error
-	if f.fulcio, err = attesttest.NewFulcio(attesttest.FulcioOptions{VerifyToken: attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil)}); err != nil {
-		f.close()
-		return nil, fmt.Errorf("failed to start the fake Fulcio: %w", err)
-	}
-	if f.rekor, err = attesttest.NewRekor(attesttest.RekorOptions{}); err != nil {
-		f.close()
-		return nil, fmt.Errorf("failed to start the fake Rekor: %w", err)
-	}
-	rootJSON, err := attesttest.TrustedRootJSON(f.fulcio, f.rekor, time.Now().Add(-time.Hour))
-	var root *attest.TrustedRoot
+	f.sigstore, err = attesttest.StartSigstore(attesttest.FulcioOptions{VerifyToken: attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil)},
+		attesttest.RekorOptions{}, time.Now().Add(-time.Hour))
 	if err == nil {
-		root, err = attest.ParseTrustedRoot(rootJSON)
-	}
-	f.rootPath = filepath.Join(dir, "trusted_root.json")
-	if err == nil {
-		err = os.WriteFile(f.rootPath, rootJSON, 0o644)
+		f.rootPath = filepath.Join(dir, "trusted_root.json")
+		err = os.WriteFile(f.rootPath, f.sigstore.RootJSON, 0o644)
 	}
 	if err != nil {
 		f.close()
@@ -147,7 +137,7 @@ func startDemoFakes(dir string) (*demoFakes, error) {
 			}
 			return idx.Validate(password)
 		}),
-		publishtest.WithAttestationVerifier(attesttest.Verifier(root, attest.Identity{Repository: demoRepository, Workflow: "release.yml"})),
+		publishtest.WithAttestationVerifier(attesttest.Verifier(f.sigstore.Root, attest.Identity{Repository: demoRepository, Workflow: "release.yml"})),
 	)
 	pages.srv = f.srv
 	return f, nil
@@ -157,11 +147,8 @@ func (f *demoFakes) close() {
 	if f.srv != nil {
 		f.srv.Close()
 	}
-	if f.fulcio != nil {
-		f.fulcio.Close()
-	}
-	if f.rekor != nil {
-		f.rekor.Close()
+	if f.sigstore != nil {
+		f.sigstore.Close()
 	}
 	f.gh.Close()
 }
@@ -266,11 +253,7 @@ func showResults(c *captured, f *demoFakes) {
 	sum, outputs := c.summary.String(), c.outputs
 	c.mu.Unlock()
 	c.Infof("\n----- step summary -----\n%s", strings.TrimRight(console.PlainText(sum), "\n"))
-	names := make([]string, 0, len(outputs))
-	for k := range outputs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(outputs))
 	c.Infof("\n----- outputs -----")
 	for _, k := range names {
 		c.Infof("%s=%s", k, outputs[k])
@@ -326,8 +309,8 @@ func demoEnv(dir string, f *demoFakes, withToken bool) map[string]string {
 		"PYPI_PUBLISH_WEB_BASE":        f.srv.URL(),
 		"PYPI_PUBLISH_CLASSIFIERS_URL": f.srv.URL() + "/pypi?%3Aaction=list_classifiers",
 		// Sigstore is the fake one, whose root is given: no TUF update.
-		"PYPI_PUBLISH_FULCIO_URL":   f.fulcio.URL,
-		"PYPI_PUBLISH_REKOR_URL":    f.rekor.URL,
+		"PYPI_PUBLISH_FULCIO_URL":   f.sigstore.Fulcio.URL,
+		"PYPI_PUBLISH_REKOR_URL":    f.sigstore.Rekor.URL,
 		"PYPI_PUBLISH_TRUSTED_ROOT": f.rootPath,
 		// verify-upload reads the files back from its JSON API too.
 		"PYPI_PUBLISH_API_URL": f.srv.URL() + "/",

@@ -19,7 +19,7 @@ import (
 // PyPI's reason (VA-05 for wheels, VA-03 for sdists). One addition to that
 // README: hatchling 1.12 writes License-Expression under Metadata-Version
 // 2.1-2.3, which PyPI would reject; the uploader leaves it out of the form
-// (DroppedFromUpload), so those files only get a warning.
+// (FormMetadata, LeftTooNew), so those files only get a warning.
 func TestCheckCorpus(t *testing.T) {
 	root, manifest := loadCorpus(t)
 	t.Parallel()
@@ -45,7 +45,7 @@ func TestCheckCorpus(t *testing.T) {
 			}
 		}
 		// hatchling 1.12 writes License-Expression under 2.1-2.3: the
-		// uploader leaves it out (DroppedFromUpload), so PyPI accepts
+		// uploader leaves it out (LeftTooNew), so PyPI accepts
 		// those files and the preflight only warns, as the tools README
 		// expects ("exactly the files whose names are not normalized").
 	}

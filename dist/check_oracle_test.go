@@ -1,8 +1,6 @@
 package dist
 
 import (
-	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -33,27 +31,14 @@ func TestEmailURLContentTypeAgainstPyPI(t *testing.T) {
 	t.Parallel()
 	path := pypiSources(t)
 	emails, urls, cts := oracleInputs()
-	in, err := json.Marshal(map[string][]string{"emails": emails, "urls": urls, "content_types": cts})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(testtool.DebianPython, filepath.Join("testdata", "check", "oracle.py"))
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+path, "PYTHONHASHSEED=0")
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle failed: %v\n%s", err, stderr.String())
-	}
 	var res struct {
 		Emails       []*string `json:"emails"`
 		URLs         []string  `json:"urls"`
 		ContentTypes []string  `json:"content_types"`
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, cmd, map[string][]string{"emails": emails, "urls": urls, "content_types": cts}, &res)
 	compare := func(kind string, inputs []string, want []string, ours func(string) string) {
 		refused, mism := 0, 0
 		for i, s := range inputs {

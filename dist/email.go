@@ -2,8 +2,10 @@ package dist
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -381,12 +383,7 @@ func badChars(s string, bad func(rune) bool) string {
 	if len(set) == 0 {
 		return ""
 	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(set)), ", ")
 }
 
 // charDisplay is safe_character_display: a visible character quoted as

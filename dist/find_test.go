@@ -1,8 +1,6 @@
 package dist
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -447,16 +445,6 @@ func TestParseFilenamesMatchPackaging(t *testing.T) {
 		"pkg-1.0.tar.gz", "pkg-1.0.zip", "my-cool-pkg-2.0rc1.tar.gz", "Zebra.Cake_Tools-2.0.0rc1.post2.dev3.tar.gz",
 		"pkg.tar.gz", "pkg-1.0.tar.bz2", "pkg-1.0.TAR.GZ", "pkg-1.0-py3-none-any.whl.tar.gz", "pkg_1-v1.0.tar.gz",
 	}
-	in, err := json.Marshal(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(py, filepath.Join("testdata", "parse_names.py"))
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("parse_names.py: %v", err)
-	}
 	var results []struct {
 		WheelOK   bool     `json:"wheel_ok"`
 		WheelErr  string   `json:"wheel_err"`
@@ -467,9 +455,7 @@ func TestParseFilenamesMatchPackaging(t *testing.T) {
 		SdistErr  string   `json:"sdist_err"`
 		SdistName string   `json:"sdist_name"`
 	}
-	if err := json.Unmarshal(out, &results); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.Command(py, filepath.Join("testdata", "parse_names.py")), names, &results)
 	for i, name := range names {
 		ref := results[i]
 		w, werr := ParseWheelFilename(name)

@@ -75,13 +75,6 @@ func FormMetadata(m *Metadata) (*Metadata, []LeftOut) {
 	return out, left
 }
 
-// DroppedFromUpload reports whether the uploader leaves the header (lower
-// case, e.g. "license-expression") out of the upload form when the
-// declared Metadata-Version predates it (LeftTooNew).
-func DroppedFromUpload(header string) bool {
-	return metadataFields[header].leftOutEarly
-}
-
 // SafeName returns twine's safe_name of a project name: every run of
 // characters other than ASCII letters, digits and "." replaced by one "-".
 // "my_pkg" becomes "my-pkg"; "Zebra.Cake_Tools" becomes "Zebra.Cake-Tools".

@@ -65,7 +65,7 @@ func (s *GitHubSource) IDToken(ctx context.Context, audience string) (string, er
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", s.o.userAgent)
 	scrub := scrubber(s.RequestToken)
-	resp, err := noRedirects(s.o.client).Do(req)
+	resp, err := s.o.client.Do(req)
 	if err != nil {
 		return "", githubTokenError(errors.New(scrub(transportError(err))))
 	}
@@ -85,14 +85,6 @@ func (s *GitHubSource) IDToken(ctx context.Context, audience string) (string, er
 		return "", githubTokenError(fmt.Errorf("%s, but the answer has no token in \"value\"", resp.Status))
 	}
 	return strings.TrimSpace(v.Value), nil
-}
-
-// noRedirects returns a copy of c that never follows a redirect: tokens
-// and the credentials that fetch them go only where they were sent.
-func noRedirects(c *http.Client) *http.Client {
-	cc := *c
-	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &cc
 }
 
 // funcSource is a TokenSource over a function ([WithIDToken]): GitHub's

@@ -167,7 +167,7 @@ func (s *GoogleSource) impersonate(ctx context.Context, audience string) (string
 	req.Header.Set("Authorization", "Bearer "+at.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.o.userAgent)
-	resp, err := noRedirects(s.o.client).Do(req)
+	resp, err := s.o.client.Do(req)
 	if err != nil {
 		return "", s.fail("generateIdToken", iu, &googleError{text: scrub(transportError(err))})
 	}

@@ -47,7 +47,8 @@ const fallbackLifetime = 900 * time.Second
 // remintBefore is how long before expiry Source re-mints (TP-16).
 const remintBefore = 3 * time.Minute
 
-// maxBody bounds every response body read by this package.
+// maxBody bounds the answers of the index's endpoints (Exchanger.do; the ID
+// token sources have maxIDTokenAnswer).
 const maxBody = 1 << 20
 
 // Exchanger exchanges OIDC ID tokens (from GitHub Actions, GitLab CI/CD or
@@ -89,12 +90,9 @@ func New(repoURL string, opts ...Option) (*Exchanger, error) {
 	default:
 		return nil, fmt.Errorf("failed to use repository URL %q: scheme must be https", repoURL)
 	}
-	client := *o.client
-	// The JWT and the minted token must only go to the index host.
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Exchanger{
 		o:        o,
-		client:   &client,
+		client:   noRedirects(o.client), // the JWT and the minted token go only to the index host
 		base:     u.Scheme + "://" + u.Host,
 		host:     u.Host,
 		linkBase: o.webBase,
@@ -315,15 +313,12 @@ func (e *Exchanger) do(ctx context.Context, method, u string, body []byte) (*res
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	b, err := readBounded(resp, maxBody)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), errRequestTimeout) {
 			return nil, &timeoutError{d: e.o.requestTimeout, err: err, partial: true}
 		}
 		return nil, fmt.Errorf("failed to read response: %w", err)
-	}
-	if len(b) > maxBody {
-		return nil, fmt.Errorf("failed to read response: body is larger than %d bytes", maxBody)
 	}
 	text := resp.Status
 	if text == "" {

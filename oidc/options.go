@@ -225,3 +225,11 @@ func defaultClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
+
+// noRedirects returns a copy of c that never follows a redirect: tokens
+// and the credentials that fetch them go only where they were sent.
+func noRedirects(c *http.Client) *http.Client {
+	cc := *c
+	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cc
+}

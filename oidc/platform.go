@@ -130,7 +130,7 @@ type SourceOption func(*sourceOptions)
 
 type sourceOptions struct {
 	client    *http.Client
-	metadata  *http.Client
+	metadata  *http.Client // metadataClient: no proxy, 3 s to connect, 10 s in all
 	userAgent string
 	mask      func(string)
 }
@@ -141,17 +141,6 @@ func WithSourceHTTPClient(c *http.Client) SourceOption {
 	return func(o *sourceOptions) {
 		if c != nil {
 			o.client = c
-		}
-	}
-}
-
-// WithMetadataClient sets the client for Google's metadata server. The
-// default ignores proxy settings (the server is on the machine's own
-// network), connects within 3 s and gives up after 10 s.
-func WithMetadataClient(c *http.Client) SourceOption {
-	return func(o *sourceOptions) {
-		if c != nil {
-			o.metadata = c
 		}
 	}
 }
@@ -170,7 +159,7 @@ func WithSourceMask(f func(string)) SourceOption {
 }
 
 func makeSourceOptions(opts []SourceOption) *sourceOptions {
-	o := &sourceOptions{userAgent: "pypi-publish", mask: func(string) {}}
+	o := &sourceOptions{userAgent: "pypi-publish", mask: func(string) {}, metadata: metadataClient()}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(o)
@@ -179,9 +168,9 @@ func makeSourceOptions(opts []SourceOption) *sourceOptions {
 	if o.client == nil {
 		o.client = defaultClient()
 	}
-	if o.metadata == nil {
-		o.metadata = metadataClient()
-	}
+	// Tokens and the credentials that fetch them go only where they were
+	// sent.
+	o.client = noRedirects(o.client)
 	if o.mask == nil {
 		o.mask = func(string) {}
 	}

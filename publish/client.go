@@ -102,6 +102,22 @@ func parseHTTPURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// parseRootURL is parseHTTPURL for the root of an API: the path ends in
+// "/", so that paths below it resolve against it.
+func parseRootURL(s string) (*url.URL, error) {
+	u, err := parseHTTPURL(s)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
 // hooks let Publish observe and steer the retries of one file.
 type hooks struct {
 	// event receives "retry" events.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -60,15 +58,9 @@ type RemoteFile struct {
 // to the root's scheme, host and port, never after a redirect to another
 // host. It never panics.
 func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
-	u, err := parseHTTPURL(simpleRootURL)
+	u, err := parseRootURL(simpleRootURL)
 	if err != nil {
 		return nil, fmt.Errorf("failed to parse index URL: %w", err)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-		if u.RawPath != "" {
-			u.RawPath += "/"
-		}
 	}
 	o, err := makeOptions(opts)
 	if err != nil {
@@ -191,13 +183,12 @@ func (e *unavailableError) Is(target error) bool { return target == ErrIndexUnav
 // devpi): devpi marks every answer with X-Devpi-Server-Version, pypiserver
 // says "Not Found (<name> does not exist)". Forms specific to one server
 // need no marks.
-func (i *Index) serverMarks(resp *http.Response) bool {
+func (i *Index) serverMarks(f *fetched) bool {
 	switch i.o.server {
 	case "devpi":
-		return resp.Header.Get("X-Devpi-Server-Version") != ""
+		return f.header.Get("X-Devpi-Server-Version") != ""
 	case "pypiserver":
-		b, _ := readLimited(resp.Body, 64<<10)
-		return strings.Contains(string(b), "does not exist)")
+		return strings.Contains(string(f.body), "does not exist)")
 	}
 	return true
 }
@@ -235,58 +226,20 @@ func (i *Index) get(ctx context.Context, u *url.URL, keep func(string) bool, pro
 }
 
 func (i *Index) getOnce(ctx context.Context, u *url.URL, keep func(string) bool, probe bool) ([]RemoteFile, *url.URL, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, nil, &permanentError{err}
-	}
-	req.Header.Set("Accept", simpleAccept)
-	req.Header.Set("User-Agent", i.o.userAgent)
-	if i.o.creds != nil && sameHost(i.root, u) {
-		user, pass, err := i.o.creds.Credentials(ctx)
-		if err != nil {
-			return nil, nil, &permanentError{fmt.Errorf("failed to get credentials: %w", err)}
-		}
-		req.SetBasicAuth(user, pass)
-	}
-	resp, err := i.hc.Do(req)
-	if err != nil {
-		return nil, nil, diagnose(ctx, u, err)
-	}
-	defer resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusNotFound:
-		if probe && !i.serverMarks(resp) {
+	var files []RemoteFile
+	f, next, err := getPage(ctx, i.hc, i.o, u, pageGet{accept: simpleAccept, auth: i.root, notFoundBody: probe, limit: MaxSimplePage,
+		decode: func(mt string, body io.Reader) (err error) {
+			files, _, err = decodeSimple(mt, body, keep)
+			return err
+		}})
+	switch {
+	case err != nil || next != nil:
+		return nil, next, err
+	case f.status == http.StatusNotFound:
+		if probe && !i.serverMarks(f) {
 			return nil, nil, &permanentError{fmt.Errorf("GET %s: 404 without %s's marks: not its simple API", redactURL(u), i.o.server)}
 		}
 		return nil, nil, errNotFound
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		loc, err := u.Parse(resp.Header.Get("Location"))
-		if err != nil || resp.Header.Get("Location") == "" {
-			return nil, nil, &permanentError{fmt.Errorf("GET %s: %d without a usable Location", redactURL(u), resp.StatusCode)}
-		}
-		return nil, loc, nil
-	}
-	if err := checkResponse(resp, http.MethodGet, u, i.o.server, false); err != nil {
-		var he *Error
-		if errors.As(err, &he) && !he.Temporary() {
-			return nil, nil, &permanentError{err}
-		}
-		return nil, nil, err
-	}
-	body := &pageReader{r: resp.Body, max: MaxSimplePage}
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	var files []RemoteFile
-	if strings.HasSuffix(mt, "json") {
-		files, err = decodeSimpleJSON(body, keep)
-	} else {
-		files, err = decodeSimpleHTML(body, keep)
-	}
-	if err != nil {
-		var ne net.Error
-		if ctx.Err() == nil && errors.As(err, &ne) {
-			return nil, nil, fmt.Errorf("GET %s: %w", redactURL(u), err) // a broken connection: retry
-		}
-		return nil, nil, &permanentError{fmt.Errorf("GET %s: %w", redactURL(u), err)}
 	}
 	return files, nil, nil
 }

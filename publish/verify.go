@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -109,12 +108,9 @@ func NewVerifier(simpleURL, apiURL string, opts ...Option) (*Verifier, error) {
 		if r.s == "" {
 			continue
 		}
-		u, err := parseHTTPURL(r.s)
+		u, err := parseRootURL(r.s)
 		if err != nil {
 			return nil, fmt.Errorf("failed to parse index URL: %w", err)
-		}
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
 		}
 		*r.dst = u
 	}

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -17,40 +16,11 @@ import (
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
-// sigstoreFakes is a fake Fulcio and Rekor trusting the oidc fakes' tokens,
-// with their trusted root written to a file.
-type sigstoreFakes struct {
-	fulcio   *attesttest.Fulcio
-	rekor    *attesttest.Rekor
-	root     *attest.TrustedRoot
-	rootPath string
-}
-
-func newSigstoreFakes(t *testing.T) *sigstoreFakes {
+// newSigstoreFakes is a fake Fulcio and Rekor trusting the oidc fakes'
+// tokens, with their trusted root written to a file.
+func newSigstoreFakes(t *testing.T) *attesttest.Sigstore {
 	t.Helper()
-	f, err := attesttest.NewFulcio(attesttest.FulcioOptions{VerifyToken: attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
-	r, err := attesttest.NewRekor(attesttest.RekorOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	rootJSON, err := attesttest.TrustedRootJSON(f, r, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := attest.ParseTrustedRoot(rootJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "trusted_root.json")
-	if err := os.WriteFile(p, rootJSON, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return &sigstoreFakes{fulcio: f, rekor: r, root: root, rootPath: p}
+	return attesttest.NewSigstore(t, attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil))
 }
 
 const (
@@ -61,13 +31,13 @@ const (
 // trustedIndex is a PyPI-rules fake index with trusted publishing for
 // octo-org/octo-repo's release.yml that verifies uploaded attestations
 // against the fake Sigstore, as PyPI does against the real one.
-func trustedIndex(t *testing.T, sf *sigstoreFakes) *publishtest.Server {
+func trustedIndex(t *testing.T, sf *attesttest.Sigstore) *publishtest.Server {
 	t.Helper()
 	idx := oidctest.NewIndex(oidctest.WithPublishers(oidctest.Publisher{Owner: "octo-org", Repository: "octo-repo", Workflow: "release.yml"}))
 	srv := publishtest.New(
 		publishtest.WithHandler("/_/oidc/", idx),
 		publishtest.WithAuth(func(user, password string) error { return idx.Validate(password) }),
-		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.root, attest.Identity{Repository: tpRepository, Workflow: "release.yml"})),
+		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.Root, attest.Identity{Repository: tpRepository, Workflow: "release.yml"})),
 	)
 	t.Cleanup(srv.Close)
 	return srv
@@ -75,7 +45,7 @@ func trustedIndex(t *testing.T, sf *sigstoreFakes) *publishtest.Server {
 
 // tpVars is a GitHub Actions environment with id-token: write and the
 // Sigstore endpoints pointed at the fakes.
-func tpVars(gh *oidctest.GitHub, sf *sigstoreFakes, kind string) map[string]string {
+func tpVars(gh *oidctest.GitHub, sf *attesttest.Sigstore, kind string) map[string]string {
 	return map[string]string{
 		"ACTIONS_ID_TOKEN_REQUEST_URL":   gh.URL(),
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(),
@@ -85,9 +55,9 @@ func tpVars(gh *oidctest.GitHub, sf *sigstoreFakes, kind string) map[string]stri
 		"GITHUB_EVENT_NAME":              "push",
 		"GITHUB_SERVER_URL":              "https://github.com",
 		"PYPI_PUBLISH_INDEX_KIND":        kind,
-		"PYPI_PUBLISH_FULCIO_URL":        sf.fulcio.URL,
-		"PYPI_PUBLISH_REKOR_URL":         sf.rekor.URL,
-		"PYPI_PUBLISH_TRUSTED_ROOT":      sf.rootPath,
+		"PYPI_PUBLISH_FULCIO_URL":        sf.Fulcio.URL,
+		"PYPI_PUBLISH_REKOR_URL":         sf.Rekor.URL,
+		"PYPI_PUBLISH_TRUSTED_ROOT":      sf.RootPath,
 	}
 }
 
@@ -147,14 +117,14 @@ func TestAttest_generateThenReuse(t *testing.T) {
 		if diff := cmp.Diff(wantFiles, attestationFilesOutput(t, r)); diff != "" {
 			t.Errorf("run %d: attestation-files mismatch (-want +got):\n%s", i+1, diff)
 		}
-		if got := sf.rekor.Entries(); got != 2 {
+		if got := sf.Rekor.Entries(); got != 2 {
 			t.Errorf("run %d: %d log entries, want 2 (made once, then reused)", i+1, got)
 		}
 		if i == 1 && !strings.Contains(strings.Join(annotations(r, "notice"), "\n"), "Reused") {
 			t.Errorf("run 2: no AT-03 notice about reused attestation files in %q", annotations(r, "notice"))
 		}
 	}
-	if got := len(sf.fulcio.Issued()); got != 1 {
+	if got := len(sf.Fulcio.Issued()); got != 1 {
 		t.Errorf("Fulcio issued %d certificates, want 1 (one key and certificate for both files)", got)
 	}
 }
@@ -170,8 +140,8 @@ func TestAttest_staleFile(t *testing.T) {
 	// Attest another build of the wheel (other digest) with the same identity.
 	stale := filepath.Join(t.TempDir(), "stale")
 	{
-		s, err := attest.NewSigner(attest.WithFulcioURL(sf.fulcio.URL), attest.WithRekorURL(sf.rekor.URL),
-			attest.WithIDToken(gh.IDToken), attest.WithTrustedRoot(sf.root))
+		s, err := attest.NewSigner(attest.WithFulcioURL(sf.Fulcio.URL), attest.WithRekorURL(sf.Rekor.URL),
+			attest.WithIDToken(gh.IDToken), attest.WithTrustedRoot(sf.Root))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -293,24 +292,6 @@ func testCancelled(t *testing.T) {
 		t.Errorf("duplicates = %d, lost = %d, final = %d; want 0, 0, 2", row.Duplicates, row.Lost, row.Final)
 	}
 	recordFault(row)
-}
-
-// syncBuffer is a bytes.Buffer that may be read while the process writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // writeFaultTable prints the table and keeps docs/faults.md in step.

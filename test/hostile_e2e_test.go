@@ -576,9 +576,9 @@ func TestHostile_attestationSymlink(t *testing.T) {
 			env := tpHostileEnv(hs, "pypi")
 			env.Files = files.Files
 			env.Inputs["attestations"] = "true"
-			env.Vars["PYPI_PUBLISH_FULCIO_URL"] = sf.fulcio.URL
-			env.Vars["PYPI_PUBLISH_REKOR_URL"] = sf.rekor.URL
-			env.Vars["PYPI_PUBLISH_TRUSTED_ROOT"] = sf.rootPath
+			env.Vars["PYPI_PUBLISH_FULCIO_URL"] = sf.Fulcio.URL
+			env.Vars["PYPI_PUBLISH_REKOR_URL"] = sf.Rekor.URL
+			env.Vars["PYPI_PUBLISH_TRUSTED_ROOT"] = sf.RootPath
 			before := listDir(t, outside)
 			r := runAction(t, ws, env)
 			if r.Code != 1 {

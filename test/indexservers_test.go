@@ -57,10 +57,7 @@ type serverStart struct {
 // CI=true, see testtool.Missing); a server that does not come up fails it.
 func startIndexServer(t *testing.T, kind string) *indexServer {
 	t.Helper()
-	if binary == "" {
-		t.Skip("end-to-end tests are skipped under -short")
-	}
-	tool := testtool.IndexServers(t)
+	tool := indexServersTool(t)
 	serverStarts.mu.Lock()
 	if serverStarts.started == nil {
 		serverStarts.started = map[string]*serverStart{}
@@ -71,14 +68,48 @@ func startIndexServer(t *testing.T, kind string) *indexServer {
 		serverStarts.started[kind] = st
 	}
 	serverStarts.mu.Unlock()
-	st.once.Do(func() { st.srv, st.missing, st.err = launch(tool, kind) })
-	switch {
-	case st.missing != "":
-		testtool.Missing(t, "%s cannot run here (bash .ci/install.sh installs its Debian packages): %s", kind, st.missing)
-	case st.err != nil:
-		t.Fatalf("failed to start %s: %v", kind, st.err)
-	}
+	st.once.Do(func() {
+		st.srv, st.missing, st.err = launch(tool, kind)
+		if st.srv != nil {
+			serverStarts.mu.Lock()
+			running = append(running, st.srv)
+			serverStarts.mu.Unlock()
+		}
+	})
+	checkLaunch(t, kind, st.missing, st.err)
 	return st.srv
+}
+
+// ownIndexServer starts a server of kind for t alone, stopped when t ends:
+// for a test that changes the server's login.
+func ownIndexServer(t *testing.T, kind string) *indexServer {
+	t.Helper()
+	srv, missing, err := launch(indexServersTool(t), kind)
+	checkLaunch(t, kind, missing, err)
+	t.Cleanup(srv.stop)
+	return srv
+}
+
+// indexServersTool returns the index-servers folder, or skips the test
+// under -short.
+func indexServersTool(t *testing.T) string {
+	t.Helper()
+	if binary == "" {
+		t.Skip("end-to-end tests are skipped under -short")
+	}
+	return testtool.IndexServers(t)
+}
+
+// checkLaunch skips t (see testtool.Missing) when the tool cannot run a
+// server of kind here, and fails it when the server did not come up.
+func checkLaunch(t *testing.T, kind, missing string, err error) {
+	t.Helper()
+	switch {
+	case missing != "":
+		testtool.Missing(t, "%s cannot run here (bash .ci/install.sh installs its Debian packages): %s", kind, missing)
+	case err != nil:
+		t.Fatalf("failed to start %s: %v", kind, err)
+	}
 }
 
 // launch runs the start script of kind on a free port, up to three times
@@ -123,9 +154,6 @@ func launch(tool, kind string) (*indexServer, string, error) {
 		vals := keyValues(stdout.String())
 		srv.URL, srv.Simple, srv.User, srv.Password = vals["URL"], vals["SIMPLE"], vals["USERNAME"], vals["PASSWORD"]
 		fmt.Fprintf(os.Stderr, "index-servers: %s started in %v on port %d\n", kind, srv.Started.Round(10*time.Millisecond), port)
-		serverStarts.mu.Lock()
-		running = append(running, srv)
-		serverStarts.mu.Unlock()
 		return srv, "", nil
 	}
 	return nil, "", lastErr

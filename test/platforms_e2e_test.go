@@ -27,13 +27,13 @@ var (
 
 // platformIndex is a PyPI-rules fake index trusting the given publishers,
 // verifying uploaded attestations for signer against the fake Sigstore.
-func platformIndex(t *testing.T, sf *sigstoreFakes, signer attest.Identity, opts ...oidctest.IndexOption) (*publishtest.Server, *oidctest.Index) {
+func platformIndex(t *testing.T, sf *attesttest.Sigstore, signer attest.Identity, opts ...oidctest.IndexOption) (*publishtest.Server, *oidctest.Index) {
 	t.Helper()
 	idx := oidctest.NewIndex(opts...)
 	srv := publishtest.New(
 		publishtest.WithHandler("/_/oidc/", idx),
 		publishtest.WithAuth(func(_, password string) error { return idx.Validate(password) }),
-		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.root, signer)),
+		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.Root, signer)),
 	)
 	t.Cleanup(srv.Close)
 	return srv, idx
@@ -42,7 +42,7 @@ func platformIndex(t *testing.T, sf *sigstoreFakes, signer attest.Identity, opts
 // ciEnv is a run outside GitHub Actions (GITHUB_ACTIONS unset) against
 // srv as PyPI, with the Sigstore endpoints pointed at sf and the outputs
 // written to a --json file.
-func ciEnv(t *testing.T, srv *publishtest.Server, sf *sigstoreFakes, vars map[string]string) (Env, string) {
+func ciEnv(t *testing.T, srv *publishtest.Server, sf *attesttest.Sigstore, vars map[string]string) (Env, string) {
 	t.Helper()
 	jsonPath := filepath.Join(t.TempDir(), "outputs.json")
 	env := Env{
@@ -50,9 +50,9 @@ func ciEnv(t *testing.T, srv *publishtest.Server, sf *sigstoreFakes, vars map[st
 		Vars: map[string]string{
 			"GITHUB_ACTIONS": "", "GITHUB_OUTPUT": "", "GITHUB_STEP_SUMMARY": "",
 			"PYPI_PUBLISH_INDEX_KIND":   "pypi",
-			"PYPI_PUBLISH_FULCIO_URL":   sf.fulcio.URL,
-			"PYPI_PUBLISH_REKOR_URL":    sf.rekor.URL,
-			"PYPI_PUBLISH_TRUSTED_ROOT": sf.rootPath,
+			"PYPI_PUBLISH_FULCIO_URL":   sf.Fulcio.URL,
+			"PYPI_PUBLISH_REKOR_URL":    sf.Rekor.URL,
+			"PYPI_PUBLISH_TRUSTED_ROOT": sf.RootPath,
 		},
 		Files: demoFiles(),
 		Args:  []string{"--json", jsonPath},

@@ -18,7 +18,7 @@ import (
 // TUF repository: its signing config says where to sign, its trusted root
 // what to trust, and rootPath is the root.json the run starts from (the
 // test's stand-in for the one embedded in the binary).
-func tufVars(gh *oidctest.GitHub, sf *sigstoreFakes, repoURL, rootPath string) map[string]string {
+func tufVars(gh *oidctest.GitHub, sf *attesttest.Sigstore, repoURL, rootPath string) map[string]string {
 	v := tpVars(gh, sf, "pypi")
 	delete(v, "PYPI_PUBLISH_FULCIO_URL")
 	delete(v, "PYPI_PUBLISH_REKOR_URL")
@@ -65,16 +65,16 @@ func TestTUF_keyRotation(t *testing.T) {
 	sf := newSigstoreFakes(t)
 	gh := oidctest.NewGitHub(t)
 	notBefore := time.Now().Add(-time.Hour)
-	oldRoot, err := attesttest.TrustedRootJSON(sf.fulcio, sf.rekor, notBefore)
+	oldRoot, err := attesttest.TrustedRootJSON(sf.Fulcio, sf.Rekor, notBefore)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oldConfig := attesttest.SigningConfig(sf.fulcio.URL, []string{sf.rekor.URL}, notBefore)
+	oldConfig := attesttest.SigningConfig(sf.Fulcio.URL, []string{sf.Rekor.URL}, notBefore)
 	repo := attesttest.NewTUF(t, oldRoot, oldConfig)
 	stale := attesttest.NewTUF(t, oldRoot, oldConfig)
 	rootPath := writeTemp(t, "root.json", repo.RootJSON())
 	var current atomic.Pointer[attest.TrustedRoot]
-	current.Store(sf.root)
+	current.Store(sf.Root)
 	srv := rotatingIndex(t, &current)
 
 	run := func(repoURL, rootPath string) *Run {
@@ -85,12 +85,12 @@ func TestTUF_keyRotation(t *testing.T) {
 			Files:  demoFiles(),
 		})
 	}
-	if r := run(repo.URL, rootPath); r.Code != 0 || sf.rekor.Entries() != 2 {
-		t.Fatalf("before the rotation: exit code %d, %d entries in the first log; want 0, 2", r.Code, sf.rekor.Entries())
+	if r := run(repo.URL, rootPath); r.Code != 0 || sf.Rekor.Entries() != 2 {
+		t.Fatalf("before the rotation: exit code %d, %d entries in the first log; want 0, 2", r.Code, sf.Rekor.Entries())
 	}
 
 	// Sigstore rotates.
-	if err := sf.fulcio.Rotate(); err != nil {
+	if err := sf.Fulcio.Rotate(); err != nil {
 		t.Fatal(err)
 	}
 	shard, err := attesttest.NewRekor(attesttest.RekorOptions{})
@@ -98,7 +98,7 @@ func TestTUF_keyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(shard.Close)
-	newRoot, err := attesttest.TrustedRootJSONLogs(sf.fulcio, []*attesttest.Rekor{sf.rekor, shard}, notBefore)
+	newRoot, err := attesttest.TrustedRootJSONLogs(sf.Fulcio, []*attesttest.Rekor{sf.Rekor, shard}, notBefore)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,10 +107,10 @@ func TestTUF_keyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	current.Store(parsed)
-	config := attesttest.SigningConfig(sf.fulcio.URL, []string{shard.URL}, time.Now().Add(-time.Minute))
+	config := attesttest.SigningConfig(sf.Fulcio.URL, []string{shard.URL}, time.Now().Add(-time.Minute))
 	retired := time.Now().Add(-time.Minute).UTC()
 	config.RekorTlogURLs = append([]attest.Service{{URL: "http://127.0.0.1:1", MajorAPIVersion: 2, ValidFor: attest.ValidFor{Start: notBefore}, Operator: "fake.sigstore.test"}},
-		append(config.RekorTlogURLs, attest.Service{URL: sf.rekor.URL, MajorAPIVersion: 1, ValidFor: attest.ValidFor{Start: notBefore, End: &retired}, Operator: "old"})...)
+		append(config.RekorTlogURLs, attest.Service{URL: sf.Rekor.URL, MajorAPIVersion: 1, ValidFor: attest.ValidFor{Start: notBefore, End: &retired}, Operator: "old"})...)
 	if err := repo.RotateKeys("root", "timestamp"); err != nil {
 		t.Fatal(err)
 	}
@@ -125,12 +125,12 @@ func TestTUF_keyRotation(t *testing.T) {
 	if got := shard.Entries(); got != 2 {
 		t.Errorf("after the rotation: %d entries in the new shard, want 2", got)
 	}
-	if got := sf.rekor.Entries(); got != 2 {
+	if got := sf.Rekor.Entries(); got != 2 {
 		t.Errorf("after the rotation: %d entries in the retired log, want still 2", got)
 	}
-	issued := sf.fulcio.Issued()
+	issued := sf.Fulcio.Issued()
 	last := issued[len(issued)-1]
-	if err := last.CheckSignatureFrom(sf.fulcio.Intermediate); err != nil {
+	if err := last.CheckSignatureFrom(sf.Fulcio.Intermediate); err != nil {
 		t.Errorf("the last certificate is not from the new CA: %v", err)
 	}
 	if w := annotations(r, "warning"); len(w) != 0 {
@@ -181,7 +181,7 @@ func TestTUF_offline(t *testing.T) {
 		// A repository whose timestamp expired (a freeze attack, or a
 		// stalled signer) is not trusted either.
 		{name: "expired_timestamp", wantWarn: "timestamp.json: expired", repo: func(t *testing.T) (string, string) {
-			repo := attesttest.NewTUF(t, []byte("{}"), attesttest.SigningConfig(sf.fulcio.URL, []string{sf.rekor.URL}, time.Now().Add(-time.Hour)))
+			repo := attesttest.NewTUF(t, []byte("{}"), attesttest.SigningConfig(sf.Fulcio.URL, []string{sf.Rekor.URL}, time.Now().Add(-time.Hour)))
 			repo.Expiry["timestamp"] = -time.Minute
 			if err := repo.PublishTimestamp(); err != nil {
 				t.Fatal(err)

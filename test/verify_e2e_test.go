@@ -1,14 +1,9 @@
 package test
 
 import (
-	"bufio"
 	"encoding/json"
-	"errors"
-	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,76 +164,20 @@ func TestVerify_thirdPartyFake(t *testing.T) {
 		[]string{"| simple API: sha256, size |"}, []string{demoWheel, demoSdist})
 }
 
-// indexServers returns the folder of ../shared/tools/index-servers
-// ($INDEX_SERVERS overrides), or calls testtool.Missing.
-func indexServers(t *testing.T) string {
+// startPypiserver starts a real pypiserver of this test's own, whose
+// user has a password of its own.
+func startPypiserver(t *testing.T) *indexServer {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("tests against real indexes are skipped under -short")
-	}
-	if p := os.Getenv("INDEX_SERVERS"); p != "" {
-		return testtool.Exists(t, p, "INDEX_SERVERS names the index-servers folder")
-	}
-	_, here, _, _ := runtime.Caller(0)
-	dir := filepath.Dir(filepath.Dir(here))
-	for range 4 {
-		dir = filepath.Dir(dir)
-		if p := filepath.Join(dir, "shared", "tools", "index-servers"); fileExists(filepath.Join(p, "start-pypiserver")) {
-			return p
-		}
-	}
-	testtool.Missing(t, "index-servers not found (../shared/tools/index-servers, or set INDEX_SERVERS)")
-	return ""
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// freePort returns a loopback port that was free a moment ago (the start
-// scripts take no port 0).
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startPypiserver starts the real pypiserver 2.4.1 and returns its
-// KEY=VALUE lines (URL, SIMPLE, USERNAME, PASSWORD).
-func startPypiserver(t *testing.T) map[string]string {
-	t.Helper()
-	tools := indexServers(t)
-	dir := t.TempDir()
-	out, err := exec.CommandContext(t.Context(), filepath.Join(tools, "start-pypiserver"), strconv.Itoa(freePort(t)), dir).Output()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee) && ee.ExitCode() == 3:
-		testtool.Missing(t, "pypiserver cannot run here (its Debian packages are missing):\n%s", ee.Stderr)
-	case err != nil:
-		t.Fatalf("start-pypiserver: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command(filepath.Join(tools, "stop"), dir).Run() })
-	kv := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
-			kv[k] = v
-		}
-	}
+	srv := ownIndexServer(t, "pypiserver")
 	// The tool's password is "password", a word the log uses: the secret
 	// check would see it everywhere. pypiserver rereads its htpasswd file
 	// when it changes, so give the user a password of its own.
-	kv["PASSWORD"] = "pypiserver-e2e-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if out, err := exec.Command(testtool.DebianPython, filepath.Join(tools, "lib", "helper.py"), "htpasswd",
-		filepath.Join(dir, "htpasswd"), kv["USERNAME"], kv["PASSWORD"]).CombinedOutput(); err != nil {
+	srv.Password = "pypiserver-e2e-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if out, err := exec.Command(testtool.DebianPython, filepath.Join(srv.tool, "lib", "helper.py"), "htpasswd",
+		filepath.Join(srv.dir, "htpasswd"), srv.User, srv.Password).CombinedOutput(); err != nil {
 		t.Fatalf("helper.py htpasswd: %v\n%s", err, out)
 	}
-	return kv
+	return srv
 }
 
 // TestVerify_pypiserver publishes to the real pypiserver and reads the
@@ -248,8 +187,8 @@ func TestVerify_pypiserver(t *testing.T) {
 	t.Parallel()
 	ps := startPypiserver(t)
 	r := runAction(t, newWorkspace(t), Env{
-		Inputs: map[string]string{"repository-url": ps["URL"], "index-url": ps["SIMPLE"], "user": ps["USERNAME"],
-			"password": ps["PASSWORD"], "attestations": "false"},
+		Inputs: map[string]string{"repository-url": ps.URL, "index-url": ps.Simple, "user": ps.User,
+			"password": ps.Password, "attestations": "false"},
 		Files: demoFiles(),
 	})
 	checkVerifyRun(t, r, 0, []string{demoWheel + ": simple API: sha256", demoSdist + ": simple API: sha256"},

@@ -77,30 +77,18 @@ func NewEnv(t testing.TB, o EnvOptions) *Env {
 		t.Fatal(err)
 	}
 	iss.Clock = o.Clock
-	f, err := NewFulcio(FulcioOptions{VerifyToken: iss.Verify, Lifetime: o.CertLifetime, Clock: o.Clock, OmitExtensions: o.OmitExtensions, Mutate: o.MutateLeaf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
 	ro := o.Rekor
 	if ro.Clock == nil {
 		ro.Clock = o.Clock
 	}
-	r, err := NewRekor(ro)
+	sg, err := StartSigstore(FulcioOptions{VerifyToken: iss.Verify, Lifetime: o.CertLifetime, Clock: o.Clock, OmitExtensions: o.OmitExtensions, Mutate: o.MutateLeaf},
+		ro, o.Clock().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(r.Close)
-	rootJSON, err := TrustedRootJSON(f, r, o.Clock().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := attest.ParseTrustedRoot(rootJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(sg.Close)
 	return &Env{
-		Issuer: iss, Fulcio: f, Rekor: r, RootJSON: rootJSON, Root: root,
+		Issuer: iss, Fulcio: sg.Fulcio, Rekor: sg.Rekor, RootJSON: sg.RootJSON, Root: sg.Root,
 		Identity: id(claims),
 		Clock:    o.Clock,
 	}

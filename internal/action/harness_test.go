@@ -14,7 +14,6 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/attest/attesttest"
 	"github.com/pypi-publish/pypi-publish/internal/action"
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -277,46 +276,18 @@ func (f tpFakes) vars(kind string) map[string]string {
 	}
 }
 
-// sigstore is a fake Fulcio and Rekor trusting the oidctest tokens, with
-// their trusted root written to a file.
-type sigstore struct {
-	fulcio   *attesttest.Fulcio
-	rekor    *attesttest.Rekor
-	root     *attest.TrustedRoot
-	rootPath string
-}
-
-func newSigstore(t *testing.T) sigstore {
+// newSigstore is a fake Fulcio and Rekor trusting the oidctest tokens,
+// with their trusted root written to a file.
+func newSigstore(t *testing.T) *attesttest.Sigstore {
 	t.Helper()
-	f, err := attesttest.NewFulcio(attesttest.FulcioOptions{VerifyToken: attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
-	r, err := attesttest.NewRekor(attesttest.RekorOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	rootJSON, err := attesttest.TrustedRootJSON(f, r, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := attest.ParseTrustedRoot(rootJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "trusted_root.json")
-	if err := os.WriteFile(p, rootJSON, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return sigstore{fulcio: f, rekor: r, root: root, rootPath: p}
+	return attesttest.NewSigstore(t, attesttest.VerifyRS256(&oidctest.Key().PublicKey, nil))
 }
 
-func (s sigstore) vars(m map[string]string) map[string]string {
-	m["PYPI_PUBLISH_FULCIO_URL"] = s.fulcio.URL
-	m["PYPI_PUBLISH_REKOR_URL"] = s.rekor.URL
-	m["PYPI_PUBLISH_TRUSTED_ROOT"] = s.rootPath
+// sigstoreVars points the attest step of m at s.
+func sigstoreVars(s *attesttest.Sigstore, m map[string]string) map[string]string {
+	m["PYPI_PUBLISH_FULCIO_URL"] = s.Fulcio.URL
+	m["PYPI_PUBLISH_REKOR_URL"] = s.Rekor.URL
+	m["PYPI_PUBLISH_TRUSTED_ROOT"] = s.RootPath
 	return m
 }
 

@@ -2,7 +2,8 @@ package action
 
 import (
 	"encoding/base64"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -42,11 +43,7 @@ func maskSecrets(c *console.Guarded, cfg config.Config, env config.Runner) confi
 // a server that echoes one.
 func maskRunner(c console.Console, env config.Runner) {
 	c.AddMask(env.IDTokenToken)
-	names := make([]string, 0, len(env.GitLab.IDTokens))
-	for k := range env.GitLab.IDTokens {
-		names = append(names, k)
-	}
-	sort.Strings(names) // the same order every run
+	names := slices.Sorted(maps.Keys(env.GitLab.IDTokens)) // the same order every run
 	for _, k := range names {
 		c.AddMask(env.GitLab.IDTokens[k])
 	}

@@ -135,8 +135,8 @@ func TestRun_attestations(t *testing.T) {
 	want := []string{"dist/" + wheel + ".publish.attestation", "dist/" + sdist + ".publish.attestation"}
 	for i, kind := range []string{"testpypi", "pypi"} {
 		f := newTPFakes(t, nil, nil, publishtest.WithAttestationVerifier(
-			attesttest.Verifier(sf.root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
-		s := setup{ws: ws, inputs: map[string]string{"repository-url": f.srv.UploadURL()}, vars: sf.vars(f.vars(kind))}
+			attesttest.Verifier(sf.Root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
+		s := setup{ws: ws, inputs: map[string]string{"repository-url": f.srv.UploadURL()}, vars: sigstoreVars(sf, f.vars(kind))}
 		if i == 0 {
 			s.files = demoFiles()
 		}
@@ -161,7 +161,7 @@ func TestRun_attestations(t *testing.T) {
 			}
 		}
 	}
-	if got := sf.rekor.Entries(); got != 2 {
+	if got := sf.Rekor.Entries(); got != 2 {
 		t.Errorf("%d log entries, want 2 (made once, then reused)", got)
 	}
 }

@@ -19,11 +19,11 @@ func TestRun_sigstoreTrust(t *testing.T) {
 	t.Parallel()
 	sf := newSigstore(t)
 	notBefore := time.Now().Add(-time.Hour)
-	rootJSON, err := attesttest.TrustedRootJSON(sf.fulcio, sf.rekor, notBefore)
+	rootJSON, err := attesttest.TrustedRootJSON(sf.Fulcio, sf.Rekor, notBefore)
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo := attesttest.NewTUF(t, rootJSON, attesttest.SigningConfig(sf.fulcio.URL, []string{sf.rekor.URL}, notBefore))
+	repo := attesttest.NewTUF(t, rootJSON, attesttest.SigningConfig(sf.Fulcio.URL, []string{sf.Rekor.URL}, notBefore))
 	tufRoot := filepath.Join(t.TempDir(), "root.json")
 	if err := os.WriteFile(tufRoot, repo.RootJSON(), 0o644); err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestRun_sigstoreTrust(t *testing.T) {
 		{
 			name: "fallback_when_tuf_fails",
 			vars: func(m map[string]string) map[string]string {
-				return with(sf.vars(m), "PYPI_PUBLISH_TUF_URL", repo.URL, "PYPI_PUBLISH_TUF_ROOT", "/nonexistent/root.json")
+				return with(sigstoreVars(sf, m), "PYPI_PUBLISH_TUF_URL", repo.URL, "PYPI_PUBLISH_TUF_ROOT", "/nonexistent/root.json")
 			},
 			log: "::warning title=Sigstore trust data not updated (AT-11)::",
 		},
@@ -52,7 +52,7 @@ func TestRun_sigstoreTrust(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f := newTPFakes(t, nil, nil, publishtest.WithAttestationVerifier(
-				attesttest.Verifier(sf.root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
+				attesttest.Verifier(sf.Root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
 			r := runAction(t, setup{inputs: map[string]string{"repository-url": f.srv.UploadURL()}, vars: tc.vars(f.vars("pypi")), files: demoFiles()})
 			checkResult(t, r, "", up2, []string{tc.log, "::notice::Generated attestations for 2 distributions."}, nil, nil, nil)
 		})

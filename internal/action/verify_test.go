@@ -164,10 +164,10 @@ func TestRun_verifyProvenance(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f := newTPFakes(t, nil, nil, publishtest.WithAttestationVerifier(
-				attesttest.Verifier(sf.root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
+				attesttest.Verifier(sf.Root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})))
 			f.srv.ScriptView(wheel, publishtest.ViewFault{Provenance: tc.fault})
 			s := setup{inputs: map[string]string{"repository-url": f.srv.UploadURL(), "index-url": f.srv.SimpleURL()},
-				vars: verifyVars(f.srv, sf.vars(f.vars("pypi"))), files: demoFiles(), ws: t.TempDir()}
+				vars: verifyVars(f.srv, sigstoreVars(sf, f.vars("pypi"))), files: demoFiles(), ws: t.TempDir()}
 			r := runAction(t, s)
 			checkResult(t, r, tc.wantID, up2, tc.log, nil, tc.summary, map[string]string{"verified-files": tc.verified})
 			for _, rd := range f.srv.Reads() {
@@ -185,10 +185,10 @@ func TestRun_verifyPublisherCase(t *testing.T) {
 	t.Parallel()
 	sf := newSigstore(t)
 	f := newTPFakes(t, nil, nil,
-		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})),
+		publishtest.WithAttestationVerifier(attesttest.Verifier(sf.Root, attest.Identity{Repository: "octo-org/octo-repo", Workflow: "release.yml"})),
 		publishtest.WithPublisher(publishtest.Publisher{Kind: "GitHub", Repository: "Octo-Org/Octo-Repo", Workflow: "release.yml", Environment: "pypi"}))
 	s := setup{inputs: map[string]string{"repository-url": f.srv.UploadURL(), "index-url": f.srv.SimpleURL()},
-		vars: verifyVars(f.srv, sf.vars(f.vars("testpypi"))), files: demoFiles(), ws: filepath.Join(t.TempDir())}
+		vars: verifyVars(f.srv, sigstoreVars(sf, f.vars("testpypi"))), files: demoFiles(), ws: filepath.Join(t.TempDir())}
 	r := runAction(t, s)
 	checkResult(t, r, "", up2, []string{"::group::Verifying what TestPyPI serves", sdist + ": " + pypiViews + "; provenance ✓"}, nil, nil,
 		map[string]string{"verified-files": `["` + wheel + `","` + sdist + `"]`})

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -104,11 +106,7 @@ func LoadRunner(environ []string) Runner {
 // String describes the runner without secrets: which platform variables
 // are set.
 func (r Runner) String() string {
-	names := make([]string, 0, len(r.GitLab.IDTokens))
-	for k := range r.GitLab.IDTokens {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(r.GitLab.IDTokens))
 	set := func(s string) string {
 		if s == "" {
 			return "<unset>"

@@ -4,8 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -132,11 +133,7 @@ func (g *GitHub) AddSummary(markdown string) {
 
 // renderOutputs renders outputs in the runner's multi-line file format.
 func renderOutputs(outputs map[string]string) string {
-	names := make([]string, 0, len(outputs))
-	for k := range outputs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(outputs))
 	var b strings.Builder
 	for _, k := range names {
 		var rnd [12]byte

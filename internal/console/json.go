@@ -2,8 +2,9 @@ package console
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 )
 
 // jsonOutputs is a Console whose outputs also go to a JSON file.
@@ -36,11 +37,7 @@ func (j *jsonOutputs) SetOutputs(outputs map[string]string) {
 // OutputsJSON renders outputs as one indented JSON object with sorted keys
 // and a final newline; values that are JSON text are embedded decoded.
 func OutputsJSON(outputs map[string]string) []byte {
-	names := make([]string, 0, len(outputs))
-	for k := range outputs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(outputs))
 	obj := make(map[string]json.RawMessage, len(outputs))
 	for _, k := range names {
 		v := outputs[k]

@@ -1,8 +1,6 @@
 package distname_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"os/exec"
 	"testing"
@@ -79,10 +77,6 @@ func TestIdentifyMatchesPackaging(t *testing.T) {
 	for _, n := range invalid {
 		names = append(names, [2]string{n, n})
 	}
-	in, err := json.Marshal(names)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const script = `import json, sys
 from packaging.utils import parse_wheel_filename, parse_sdist_filename
 def parse(n):
@@ -98,16 +92,8 @@ for a, b in json.load(sys.stdin):
     out.append(None if pa is None or pb is None else pa == pb)
 json.dump(out, sys.stdout)
 `
-	cmd := exec.CommandContext(t.Context(), python, "-c", script)
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
 	var want []*bool
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.CommandContext(t.Context(), python, "-c", script), names, &want)
 	for i, n := range names {
 		a, errA := distname.Identify(n[0])
 		b, errB := distname.Identify(n[1])

@@ -1,8 +1,6 @@
 package pep440_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"os/exec"
 	"testing"
 
@@ -21,21 +19,9 @@ func TestCanonicalMatchesPackaging(t *testing.T) {
 		"0!1.0", "3!1.0.0", "1.0+Ubuntu-1", "2.0.0rc1.post2.dev3", "01.002.0003", "1.0.0.0.0", "1.0.post", "0", "0.0.0",
 		"1.0+01", "1.0+a.01.b", " 1.0 ", "1.0\t", "V1.0", "1.0.10", "10.0.0", "99999999999999999999999.0",
 		"1.0.0+abc.0", "not a version", "1.0-", "", "1.0 .0", "1!", "1.0+"}
-	b, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), python, "-c",
-		"import json,sys\nfrom packaging.utils import canonicalize_version as c\njson.dump([c(v) for v in json.load(sys.stdin)], sys.stdout)")
-	cmd.Stdin = bytes.NewReader(b)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
 	var want []string
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.CommandContext(t.Context(), python, "-c",
+		"import json,sys\nfrom packaging.utils import canonicalize_version as c\njson.dump([c(v) for v in json.load(sys.stdin)], sys.stdout)"), in, &want)
 	for i, v := range in {
 		if got := pep440.Canonical(v); got != want[i] {
 			t.Errorf("Canonical(%q) = %q, packaging %q", v, got, want[i])

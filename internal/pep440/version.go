@@ -174,9 +174,6 @@ func (v Version) IsLocal() bool { return len(v.Local) > 0 }
 // IsPostRelease reports whether the version has a post-release segment.
 func (v Version) IsPostRelease() bool { return v.Post }
 
-// IsPreRelease reports whether the version is a pre- or dev-release.
-func (v Version) IsPreRelease() bool { return v.PreL != "" || v.Dev }
-
 // Equal reports whether a and b are the same version under PEP 440
 // comparison (trailing zero release segments are insignificant).
 func Equal(a, b Version) bool { return Compare(a, b) == 0 }

@@ -1,8 +1,6 @@
 package pep503_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"os/exec"
 	"testing"
 
@@ -40,21 +38,9 @@ func TestNormalize(t *testing.T) {
 func TestNormalizeMatchesPackaging(t *testing.T) {
 	t.Parallel()
 	python := testtool.Python(t, "packaging.utils")
-	in, err := json.Marshal(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), python, "-c",
-		"import json,sys\nfrom packaging.utils import canonicalize_name as c\njson.dump([c(n) for n in json.load(sys.stdin)], sys.stdout)")
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
 	var want []string
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.CommandContext(t.Context(), python, "-c",
+		"import json,sys\nfrom packaging.utils import canonicalize_name as c\njson.dump([c(n) for n in json.load(sys.stdin)], sys.stdout)"), names, &want)
 	for i, n := range names {
 		if n == "ΑΣ" {
 			continue // final sigma: see Normalize

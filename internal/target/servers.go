@@ -25,11 +25,6 @@ const (
 	ServerGoogle       Server = "google"
 )
 
-// Servers lists the known servers in the order [Recognize] tries their
-// forms.
-var Servers = []Server{ServerGoogle, ServerCodeArtifact, ServerAzure, ServerArtifactory, ServerGitLab,
-	ServerGitea, ServerNexus, ServerPypiserver, ServerDevpi}
-
 // String returns the server's name for messages ("a third-party index" for
 // ServerUnknown).
 func (s Server) String() string {

@@ -7,6 +7,8 @@
 package testtool
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -53,6 +55,32 @@ func Python(t testing.TB, modules ...string) string {
 			debianPackages(modules), err, out)
 	}
 	return DebianPython
+}
+
+// RunJSON runs an oracle: cmd gets in, as JSON, on its standard input,
+// and its standard output is decoded, as JSON, into out. A command that
+// fails (its standard error is shown) or prints what does not decode
+// fails t.
+func RunJSON(t testing.TB, cmd *exec.Cmd, in, out any) {
+	t.Helper()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdin = bytes.NewReader(b)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	name := filepath.Base(cmd.Path)
+	if len(cmd.Args) > 1 {
+		name += " " + filepath.Base(cmd.Args[1])
+	}
+	if err != nil {
+		t.Fatalf("%s failed: %v\n%s", name, err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("failed to decode the output of %s: %v", name, err)
+	}
 }
 
 // LookPath returns the path of the executable file, or calls Missing with

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,7 +67,7 @@ func (c *Client) updateSnapshot(ctx context.Context) error {
 		return err
 	}
 	if c.snapshot != nil {
-		names := sortedKeys(c.snapshot.signed.Meta)
+		names := slices.Sorted(maps.Keys(c.snapshot.signed.Meta))
 		for _, name := range names {
 			old := c.snapshot.signed.Meta[name]
 			now, ok := m.signed.Meta[name]
@@ -84,7 +85,7 @@ func (c *Client) updateSnapshot(ctx context.Context) error {
 	if m.expired(c.start) {
 		return fail(file, ErrExpired, "expired "+m.h.Expires.Format(time.RFC3339))
 	}
-	for _, name := range sortedKeys(m.signed.Meta) {
+	for _, name := range slices.Sorted(maps.Keys(m.signed.Meta)) {
 		if m.signed.Meta[name].Version < 1 {
 			return fail(file, ErrMalformed, name+" has no version")
 		}
@@ -170,7 +171,7 @@ func targetHash(h map[string]string) string {
 	if v, ok := h["sha256"]; ok {
 		return v
 	}
-	return h[sortedKeys(h)[0]]
+	return h[slices.Sorted(maps.Keys(h))[0]]
 }
 
 func (c *Client) metaFile(name string, version int64) string {
@@ -195,15 +196,6 @@ func escapePath(p string) string {
 		parts[i] = url.PathEscape(s)
 	}
 	return strings.Join(parts, "/")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // fetch downloads one file with its own deadline, at most max bytes.

@@ -1,9 +1,7 @@
 package publishtest
 
 import (
-	"encoding/json"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/internal/testtool"
@@ -37,17 +35,8 @@ func TestVersionsMatchPackaging(t *testing.T) {
 		"1.0-1", "1.0_post_3", "1.0.rev", "1.0r4", "1.0.dev", "1.0-DEV7", "0!1.0", "3!1.0.0", "1.0+Ubuntu-1", "1.0+abc_DEF.7",
 		"2.0.0rc1.post2.dev3", "01.002.0003", "1.0.0.0.0", " 1.0 ", "1.0.post", "not a version", "1.0+", "1..0", "1.0-",
 		"Zebra.Cake_Tools", "a---b", "A._-b"}
-	b, _ := json.Marshal(in)
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", packagingScript)
-	cmd.Stdin = strings.NewReader(string(b))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
 	var want [][3]*string
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.CommandContext(t.Context(), testtool.DebianPython, "-c", packagingScript), in, &want)
 	for i, v := range in {
 		got, ok := parseVersion(v)
 		switch {

@@ -1,10 +1,8 @@
 package publishtest
 
 import (
-	"encoding/json"
 	"net/http"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,23 +52,12 @@ func TestPyramidRenderingMatchesPyramid(t *testing.T) {
 			cases = append(cases, tc{m.code, m.msg, accept})
 		}
 	}
-	in, _ := json.Marshal(func() [][]any {
-		var rows [][]any
-		for _, c := range cases {
-			rows = append(rows, []any{c.Code, c.Msg, c.Accept})
-		}
-		return rows
-	}())
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", pyramidScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pyramid: %v", err)
+	var rows [][]any
+	for _, c := range cases {
+		rows = append(rows, []any{c.Code, c.Msg, c.Accept})
 	}
 	var want [][3]string
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testtool.RunJSON(t, exec.CommandContext(t.Context(), testtool.DebianPython, "-c", pyramidScript), rows, &want)
 	for i, c := range cases {
 		r, _ := http.NewRequest(http.MethodPost, "/legacy/", nil)
 		if c.Accept != nil {

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -93,11 +95,7 @@ func (s *Server) serveSimpleRoot(w http.ResponseWriter, jsonOut bool) {
 		names[normalize(f.Project)] = true
 	}
 	s.mu.Unlock()
-	var list []string
-	for n := range names {
-		list = append(list, n)
-	}
-	sort.Strings(list)
+	list := slices.Sorted(maps.Keys(names))
 	if jsonOut {
 		type p struct {
 			Name string `json:"name"`

@@ -27,22 +27,8 @@ type verdict struct {
 func oracle(t *testing.T, batch map[string][]string) map[string][]verdict {
 	t.Helper()
 	testtool.Python(t, "packaging.requirements")
-	in, err := json.Marshal(batch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(python, filepath.Join("testdata", "oracle.py"))
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle failed: %v\n%s", err, stderr.String())
-	}
 	var res map[string][]verdict
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("failed to decode oracle output: %v", err)
-	}
+	testtool.RunJSON(t, exec.Command(python, filepath.Join("testdata", "oracle.py")), batch, &res)
 	return res
 }
 

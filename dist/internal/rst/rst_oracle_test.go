@@ -1,8 +1,6 @@
 package rst
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,22 +35,8 @@ type oracleDoc struct {
 func runOracle(t *testing.T, docs []oracleDoc, collect []string) []oracleDoc {
 	t.Helper()
 	testtool.Python(t, "readme_renderer.rst")
-	req, err := json.Marshal(map[string]any{"docs": docs, "collect": collect})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(python, filepath.Join("testdata", "oracle.py"))
-	cmd.Stdin = bytes.NewReader(req)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle failed: %v\n%s", err, stderr.String())
-	}
 	var res []oracleDoc
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("failed to decode oracle output: %v", err)
-	}
+	testtool.RunJSON(t, exec.Command(python, filepath.Join("testdata", "oracle.py")), map[string]any{"docs": docs, "collect": collect}, &res)
 	return res
 }
 
