@@ -109,9 +109,20 @@ if [ ! -s "$WORK/$ROOTFS" ] && [ -s "$IMAGE_WORK/$ROOTFS" ]; then
   ln -f "$IMAGE_WORK/$ROOTFS" "$WORK/$ROOTFS" 2>/dev/null || cp "$IMAGE_WORK/$ROOTFS" "$WORK/$ROOTFS"
   echo "act: builder rootfs from the image check: $IMAGE_WORK/$ROOTFS"
 fi
+# A podman service left running by an earlier check keeps the working
+# directory it started in; when that checkout has been deleted, conmon cannot
+# start containers ("Failed to get working directory", "write child: broken
+# pipe"). Stop such a service, and start the next one from WORK, which stays.
+if [ -s "$WORK/podman.pid" ]; then
+  pid=$(cat "$WORK/podman.pid")
+  if [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *"(deleted)" ]]; then
+    echo "act: the podman service (pid $pid) runs in a deleted directory; restarting it"
+    "$AR" stop "$WORK" >/dev/null 2>&1 || true
+  fi
+fi
 log "act-runner setup $WORK"
 t=$(now)
-"$AR" setup "$WORK" >"$WORK/setup.log" 2>&1 || {
+(cd "$WORK" && "$AR" setup "$WORK") >"$WORK/setup.log" 2>&1 || {
   tail -30 "$WORK/setup.log"
   die "act-runner setup (log: $WORK/setup.log)"
 }
