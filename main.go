@@ -58,7 +58,7 @@ func Version() string {
 }
 
 // userAgent names this action on every request; PyPI shows it as
-// "Uploaded via" (STYLE C7).
+// "Uploaded via".
 func userAgent() string {
 	return "pypi-publish/" + Version() + " (+https://github.com/pypi-publish/pypi-publish)"
 }

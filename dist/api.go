@@ -30,6 +30,10 @@ type Found struct {
 	Orphans []string
 	// Dirs are the directories that were scanned.
 	Dirs []string
+	// NotDirs are entries a packages-dir glob matched that are not
+	// directories (a pattern such as dist/* that also matched files
+	// directly in dist). They are not scanned or uploaded.
+	NotDirs []string
 }
 
 // Severity ranks a preflight Problem.

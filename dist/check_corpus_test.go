@@ -13,11 +13,12 @@ import (
 // Debian's build backends (DIST_CORPUS, made by
 // ../.ci/build-corpus.sh DIR; skipped when unset).
 //
-// Expected, per /work/shared/tools/README.md ("What passes clean means"):
+// Expected (PyPI wants every file name's project part normalized, compared
+// case-sensitively; Debian's older backends keep the project's spelling):
 // for a third-party index no file has an error; for PyPI exactly the files
 // whose name part is not the normalized project name are rejected, with
-// PyPI's reason (VA-05 for wheels, VA-03 for sdists). One addition to that
-// README: hatchling 1.12 writes License-Expression under Metadata-Version
+// PyPI's reason (VA-05 for wheels, VA-03 for sdists). Also:
+// hatchling 1.12 writes License-Expression under Metadata-Version
 // 2.1-2.3, which PyPI would reject; the uploader leaves it out of the form
 // (FormMetadata, LeftTooNew), so those files only get a warning.
 func TestCheckCorpus(t *testing.T) {

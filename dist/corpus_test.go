@@ -13,7 +13,7 @@ import (
 )
 
 // corpusEntry is one file of the manifest written by
-// /work/shared/tools/build-corpus.sh (see its README).
+// .ci/build-corpus.sh (see the comment at its top).
 type corpusEntry struct {
 	Filename               string   `json:"filename"`
 	SHA256                 string   `json:"sha256"`

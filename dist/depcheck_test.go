@@ -6,7 +6,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/boundarytest"
 )
 
-// TestDependencies guards the package boundary (STYLE.md C5): dist works on
+// TestDependencies guards the package boundary: dist works on
 // files only, so it must not link an HTTP stack or the Actions toolkit.
 func TestDependencies(t *testing.T) {
 	t.Parallel()

@@ -99,14 +99,15 @@ const maxListed = 20
 // Find does not open the files and never blocks on FIFOs or hangs on
 // symlink loops. It never panics.
 func Find(entries []string, workdir string) (*Found, error) {
-	dirs, err := resolveEntries(entries, workdir)
+	set, err := resolveEntries(entries, workdir)
 	if err != nil {
 		return nil, err
 	}
-	found, err := scanDirs(dirs)
+	found, err := scanDirs(set.dirs)
 	if err != nil {
 		return nil, err
 	}
+	found.NotDirs = set.notDirs
 	sortFound(found)
 	return found, nil
 }
@@ -117,6 +118,8 @@ type dirSet struct {
 	dirs  []string
 	seen  map[string]bool
 	infos []os.FileInfo
+	// notDirs are what glob patterns matched besides directories.
+	notDirs []string
 }
 
 func (s *dirSet) add(dir string, fi os.FileInfo) {
@@ -138,8 +141,8 @@ func (s *dirSet) add(dir string, fi os.FileInfo) {
 
 // resolveEntries turns the packages-dir entries into the directories to
 // scan (IN-04, DS-01, DS-02).
-func resolveEntries(entries []string, workdir string) ([]string, error) {
-	var set dirSet
+func resolveEntries(entries []string, workdir string) (*dirSet, error) {
+	set := &dirSet{}
 	given := 0
 	for _, raw := range entries {
 		entry := strings.TrimSpace(raw)
@@ -150,7 +153,7 @@ func resolveEntries(entries []string, workdir string) ([]string, error) {
 			continue
 		}
 		given++
-		if err := resolveEntry(&set, entry, workdir); err != nil {
+		if err := resolveEntry(set, entry, workdir); err != nil {
 			return nil, err
 		}
 	}
@@ -158,7 +161,7 @@ func resolveEntries(entries []string, workdir string) ([]string, error) {
 		return nil, &FindError{ID: "IN-04", Message: "packages-dir names no directory",
 			Hint: "Set packages-dir to a directory such as dist, or leave it unset"}
 	}
-	return set.dirs, nil
+	return set, nil
 }
 
 // resolveEntry adds the directories one entry names to set.
@@ -217,16 +220,37 @@ func expandGlob(set *dirSet, entry, p, workdir string) error {
 		set.add(m, fi)
 	}
 	if found > 0 {
+		set.notDirs = append(set.notDirs, others...)
 		return nil
 	}
 	msg := fmt.Sprintf("packages-dir entry %q (pattern %s) matches no directory", entry, p)
-	if len(others) > 0 {
-		msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
-	} else {
-		msg += "; it expanded to nothing"
+	if len(others) == 0 {
+		return &FindError{ID: "IN-04", Entry: entry, Path: p, Message: msg + "; it expanded to nothing",
+			Hint: workspaceHint(workdir)}
 	}
+	msg += fmt.Sprintf("; it expanded to %s, none of them a directory", strings.Join(limitList(others), ", "))
 	return &FindError{ID: "IN-04", Entry: entry, Path: p, Paths: others, Message: msg,
-		Hint: workspaceHint(workdir)}
+		Hint: "packages-dir names directories, and every distribution in them is uploaded; a pattern of files " +
+			"(such as dist/*.whl) selects nothing. Name the directory that holds the files instead: " +
+			strings.Join(limitList(parentDirs(others, workdir)), ", ")}
+}
+
+// parentDirs returns the directories that hold paths, each once, relative
+// to workdir where they are inside it.
+func parentDirs(paths []string, workdir string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		d := filepath.Dir(p)
+		if rel, err := filepath.Rel(workdir, d); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			d = filepath.ToSlash(rel)
+		}
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // scanDirs lists every directory and classifies what it holds (DS-02,

@@ -146,8 +146,8 @@ func TestFind(t *testing.T) {
 		Attestations []string
 	}
 	type result struct {
-		Files                                []file
-		Unrelated, Signatures, Orphans, Dirs []string
+		Files                                         []file
+		Unrelated, Signatures, Orphans, Dirs, NotDirs []string
 	}
 	cases := []struct {
 		name    string
@@ -198,7 +198,8 @@ func TestFind(t *testing.T) {
 					{Path: "out/a/x-1.0.tar.gz", Kind: "sdist"},
 					{Path: "other/y-2.0.tar.gz", Kind: "sdist"},
 				},
-				Dirs: []string{"out/a", "out/b", "other"},
+				Dirs:    []string{"out/a", "out/b", "other"},
+				NotDirs: []string{"out/c.txt"},
 			},
 		},
 		{
@@ -258,6 +259,7 @@ func TestFind(t *testing.T) {
 				got.Files = append(got.Files, file{Path: rel([]string{f.Path})[0], Kind: f.Kind.String(), Attestations: rel(f.Attestations)})
 			}
 			got.Unrelated, got.Signatures, got.Orphans, got.Dirs = rel(found.Unrelated), rel(found.Signatures), rel(found.Orphans), rel(found.Dirs)
+			got.NotDirs = rel(found.NotDirs)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Find(%q) mismatch (-want +got):\n%s", tc.entries, diff)
 			}
@@ -303,7 +305,7 @@ func TestFindErrors(t *testing.T) {
 		{name: "glob_matches_nothing", entries: []string{"build/*/dist"}, wantID: "IN-04",
 			wantParts: []string{`"build/*/dist"`, "matches no directory"}},
 		{name: "glob_matches_only_files", tree: []string{"out/a.whl", "out/b.whl"}, entries: []string{"out/*.whl"}, wantID: "IN-04",
-			wantParts: []string{"out/a.whl", "none of them a directory"}},
+			wantParts: []string{"out/a.whl", "none of them a directory", "a pattern of files", "instead: out"}},
 		{name: "bad_glob", entries: []string{"dist/[a"}, wantID: "IN-04",
 			wantParts: []string{"not a valid glob pattern"}},
 		{name: "no_entries", entries: []string{"", "  "}, wantID: "IN-04",

@@ -6,7 +6,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/boundarytest"
 )
 
-// TestBoundaries guards the package's boundaries (STYLE C5): no
+// TestBoundaries guards the package's boundaries: no
 // go-githubactions, and no environment reads in library code.
 func TestBoundaries(t *testing.T) {
 	t.Parallel()

@@ -15,8 +15,7 @@ import (
 // body is an upload request body: a pre-rendered prefix (every text field and
 // the file part's header), the file streamed from disk, and a pre-rendered
 // suffix (the closing boundary). Its length is known in advance and it can be
-// opened again for a retry, so nothing but the prefix is held in memory
-// (STYLE C9).
+// opened again for a retry, so nothing but the prefix is held in memory.
 type body struct {
 	boundary string
 	prefix   []byte

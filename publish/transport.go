@@ -158,7 +158,7 @@ func withoutRedirects(c *http.Client) *http.Client {
 }
 
 // sameHost reports whether u points at the host (and port) of base, the
-// only host credentials may be sent to (STYLE C4).
+// only host credentials may be sent to.
 func sameHost(base, u *url.URL) bool {
 	return strings.EqualFold(base.Scheme, u.Scheme) && strings.EqualFold(base.Host, u.Host)
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
-// badRow is one line of the bad-input table (issue 5, item 6).
+// badRow is one line of the bad-input table (docs/bad-input.md).
 type badRow struct {
 	Case     string
 	Exit     int
@@ -74,7 +74,7 @@ func demoWheelMembers(metadata []byte) (map[string][]byte, []string) {
 // TestBadInput feeds broken distributions and directories to the binary:
 // each must end with one clear error (or, where the input is only odd, a
 // success), never a panic, and nothing may be uploaded while any file is
-// broken (issue 5, item 6).
+// broken (docs/bad-input.md).
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	wheelBytes, err := os.ReadFile(demoDist(demoWheel))
@@ -281,7 +281,7 @@ func TestBadInput(t *testing.T) {
 		t.Logf("bad-input table:\n%s", b.String())
 		if *update {
 			doc := "# Bad input: a clear error, no panic, nothing uploaded\n\n" +
-				"Written by `go test ./test -run TestBadInput -update` (issue 5, item 6). Each row runs the real binary\n" +
+				"Written by `go test ./test -run TestBadInput -update`. Each row runs the real binary\n" +
 				"on a broken distribution or directory against the strict fake index. Where a file is broken nothing is\n" +
 				"uploaded; in the last-but-one kind of row (a file rewritten while the release is being uploaded) the\n" +
 				"files sent before the change stay, and the changed one never reaches the index.\n\n" + b.String()

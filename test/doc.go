@@ -2,5 +2,5 @@
 // once, and each test runs it with an explicit runner-style environment
 // (hyphenated INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files)
 // against the fakes in publish/publishtest, oidc/oidctest and
-// attest/attesttest (STYLE C18).
+// attest/attesttest.
 package test

@@ -19,7 +19,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite docs/faults.md from this run")
 
-// faultRow is one line of the fault table (issue 5).
+// faultRow is one line of the fault table (docs/faults.md).
 type faultRow struct {
 	Fault      string
 	Intended   int
@@ -101,8 +101,8 @@ func localDigests(t *testing.T) map[string]string {
 }
 
 // TestFaults runs the binary against the fake index with each fault
-// injected, checks the outcome, and writes the fault table (issue 5,
-// item 5). The bar: zero lost and zero duplicated.
+// injected, checks the outcome, and writes the fault table
+// (docs/faults.md). The bar: zero lost and zero duplicated.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	local := localDigests(t)
@@ -315,7 +315,7 @@ func writeFaultTable(t *testing.T) func() {
 		if *update {
 			path := filepath.Join(repoRoot(), "docs", "faults.md")
 			doc := "# Fault injection: nothing lost, nothing duplicated\n\n" +
-				"Written by `go test ./test -run 'TestFaults' -update` (issue 5). Each row runs the real binary against\n" +
+				"Written by `go test ./test -run 'TestFaults' -update`. Each row runs the real binary against\n" +
 				"the strict fake index (`publish/publishtest`) with one fault injected while publishing the two demo\n" +
 				"distributions. *On index* counts the files the index holds with exactly the local bytes; *duplicates*\n" +
 				"counts files the index accepted more than once; *lost* counts files reported as published but not\n" +

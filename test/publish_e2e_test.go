@@ -286,7 +286,7 @@ func TestPublish_trustedPublishingWithoutPermission(t *testing.T) {
 }
 
 // TestPublish_rerunSkipsIdentical: a re-run after a complete publish
-// uploads nothing and succeeds (issue 5, UP-02).
+// uploads nothing and succeeds (UP-02).
 func TestPublish_rerunSkipsIdentical(t *testing.T) {
 	t.Parallel()
 	srv := publishtest.New()

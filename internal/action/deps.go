@@ -54,7 +54,7 @@ func retryPolicy(h config.Hooks) retry.Backoff {
 }
 
 // masked is a token source whose every token is masked the moment it
-// exists (STYLE C4).
+// exists.
 type masked struct {
 	oidc.TokenSource
 	mask func(string)

@@ -87,7 +87,7 @@ func fail(title string, err error) *Error {
 	return &Error{ID: info.ID, Title: t, Message: info.Message, Hint: info.Hint, Details: info.Details, Err: err}
 }
 
-// ReportError prints the one error annotation of a failed run (STYLE C1).
+// ReportError prints the one error annotation of a failed run.
 // main calls it once with the error Run (or its own checks) returned, and
 // says where the run's summary is: "the step summary" on GitHub, "the
 // summary above" on a terminal, "" when there is none (the annotation

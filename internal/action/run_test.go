@@ -205,6 +205,16 @@ func TestRun(t *testing.T) {
 			log:      []string{"title=Unrelated files ignored::", "dist/notes.txt", "::notice::GPG signatures are not uploaded"},
 		},
 		{
+			name: "glob_matches_files_besides_directories",
+			prepare: func(t *testing.T) setup {
+				files := demoFiles()
+				files["stray-1.0.tar.gz"] = files["dist/"+sdist]
+				return setup{inputs: map[string]string{"dry-run": "true", "packages-dir": "*"}, files: files}
+			},
+			statuses: none2,
+			log:      []string{"::warning title=Pattern matched files::These files matched a packages-dir pattern but are not uploaded", "stray-1.0.tar.gz"},
+		},
+		{
 			name: "unreadable_distribution",
 			prepare: func(t *testing.T) setup {
 				files := demoFiles()

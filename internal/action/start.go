@@ -11,7 +11,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/target"
 )
 
-// maskSecrets masks, before anything else is printed (STYLE C4), every
+// maskSecrets masks, before anything else is printed, every
 // secret the run starts with: the password as given and trimmed, the
 // base64 of user:password (an Authorization header), the runner's tokens
 // (maskRunner), credentials written into a URL input (IN-09) and input
@@ -39,7 +39,7 @@ func maskSecrets(c *console.Guarded, cfg config.Config, env config.Runner) confi
 
 // maskRunner masks the secrets of the runner's environment before
 // anything is printed: GitHub's token-request token and a GitLab job's ID
-// tokens (STYLE C4). They are never printed on purpose; the masks catch
+// tokens. They are never printed on purpose; the masks catch
 // a server that echoes one.
 func maskRunner(c console.Console, env config.Runner) {
 	c.AddMask(env.IDTokenToken)

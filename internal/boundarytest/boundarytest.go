@@ -1,4 +1,4 @@
-// Package boundarytest guards package boundaries in tests (STYLE C5): what
+// Package boundarytest guards package boundaries in tests: what
 // a package may link, and what its non-test code may call. It is imported
 // only by _test.go files.
 package boundarytest
@@ -39,7 +39,7 @@ func Deps(t *testing.T, name string, forbidden []string, pkgs ...string) {
 }
 
 // LibraryCalls are what library code must not do: read the environment,
-// print, log or exit (STYLE C1, C13).
+// print, log or exit.
 var LibraryCalls = []string{"os.Getenv", "os.LookupEnv", "os.Environ", "fmt.Print", "\"log\"", "os.Exit("}
 
 // NoCalls fails t when a non-test Go file matching one of the globs

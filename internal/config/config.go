@@ -1,8 +1,8 @@
 // Package config decodes everything a run takes from outside, once, in
 // main: the action's inputs (from INPUT_* variables and command-line
 // flags) into [Config], the runner's environment into [Runner], and the
-// test hooks into [Hooks]. Nothing else in the action reads the environment
-// (STYLE C2); the in-process tests decode the same way from a map.
+// test hooks into [Hooks]. Nothing else in the action reads the environment;
+// the in-process tests decode the same way from a map.
 package config
 
 import (
@@ -43,8 +43,7 @@ func (b *Bool) EnvDecode(val string) error {
 	return nil
 }
 
-// Config holds every input of the action, decoded once by [Load] (STYLE
-// C2). Field tags name the input in upper snake case; the lookuper maps
+// Config holds every input of the action, decoded once by [Load]. Field tags name the input in upper snake case; the lookuper maps
 // them to the runner's INPUT_ names (hyphens kept) and to the deprecated
 // aliases. The defaults are action.yml's.
 type Config struct {
@@ -104,7 +103,7 @@ func Load(ctx context.Context, getenv func(string) string, flags map[string]stri
 	return cfg, nil
 }
 
-// String prints the configuration without secrets (STYLE C4): the
+// String prints the configuration without secrets: the
 // password as <set> or <empty>, URLs without their user information, a user
 // name that looks like a secret as <secret>.
 func (c Config) String() string {
@@ -156,7 +155,7 @@ func (c Config) OddBools() []string {
 }
 
 // Validate checks the configuration and returns every problem at once,
-// joined (STYLE C2). Plain http is allowed here for any host: the target
+// joined. Plain http is allowed here for any host: the target
 // (internal/target) warns when credentials would cross the network. A URL
 // input with a user name or password is refused ([ErrURLCredentials],
 // IN-09); no message repeats them.

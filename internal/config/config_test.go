@@ -85,7 +85,7 @@ func readActionInputs(t *testing.T) map[string]actionInput {
 }
 
 // TestActionYAML_matchesInputs keeps action.yml, the inputs table and the Go
-// defaults in step (STYLE C2).
+// defaults in step.
 func TestActionYAML_matchesInputs(t *testing.T) {
 	t.Parallel()
 	yml := readActionInputs(t)

@@ -34,7 +34,7 @@ var Inputs = []Input{
 	{Name: "print-hash", Alias: "print_hash", Default: "true", Bool: true, Usage: "print SHA256, MD5 and BLAKE2-256 of each distribution"},
 	{Name: "attestations", Default: "true", Bool: true, GoDefault: true, Usage: "sign and upload PEP 740 attestations (trusted publishing to PyPI/TestPyPI)"},
 	{Name: "dry-run", Default: "false", Bool: true, Usage: "run every check and upload nothing"},
-	{Name: "index-url", Usage: "simple API root of a third-party index, for the existing-file check"},
+	{Name: "index-url", Usage: "simple API root of a third-party index, for the existing-file check and verify-upload"},
 	{Name: "concurrency", Default: "1", Usage: "files uploaded at once after the first"},
 	{Name: "verify-upload", Default: "true", Bool: true, Usage: "after the upload, read each file back from the index and compare it (and its provenance)"},
 }
@@ -56,7 +56,7 @@ func inputName(key string) string {
 // key such as REPOSITORY_URL it reads, in order: the flag,
 // INPUT_REPOSITORY-URL, the alias INPUT_REPOSITORY_URL. Values are trimmed,
 // except user and password (whose whitespace the run reports, AU-05); an
-// empty value counts as unset so that the default applies (STYLE C2).
+// empty value counts as unset so that the default applies.
 func Lookuper(getenv func(string) string, flags map[string]string) envconfig.Lookuper {
 	byKey := make(map[string]Input, len(Inputs))
 	for _, in := range Inputs {

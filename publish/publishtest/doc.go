@@ -1,5 +1,5 @@
 // Package publishtest is a strict fake of PyPI's upload and simple APIs for
-// tests (STYLE C16). It wraps httptest.Server.
+// tests. It wraps httptest.Server.
 //
 // Uploads are parsed the way Warehouse parses them and refused with
 // Warehouse's own messages, status lines and Pyramid error bodies
