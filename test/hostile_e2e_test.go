@@ -372,10 +372,12 @@ func TestHostile_waits(t *testing.T) {
 			t.Parallel()
 			hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{tc.ep: tc.mode})
 			env := tpHostileEnv(hs, "pypi")
-			env.Vars["PYPI_PUBLISH_REQUEST_TIMEOUT"] = "300ms"
-			env.Vars["PYPI_PUBLISH_TP_TIMEOUT"] = "2s"
+			// Deadlines short enough for a fast suite, long enough that
+			// the endpoints that behave answer in time on a loaded machine.
+			env.Vars["PYPI_PUBLISH_REQUEST_TIMEOUT"] = "1s"
+			env.Vars["PYPI_PUBLISH_TP_TIMEOUT"] = "5s"
 			r := runAction(t, newWorkspace(t), env)
-			t.Logf("%s: the run ended after %v (request deadline 300ms, total 2s)", tc.name, r.Took.Round(time.Millisecond))
+			t.Logf("%s: the run ended after %v (request deadline 1s, total 5s)", tc.name, r.Took.Round(time.Millisecond))
 			if r.Code != 1 {
 				t.Fatalf("exit code = %d, want 1", r.Code)
 			}
@@ -765,9 +767,9 @@ func TestHostile_slowIndex(t *testing.T) {
 	t.Parallel()
 	t.Run("answer_after_the_idle_timeout", func(t *testing.T) {
 		t.Parallel()
-		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Delay, Interval: 600 * time.Millisecond}})
+		hs := newHostile(t, map[hostile.Endpoint]hostile.Mode{hostile.Upload: {Attack: hostile.Delay, Interval: 1500 * time.Millisecond}})
 		env := tokenEnv(hs)
-		env.Vars = map[string]string{"PYPI_PUBLISH_IDLE_TIMEOUT": "100ms"}
+		env.Vars = map[string]string{"PYPI_PUBLISH_IDLE_TIMEOUT": "300ms"}
 		r := runAction(t, newWorkspace(t), env)
 		if r.Code != 0 {
 			t.Fatalf("exit code = %d, want 0", r.Code)
