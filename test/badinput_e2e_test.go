@@ -260,6 +260,9 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 			msg = strings.ReplaceAll(msg, "%0A", " ")
+			// The table shows the paths a workflow sees, not this test's
+			// temporary directory.
+			msg = strings.ReplaceAll(msg, ws, "/github/workspace")
 			if len(msg) > 160 {
 				msg = msg[:160] + "…"
 			}
