@@ -134,7 +134,9 @@ var errPending = errors.New("some files are not settled yet")
 // attestations) and repeats, spaced by o.Backoff, until every file is
 // settled or o.Wait has passed: a view that does not list a file yet,
 // lists other contents (a cache may still hold an older file of the same
-// name) or has no provenance yet is asked again. Transport errors, 429 and
+// name) or has no provenance yet is asked again. On Warehouse (an API root
+// given) other contents settle the file at once: PyPI never serves two
+// files under one name, so waiting cannot change the answer. Transport errors, 429 and
 // 5xx are asked again too; other failures settle that view as unreadable.
 // Cancelling ctx stops at once; the files not settled then carry ctx's
 // error.

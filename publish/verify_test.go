@@ -117,7 +117,7 @@ func TestVerify(t *testing.T) {
 		{name: "missing_file", fault: func(s *publishtest.Server) { s.ScriptView(sd, publishtest.ViewFault{Hide: true}) },
 			want: []verifySummary{{File: whl, State: Verified, Views: both, ProvOK: true},
 				{File: sd, State: VerifyNotVisible, Views: []string{"JSON API listed=false html=false size=false", "simple API listed=false html=false size=false"}, ID: "VE-02"}}},
-		{name: "other_hash", fault: func(s *publishtest.Server) {
+		{name: "other_hash", rounds: 1, fault: func(s *publishtest.Server) {
 			s.ScriptView(whl, publishtest.ViewFault{SHA256: strings.Repeat("ab", 32)})
 		}, want: []verifySummary{{File: whl, State: VerifyDiffers, Views: both, ID: "VE-03"}, {File: sd, State: Verified, Views: both}},
 			inErr: []string{whl, "sha256 " + strings.Repeat("ab", 32) + " where the uploaded file has ", "JSON API", "simple API"}},
@@ -222,6 +222,44 @@ func TestVerify_staleNeedsRounds(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{1, 1, 1}, rounds); diff != "" {
 		t.Errorf("OnRound pending counts mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestVerify_otherContentsSettle checks when other contents under our
+// file name end the wait: at once on Warehouse, which never reuses a name,
+// but only when the wait ends elsewhere, where a cache may still hold an
+// older file of that name.
+func TestVerify_otherContentsSettle(t *testing.T) {
+	t.Parallel()
+	const fn = "demo_pkg-1.0.tar.gz"
+	for _, tc := range []struct {
+		name       string
+		mode       publishtest.Mode
+		warehouse  bool
+		wantRounds func(int) bool
+	}{
+		{name: "warehouse", mode: publishtest.PyPI, warehouse: true, wantRounds: func(n int) bool { return n == 1 }},
+		{name: "third_party", mode: publishtest.ThirdParty, wantRounds: func(n int) bool { return n > 1 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := publishtest.New(publishtest.WithMode(tc.mode))
+			t.Cleanup(s.Close)
+			s.ScriptView(fn, publishtest.ViewFault{SHA256: strings.Repeat("ab", 32)})
+			up := uploadAll(t, s, []*dist.Distribution{projectDist(t, fn, "1.0", "sdist")}, nil)
+			api := ""
+			if tc.warehouse {
+				api = s.URL() + "/"
+			}
+			v, err := NewVerifier(s.SimpleURL(), api)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := v.Verify(t.Context(), up, quick)
+			if got[0].State != VerifyDiffers || !tc.wantRounds(got[0].Rounds) {
+				t.Errorf("Verify() = %s after %d rounds (%v)", got[0].State, got[0].Rounds, got[0].Err)
+			}
+		})
 	}
 }
 

@@ -134,9 +134,13 @@ type fileCheck struct {
 	views   map[string]*ViewResult
 	order   []string
 	provOn  bool // attestations sent and an Integrity API to ask
-	prov    *ProvenanceResult
-	rounds  int
-	done    bool
+	// namesFinal is set on Warehouse (PyPI, TestPyPI), which never
+	// serves two files under one name: other contents there are final,
+	// not a cache that has yet to catch up.
+	namesFinal bool
+	prov       *ProvenanceResult
+	rounds     int
+	done       bool
 }
 
 func newFileCheck(u Uploaded, v *Verifier) *fileCheck {
@@ -151,6 +155,7 @@ func newFileCheck(u Uploaded, v *Verifier) *fileCheck {
 		fc.views[name] = &ViewResult{View: name, Size: -1}
 	}
 	fc.provOn = v.api != nil && len(u.Attestations) > 0
+	fc.namesFinal = v.api != nil
 	return fc
 }
 
@@ -174,6 +179,13 @@ func (fc *fileCheck) seenIntact() bool {
 func (fc *fileCheck) viewSettled(view string) bool { return fc.views[view].settled(fc.u) }
 
 func (fc *fileCheck) settled() bool {
+	if fc.namesFinal {
+		for _, r := range fc.views {
+			if r.Differs(fc.u) {
+				return true
+			}
+		}
+	}
 	for _, name := range fc.order {
 		if !fc.viewSettled(name) {
 			return false
