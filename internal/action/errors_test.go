@@ -3,6 +3,7 @@ package action
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/attest"
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/config"
+	"github.com/pypi-publish/pypi-publish/internal/target"
 	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/publish"
 )
@@ -66,5 +69,47 @@ func TestErrorText(t *testing.T) {
 	}
 	if got := e.Situation(); got.Message != "m" || got.Hint != "h" || got.Details != "d" {
 		t.Errorf("Situation() = %+v", got)
+	}
+}
+
+// TestUploadErrorResumeHint checks how a partly published release is told
+// to finish: by re-running, on PyPI within its 14-day limit for new files.
+func TestUploadErrorResumeHint(t *testing.T) {
+	t.Parallel()
+	outcomes := []publish.Outcome{
+		{Dist: &dist.Distribution{Filename: "pkg-1.0-py3-none-any.whl"}, Status: publish.StatusUploaded},
+		{Dist: &dist.Distribution{Filename: "pkg-1.0.tar.gz"}, Status: publish.StatusFailed},
+	}
+	err := &publish.BatchError{Err: &publish.Error{StatusCode: 503, Method: "POST", URL: "https://upload.pypi.org/legacy/", Message: "Service Unavailable"}}
+	cases := []struct {
+		name     string
+		tg       target.Target
+		want14   bool
+		wantSkip string
+	}{
+		{name: "pypi", tg: target.Target{Kind: target.PyPI, SimpleURL: "https://pypi.org/simple/"}, want14: true,
+			wantSkip: "recognised by their SHA-256 and skipped"},
+		{name: "third_party_without_simple_api", tg: target.Target{Kind: target.Other},
+			wantSkip: "set index-url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var e *Error
+			if !errors.As(uploadError(err, outcomes, config.Config{}, tc.tg), &e) {
+				t.Fatalf("uploadError() is not an *Error")
+			}
+			for _, s := range []string{"On the index: pkg-1.0-py3-none-any.whl.", "Not uploaded: pkg-1.0.tar.gz."} {
+				if !strings.Contains(e.Message, s) {
+					t.Errorf("message %q lacks %q", e.Message, s)
+				}
+			}
+			if !strings.Contains(e.Hint, "re-run this job") || !strings.Contains(e.Hint, tc.wantSkip) {
+				t.Errorf("hint %q lacks re-run advice or %q", e.Hint, tc.wantSkip)
+			}
+			if got := strings.Contains(e.Hint, "14 days"); got != tc.want14 {
+				t.Errorf("hint names the 14-day limit = %v, want %v: %q", got, tc.want14, e.Hint)
+			}
+		})
 	}
 }

@@ -180,6 +180,9 @@ func uploadError(err error, outcomes []publish.Outcome, cfg config.Config, tg ta
 		if tg.SimpleURL == "" {
 			how = "This index's simple API is not known, so set index-url to let the action recognise the files already there by their SHA-256 (or set skip-existing: true)."
 		}
+		if tg.Kind.IsPyPI() {
+			how += " PyPI adds files to a release only in the 14 days after its first upload (UP-07); after that, publish the missing files under a new version."
+		}
 		e.Hint = strings.TrimSpace(e.Hint + " The release is incomplete: once the cause is fixed, re-run this job. " + how)
 	}
 	return &e
