@@ -61,8 +61,8 @@ var knownAnswers = []knownAnswer{
 	{server: "google", status: http.StatusBadRequest, texts: []string{"Requested entity already exists"}, meaning: meansExists},
 }
 
-// KnownServer reports whether name is one WithServer knows.
-func KnownServer(name string) bool {
+// knownServer reports whether name is one WithServer knows.
+func knownServer(name string) bool {
 	switch name {
 	case "pypiserver", "devpi", "artifactory", "nexus", "gitlab", "gitea", "codeartifact", "azure", "google":
 		return true

@@ -22,8 +22,8 @@ func TestKnownAnswersDocumented(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"pypiserver", "devpi", "artifactory", "nexus", "gitlab", "gitea", "codeartifact", "azure", "google"} {
-		if !KnownServer(s) {
-			t.Errorf("KnownServer(%q) = false", s)
+		if !knownServer(s) {
+			t.Errorf("knownServer(%q) = false", s)
 		}
 	}
 }

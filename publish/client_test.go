@@ -452,3 +452,38 @@ func TestUploadKeepsNonLatin1Message(t *testing.T) {
 		t.Errorf("Upload() error = %v, want the message %q", err, msg)
 	}
 }
+
+// TestUploadMinRate checks the send limit of WithMinRate: an index that
+// keeps reading, but only a little at a time, never trips the idle timer,
+// so the attempt must end when the idle timeout plus the file's size at
+// the minimum rate has passed.
+func TestUploadMinRate(t *testing.T) {
+	t.Parallel()
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 32<<10)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if _, err := r.Body.Read(buf); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: the handler returns, Close does not wait
+	// 16 MiB: more than loopback's socket buffers take at once, so the
+	// sender has to wait for the reader (640 KiB/s).
+	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", strings.Repeat("x", 16<<20))
+	c := newTestClient(t, srv.URL+"/legacy/", WithRetry(retry.Backoff{Attempts: 1, Min: time.Millisecond, Max: time.Millisecond}),
+		WithIdleTimeout(3*time.Second), WithMinRate(64<<20), WithAnswerTimeout(time.Minute))
+	_, err := c.Upload(t.Context(), d, UploadOptions{})
+	if !errors.Is(err, errSendTooSlow) {
+		t.Fatalf("Upload() error = %v, want the send limit (%v)", err, errSendTooSlow)
+	}
+}

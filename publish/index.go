@@ -72,10 +72,6 @@ func NewIndex(simpleRootURL string, opts ...Option) (*Index, error) {
 // URL returns the simple API root without user information.
 func (i *Index) URL() string { return redactURL(i.root) }
 
-// Discovered reports whether the root was derived from the upload URL
-// (WithDiscovery) rather than configured.
-func (i *Index) Discovered() bool { return i.o.discovery }
-
 // Usable reports whether the root may be relied on: a configured root
 // always; a discovered one once its probe answered like a simple API.
 func (i *Index) Usable() bool {

@@ -153,8 +153,8 @@ func TestIndexDiscoveryProbe(t *testing.T) {
 		if n := calls.Load(); n != 1 {
 			t.Errorf("%d requests, want 1 (one probe, no retries, not asked again)", n)
 		}
-		if !idx.Discovered() {
-			t.Error("Discovered() = false")
+		if !idx.o.discovery {
+			t.Error("the index does not know its root was discovered")
 		}
 	})
 	t.Run("success_keeps_retries", func(t *testing.T) {

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -104,6 +105,9 @@ func makeOptions(opts []Option) (*options, error) {
 	if o.idleTimeout < 0 || o.answerTimeout < 0 || o.minRate < 0 {
 		errs = append(errs, errors.New("invalid idle timeout, answer timeout or minimum rate: must not be negative"))
 	}
+	if o.server != "" && !knownServer(o.server) {
+		errs = append(errs, fmt.Errorf("invalid index server %q: not one WithServer knows", o.server))
+	}
 	if o.requestTimeout < 0 {
 		errs = append(errs, errors.New("invalid request timeout: must not be negative"))
 	}
@@ -204,7 +208,7 @@ func WithPyPIRules(pypi bool) Option {
 // WithServer names the index software behind the repository URL, as
 // internal/target recognised it from the URL's form: "pypiserver",
 // "devpi", "artifactory", "nexus", "gitlab", "gitea", "codeartifact",
-// "azure" or "google" (see KnownServer). The default "" is an index of
+// "azure" or "google"; New and NewIndex refuse another name. The default "" is an index of
 // unknown make. It selects the answers that mean "the file exists" where
 // the server documents only a status (CodeArtifact's 409), and the causes
 // that the hints of a refused login name; every other answer is recognised
