@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -460,7 +461,7 @@ func TestUploadKeepsNonLatin1Message(t *testing.T) {
 func TestUploadMinRate(t *testing.T) {
 	t.Parallel()
 	stop := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		buf := make([]byte, 32<<10)
 		for {
 			select {
@@ -475,15 +476,30 @@ func TestUploadMinRate(t *testing.T) {
 			}
 		}
 	}))
+	// A small receive buffer and a 32 MiB file: far more than the socket
+	// buffers take at once, so the sender has to wait for the reader
+	// (640 KiB/s) and is still sending when the limit passes.
+	srv.Listener = smallBufferListener{srv.Listener}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(stop) }) // runs first: the handler returns, Close does not wait
-	// 16 MiB: more than loopback's socket buffers take at once, so the
-	// sender has to wait for the reader (640 KiB/s).
-	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", strings.Repeat("x", 16<<20))
+	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", strings.Repeat("x", 32<<20))
 	c := newTestClient(t, srv.URL+"/legacy/", WithRetry(retry.Backoff{Attempts: 1, Min: time.Millisecond, Max: time.Millisecond}),
 		WithIdleTimeout(3*time.Second), WithMinRate(64<<20), WithAnswerTimeout(time.Minute))
 	_, err := c.Upload(t.Context(), d, UploadOptions{})
 	if !errors.Is(err, errSendTooSlow) {
 		t.Fatalf("Upload() error = %v, want the send limit (%v)", err, errSendTooSlow)
 	}
+}
+
+// smallBufferListener gives each accepted connection a 64 KiB receive
+// buffer.
+type smallBufferListener struct{ net.Listener }
+
+func (l smallBufferListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(64 << 10)
+	}
+	return c, err
 }
