@@ -48,7 +48,17 @@ type RemoteFile struct {
 	// Size is the file's size in bytes as the index lists it (PEP 700,
 	// JSON pages only); -1 when it lists none.
 	Size int64
+	// Yanked reports that the index marks the file yanked (PEP 592): pip
+	// then skips it unless a requirement pins its version exactly.
+	// YankedReason is the reason the index gives, at most MaxYankedReason
+	// bytes ("" for none); it is the index's text, not ours.
+	Yanked       bool
+	YankedReason string
 }
+
+// MaxYankedReason bounds the yank reason kept from an index's answer; a
+// longer one is cut.
+const MaxYankedReason = 200
 
 // NewIndex returns an Index for a simple API root such as
 // "https://pypi.org/simple/". Options as for New;

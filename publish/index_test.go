@@ -23,7 +23,7 @@ func TestIndexFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []RemoteFile{{b.Filename, b.SHA256, 1}, {a.Filename, a.SHA256, 1}}
+	want := []RemoteFile{{b.Filename, b.SHA256, 1, false, ""}, {a.Filename, a.SHA256, 1, false, ""}}
 	for _, name := range []string{"demo-pkg", "Demo_Pkg", "demo.pkg"} {
 		got, err := idx.Files(t.Context(), name, nil)
 		if err != nil {
@@ -53,7 +53,7 @@ func TestIndexPages(t *testing.T) {
 		{"pep503_html", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte(`<html><body><a href="../../packages/p-1.0.tar.gz#sha256=ABCD000000000000000000000000000000000000000000000000000000000000">p-1.0.tar.gz</a><br/><a href='x/p-1.0-py3-none-any.whl#md5=12'>p-1.0-py3-none-any.whl</a></body></html>`))
-		}, []RemoteFile{{"p-1.0.tar.gz", "abcd000000000000000000000000000000000000000000000000000000000000", -1}, {"p-1.0-py3-none-any.whl", "", -1}}, false},
+		}, []RemoteFile{{"p-1.0.tar.gz", "abcd000000000000000000000000000000000000000000000000000000000000", -1, false, ""}, {"p-1.0-py3-none-any.whl", "", -1, false, ""}}, false},
 		{"same_host_redirect_followed", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/simple/p/" {
 				http.Redirect(w, r, "/other/p/", http.StatusMovedPermanently)
@@ -61,7 +61,7 @@ func TestIndexPages(t *testing.T) {
 			}
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 			w.Write([]byte(`{"meta":{"api-version":"1.4"},"files":[{"filename":"p-1.tar.gz","hashes":{"sha256":"ff"}}]}`))
-		}, []RemoteFile{{"p-1.tar.gz", "ff", -1}}, false},
+		}, []RemoteFile{{"p-1.tar.gz", "ff", -1, false, ""}}, false},
 		{"unsupported_api_version", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 			w.Write([]byte(`{"meta":{"api-version":"2.0"},"files":[]}`))

@@ -21,6 +21,8 @@ type jsonRelease struct {
 		Filename string            `json:"filename"`
 		Size     *int64            `json:"size"`
 		Digests  map[string]string `json:"digests"`
+		Yanked   bool              `json:"yanked"`
+		Reason   *string           `json:"yanked_reason"`
 	} `json:"urls"`
 }
 
@@ -43,7 +45,7 @@ func (v *Verifier) jsonListing(ctx context.Context, project, version string, wan
 }
 
 // parseJSONRelease reads a release's JSON, keeping the files named in want
-// with their sha256 and size.
+// with their sha256, size and yank.
 func parseJSONRelease(b []byte, want map[string]bool) (map[string]listed, error) {
 	var r jsonRelease
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -57,6 +59,12 @@ func parseJSONRelease(b []byte, want map[string]bool) (map[string]listed, error)
 		l := listed{sha256: strings.ToLower(f.Digests["sha256"]), size: -1}
 		if f.Size != nil && *f.Size >= 0 {
 			l.size = *f.Size
+		}
+		if f.Yanked {
+			l.yanked = true
+			if f.Reason != nil {
+				l.reason = cutReason(*f.Reason)
+			}
 		}
 		files[f.Filename] = l
 	}

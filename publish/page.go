@@ -27,6 +27,7 @@ const (
 
 	maxFilenameLen = 1024    // a longer file name is skipped, not kept
 	maxHashLen     = 256     // a longer digest is treated as absent
+	maxReasonLen   = 4 << 10 // a longer yank reason is dropped (the file stays yanked)
 	maxKeyLen      = 256     // JSON keys longer than this are skipped
 	maxNumberLen   = 64      // JSON numbers longer than this are an error
 	maxJSONDepth   = 256     // deeper nesting is an error
@@ -148,6 +149,8 @@ func (s *scanner) file() (RemoteFile, error) {
 				f.Size = v
 			}
 			return err
+		case "yanked":
+			return s.yanked(&f)
 		case "hashes":
 			f.SHA256 = ""
 			if b, err := s.peek(); err != nil || b != '{' {
@@ -165,6 +168,43 @@ func (s *scanner) file() (RemoteFile, error) {
 		return s.skipValue()
 	})
 	return f, err
+}
+
+// yanked reads PEP 691's "yanked": true, or a reason string (yanked);
+// false, null or any other value leave the file not yanked.
+func (s *scanner) yanked(f *RemoteFile) error {
+	b, err := s.peek()
+	if err != nil {
+		return err
+	}
+	f.Yanked, f.YankedReason = false, ""
+	switch b {
+	case '"':
+		s.r.ReadByte()
+		reason, _, err := s.str(maxReasonLen) // longer: yanked, reason dropped
+		f.Yanked, f.YankedReason = err == nil, cutReason(reason)
+		return err
+	case 't':
+		s.r.ReadByte()
+		err := s.literal('t')
+		f.Yanked = err == nil
+		return err
+	}
+	return s.skipValue()
+}
+
+// cutReason keeps at most MaxYankedReason bytes of a yank reason, cut at
+// a character boundary.
+func cutReason(r string) string {
+	r = strings.ToValidUTF8(r, "\uFFFD")
+	if len(r) <= MaxYankedReason {
+		return r
+	}
+	n := MaxYankedReason
+	for n > 0 && !utf8.RuneStart(r[n]) {
+		n--
+	}
+	return r[:n] + "…"
 }
 
 var errSyntax = errors.New("invalid JSON")
@@ -271,6 +311,8 @@ func internKey(b []byte) string {
 		return "hashes"
 	case "sha256":
 		return "sha256"
+	case "yanked":
+		return "yanked"
 	}
 	return ""
 }
@@ -551,6 +593,9 @@ var (
 	// sha256Frag is the hash fragment of a file URL: "#sha256=<hex>", or
 	// "#sha256-<hex>" as older Gitea templates wrote it.
 	sha256Frag = regexp.MustCompile(`(?i)(?:^|&)sha256[=-]([0-9a-f]{64})(?:$|&)`)
+	// yankedRe is PEP 592's data-yanked attribute, with its reason as the
+	// value when there is one.
+	yankedRe = regexp.MustCompile(`(?is)\sdata-yanked(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?(?:\s|/|$)`)
 )
 
 // decodeSimpleHTML reads a PEP 503 project page as a stream: each anchor's
@@ -594,6 +639,9 @@ func decodeSimpleHTML(r io.Reader, keep func(string) bool) ([]RemoteFile, error)
 // anchorFile builds the entry of one anchor from its tag and file name.
 func anchorFile(tag, name string) RemoteFile {
 	f := RemoteFile{Filename: name, Size: -1}
+	if y := yankedRe.FindStringSubmatch(tag); y != nil {
+		f.Yanked, f.YankedReason = true, cutReason(html.UnescapeString(y[1]+y[2]+y[3]))
+	}
 	m := hrefRe.FindStringSubmatch(tag)
 	if m == nil {
 		return f

@@ -38,23 +38,27 @@ func TestDecodeSimpleJSON(t *testing.T) {
 		{"warehouse_fields", `{"meta":{"api-version":"1.4","_last-serial":7},"name":"p","project-status":{"status":"active"},"versions":["1.0"],
 			"files":[{"filename":"p-1.0.tar.gz","url":"https://files/p-1.0.tar.gz","hashes":{"sha256":"` + strings.ToUpper(hashA) + `","md5":"00"},
 			"requires-python":null,"size":1234,"upload-time":"2024-01-01T00:00:00.000000Z","yanked":"broken","core-metadata":{"sha256":"cc"},"provenance":null}]}`,
-			nil, []RemoteFile{{"p-1.0.tar.gz", hashA, 1234}}, false},
+			nil, []RemoteFile{{"p-1.0.tar.gz", hashA, 1234, true, "broken"}}, false},
+		{"yanked_values", `{"meta":{"api-version":"1.1"},"files":[{"filename":"t","yanked":true},{"filename":"f","yanked":false},{"filename":"n","yanked":null},
+			{"filename":"o","yanked":{"a":1}},{"filename":"long","yanked":"` + strings.Repeat("r", maxReasonLen+1) + `"},{"filename":"cut","yanked":"` + strings.Repeat("é", 150) + `"}]}`, nil,
+			[]RemoteFile{{"t", "", -1, true, ""}, {"f", "", -1, false, ""}, {"n", "", -1, false, ""}, {"o", "", -1, false, ""},
+				{"long", "", -1, true, ""}, {"cut", "", -1, true, strings.Repeat("é", 100) + "…"}}, false},
 		{"devpi_fields", `{"meta":{"api-version":"1.0"},"name":"p","files":[{"filename": "p-1.0-py3-none-any.whl", "url": "../../+f/8e8/c39/p-1.0-py3-none-any.whl", "hashes": {"sha256": "` + hashB + `"}, "requires-python": ""}]}`,
-			nil, []RemoteFile{{"p-1.0-py3-none-any.whl", hashB, -1}}, false},
-		{"meta_after_files", `{"files":[{"filename":"a"}],"meta":{"api-version":"1.1"}}`, nil, []RemoteFile{{"a", "", -1}}, false},
+			nil, []RemoteFile{{"p-1.0-py3-none-any.whl", hashB, -1, false, ""}}, false},
+		{"meta_after_files", `{"files":[{"filename":"a"}],"meta":{"api-version":"1.1"}}`, nil, []RemoteFile{{"a", "", -1, false, ""}}, false},
 		{"escapes", `{"meta":{"api-version":"1.0"},"files":[{"filename":"caf\u00e9\ud83d\ude00\"\\\/\n.whl"}]}`, nil,
-			[]RemoteFile{{"café😀\"\\/\n.whl", "", -1}}, false},
-		{"lone_surrogate", `{"meta":{"api-version":"1.0"},"files":[{"filename":"a\ud800b"}]}`, nil, []RemoteFile{{"a\uFFFDb", "", -1}}, false},
+			[]RemoteFile{{"café😀\"\\/\n.whl", "", -1, false, ""}}, false},
+		{"lone_surrogate", `{"meta":{"api-version":"1.0"},"files":[{"filename":"a\ud800b"}]}`, nil, []RemoteFile{{"a\uFFFDb", "", -1, false, ""}}, false},
 		{"keep_filters", `{"meta":{"api-version":"1.0"},"files":[{"filename":"a"},{"filename":"b"},{"filename":"c"}]}`,
-			func(s string) bool { return s == "b" }, []RemoteFile{{"b", "", -1}}, false},
+			func(s string) bool { return s == "b" }, []RemoteFile{{"b", "", -1, false, ""}}, false},
 		{"too_long_name_skipped", `{"meta":{"api-version":"1.0"},"files":[{"filename":"` + long + `"},{"filename":"ok"}]}`, nil,
-			[]RemoteFile{{"ok", "", -1}}, false},
+			[]RemoteFile{{"ok", "", -1, false, ""}}, false},
 		{"odd_types_ignored", `{"meta":{"api-version":"1.0"},"files":[{"filename":7,"size":"big","hashes":[]},{"filename":"ok","size":-3,"hashes":{"sha256":null}}]}`, nil,
-			[]RemoteFile{{"ok", "", -1}}, false},
+			[]RemoteFile{{"ok", "", -1, false, ""}}, false},
 		{"repeated_keys_last_wins", `{"meta":{"api-version":"1.0"},"files":[{"filename":"a"}],"files":[{"filename":"b","filename":"c","hashes":{"sha256":"AA"},"hashes":{}}]}`, nil,
-			[]RemoteFile{{"c", "", -1}}, false},
+			[]RemoteFile{{"c", "", -1, false, ""}}, false},
 		{"odd_values_ignored", `{"meta":{"api-version":"1.0"},"files":[{"filename":null,"size":"big"},{"filename":"ok","size":-3,"hashes":{"sha256":null}}]}`, nil,
-			[]RemoteFile{{"ok", "", -1}}, false},
+			[]RemoteFile{{"ok", "", -1, false, ""}}, false},
 		{"unsupported_version", `{"meta":{"api-version":"2.0"},"files":[]}`, nil, nil, true},
 		{"no_meta", `{"files":[]}`, nil, nil, true},
 		{"truncated", `{"meta":{"api-version":"1.0"},"files":[{"filename":"a"`, nil, nil, true},
@@ -87,20 +91,24 @@ func TestDecodeSimpleHTML(t *testing.T) {
 	}{
 		{"pypiserver", "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Links for p</title></head><body><h1>Links for p</h1>\n" +
 			`    <a href="/packages/p-1.0-py3-none-any.whl#sha256=` + hashA + `">p-1.0-py3-none-any.whl</a><br>` + "\n</body></html>",
-			nil, []RemoteFile{{"p-1.0-py3-none-any.whl", hashA, -1}}},
+			nil, []RemoteFile{{"p-1.0-py3-none-any.whl", hashA, -1, false, ""}}},
 		{"devpi_relative_with_attributes", `<a data-requires-python="" href="../../+f/146/78c/p-1.0.tar.gz#sha256=` + hashB + `">p-1.0.tar.gz</a>`,
-			nil, []RemoteFile{{"p-1.0.tar.gz", hashB, -1}}},
+			nil, []RemoteFile{{"p-1.0.tar.gz", hashB, -1, false, ""}}},
 		{"old_gitea_hyphen", `<a href="/api/packages/o/pypi/files/p/1.0/p-1.0.tar.gz#sha256-` + hashA + `">p-1.0.tar.gz</a>`,
-			nil, []RemoteFile{{"p-1.0.tar.gz", hashA, -1}}},
+			nil, []RemoteFile{{"p-1.0.tar.gz", hashA, -1, false, ""}}},
 		{"upper_case_single_quotes_entities", `<A HREF='x/p&amp;q-1.0.tar.gz#md5=00&amp;sha256=` + hashB + `'>p&amp;q-1.0.tar.gz</A>`,
-			nil, []RemoteFile{{"p&q-1.0.tar.gz", hashB, -1}}},
+			nil, []RemoteFile{{"p&q-1.0.tar.gz", hashB, -1, false, ""}}},
 		{"no_or_short_hash", `<a href="a.whl#sha256=abcd">a.whl</a><a href="b.whl">b.whl</a><a href=c.whl#sha256=` + hashA + `>c.whl</a>`,
-			nil, []RemoteFile{{"a.whl", "", -1}, {"b.whl", "", -1}, {"c.whl", hashA, -1}}},
-		{"nested_tags_in_text", `<a href="x#sha256=` + hashA + `"><span> p-1.whl </span></a>`, nil, []RemoteFile{{"p-1.whl", hashA, -1}}},
-		{"keep_filters", `<a href="a">a</a><a href="b">b</a>`, func(s string) bool { return s == "a" }, []RemoteFile{{"a", "", -1}}},
-		{"other_tags_ignored", `<abbr>x</abbr><area href="y"><a>no href</a>`, nil, []RemoteFile{{"no href", "", -1}}},
-		{"long_tag_skipped", `<a href="` + strings.Repeat("x", maxTagLen) + `">big</a><a href="s">small</a>`, nil, []RemoteFile{{"small", "", -1}}},
-		{"long_text_skipped", `<a href="x">` + strings.Repeat("y", maxAnchorText+1) + `</a><a href="s">small</a>`, nil, []RemoteFile{{"small", "", -1}}},
+			nil, []RemoteFile{{"a.whl", "", -1, false, ""}, {"b.whl", "", -1, false, ""}, {"c.whl", hashA, -1, false, ""}}},
+		{"yanked", `<a href="a.whl" data-yanked>a.whl</a><a data-yanked="" href="b.whl">b.whl</a><a href="c.whl" data-yanked='bad &amp; broken'>c.whl</a>` +
+			`<a href="d.whl" data-yanked-not="x">d.whl</a><a href="e.whl?data-yanked">e.whl</a><a href="f.whl" data-yanked=gone/>f.whl</a>`, nil,
+			[]RemoteFile{{"a.whl", "", -1, true, ""}, {"b.whl", "", -1, true, ""}, {"c.whl", "", -1, true, "bad & broken"},
+				{"d.whl", "", -1, false, ""}, {"e.whl", "", -1, false, ""}, {"f.whl", "", -1, true, "gone/"}}},
+		{"nested_tags_in_text", `<a href="x#sha256=` + hashA + `"><span> p-1.whl </span></a>`, nil, []RemoteFile{{"p-1.whl", hashA, -1, false, ""}}},
+		{"keep_filters", `<a href="a">a</a><a href="b">b</a>`, func(s string) bool { return s == "a" }, []RemoteFile{{"a", "", -1, false, ""}}},
+		{"other_tags_ignored", `<abbr>x</abbr><area href="y"><a>no href</a>`, nil, []RemoteFile{{"no href", "", -1, false, ""}}},
+		{"long_tag_skipped", `<a href="` + strings.Repeat("x", maxTagLen) + `">big</a><a href="s">small</a>`, nil, []RemoteFile{{"small", "", -1, false, ""}}},
+		{"long_text_skipped", `<a href="x">` + strings.Repeat("y", maxAnchorText+1) + `</a><a href="s">small</a>`, nil, []RemoteFile{{"small", "", -1, false, ""}}},
 		{"truncated", `<a href="x">p-1.whl`, nil, nil},
 		{"empty", ``, nil, nil},
 	}
@@ -372,6 +380,15 @@ func referenceJSON(b []byte) ([]RemoteFile, error) {
 		if h, ok := m["hashes"].(map[string]any); ok {
 			if sha, ok := h["sha256"].(string); ok && len(sha) <= maxHashLen {
 				f.SHA256 = strings.ToLower(sha)
+			}
+		}
+		switch y := m["yanked"].(type) {
+		case bool:
+			f.Yanked = y
+		case string:
+			f.Yanked = true
+			if len(y) <= maxReasonLen {
+				f.YankedReason = cutReason(y)
 			}
 		}
 		if f.Filename != "" {

@@ -30,14 +30,14 @@ func TestDecide(t *testing.T) {
 		wantRemote string
 		wantIs     error
 	}{
-		{"absent", wheel, []RemoteFile{{"p-0.9-py3-none-any.whl", "cc", -1}}, absent, "", nil},
-		{"identical", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "AA", -1}}, identical, "", nil},
-		{"different_bytes", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "cc", -1}}, conflict, "", ErrFileExists},
-		{"no_hash_listed_server_decides", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "", -1}}, absent, "", nil},
-		{"second_sdist_same_version", sdist, []RemoteFile{{"p-1.0.0.zip", "cc", -1}}, conflict, "p-1.0.0.zip", ErrOneSdist},
-		{"sdist_other_version", sdist, []RemoteFile{{"p-1.1.tar.gz", "cc", -1}}, absent, "", nil},
-		{"wheel_beside_existing_sdist", wheel, []RemoteFile{{"p-1.0.tar.gz", "cc", -1}}, absent, "", nil},
-		{"sdist_identical", sdist, []RemoteFile{{"p-1.0.tar.gz", "bb", -1}}, identical, "", nil},
+		{"absent", wheel, []RemoteFile{{"p-0.9-py3-none-any.whl", "cc", -1, false, ""}}, absent, "", nil},
+		{"identical", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "AA", -1, false, ""}}, identical, "", nil},
+		{"different_bytes", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "cc", -1, false, ""}}, conflict, "", ErrFileExists},
+		{"no_hash_listed_server_decides", wheel, []RemoteFile{{"p-1.0-py3-none-any.whl", "", -1, false, ""}}, absent, "", nil},
+		{"second_sdist_same_version", sdist, []RemoteFile{{"p-1.0.0.zip", "cc", -1, false, ""}}, conflict, "p-1.0.0.zip", ErrOneSdist},
+		{"sdist_other_version", sdist, []RemoteFile{{"p-1.1.tar.gz", "cc", -1, false, ""}}, absent, "", nil},
+		{"wheel_beside_existing_sdist", wheel, []RemoteFile{{"p-1.0.tar.gz", "cc", -1, false, ""}}, absent, "", nil},
+		{"sdist_identical", sdist, []RemoteFile{{"p-1.0.tar.gz", "bb", -1, false, ""}}, identical, "", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -259,9 +259,9 @@ func (g group) set(view, u string, files map[string]listed, html bool, err error
 		r.URL, r.HTML, r.Err = u, html, err
 		l, ok := files[fc.u.Filename]
 		r.Listed = ok && err == nil
-		r.SHA256, r.Size = "", -1
+		r.SHA256, r.Size, r.Yanked, r.YankedReason = "", -1, false, ""
 		if r.Listed {
-			r.SHA256, r.Size = l.sha256, l.size
+			r.SHA256, r.Size, r.Yanked, r.YankedReason = l.sha256, l.size, l.yanked, l.reason
 		}
 	}
 }
@@ -270,4 +270,6 @@ func (g group) set(view, u string, files map[string]listed, html bool, err error
 type listed struct {
 	sha256 string // lower-case; "" when none is listed
 	size   int64  // -1 when none is listed
+	yanked bool
+	reason string // the yank reason; "" for none
 }

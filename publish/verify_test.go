@@ -143,6 +143,10 @@ func TestVerify(t *testing.T) {
 			s.ScriptView(whl, publishtest.ViewFault{Provenance: publishtest.ProvenanceDisabled})
 		}, want: []verifySummary{{File: whl, State: VerifyUnchecked, Views: both, ID: "VE-06"}, {File: sd, State: Verified, Views: both}},
 			inErr: []string{"attestations switched off"}},
+		{name: "yanked_meanwhile", rounds: 1, fault: func(s *publishtest.Server) {
+			s.ScriptView(whl, publishtest.ViewFault{Yanked: true, YankedReason: "broken\n::error::x"})
+		}, want: []verifySummary{{File: whl, State: VerifyYanked, Views: both, ProvOK: true, ID: "VE-08"}, {File: sd, State: Verified, Views: both}},
+			inErr: []string{"served as uploaded, but yanked", "JSON API", "simple API", `with the reason "broken\n::error::x"`}},
 		{name: "third_party_simple_only", mode: publishtest.ThirdParty, noAPI: true, rounds: 1, want: []verifySummary{
 			{File: whl, State: Verified, Views: []string{"simple API listed=true html=false size=true"}},
 			{File: sd, State: Verified, Views: []string{"simple API listed=true html=false size=true"}}}},

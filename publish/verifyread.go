@@ -84,7 +84,7 @@ func (v *Verifier) simpleListing(ctx context.Context, project string, want map[s
 	}
 	out := map[string]listed{}
 	for _, rf := range files {
-		out[rf.Filename] = listed{sha256: rf.SHA256, size: rf.Size}
+		out[rf.Filename] = listed{sha256: rf.SHA256, size: rf.Size, yanked: rf.Yanked, reason: rf.YankedReason}
 	}
 	return redactURL(u), out, html, nil
 }

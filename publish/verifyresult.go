@@ -34,6 +34,10 @@ const (
 	// VerifyUnchecked: a view could not be read, or could not say (no
 	// digest listed, attestations switched off) (VE-06).
 	VerifyUnchecked VerifyState = "unchecked"
+	// VerifyYanked: the index serves the file as uploaded, but marks it
+	// yanked (PEP 592), as when a co-maintainer yanked the release during
+	// the run (VE-08).
+	VerifyYanked VerifyState = "yanked"
 )
 
 // Failed reports whether the state proves that the index serves something
@@ -57,6 +61,10 @@ type ViewResult struct {
 	Size   int64
 	// Err is why the view could not be read; nil when it could.
 	Err error
+	// Yanked reports that the view marks the file yanked, YankedReason
+	// the index's reason (cut to MaxYankedReason bytes; "" for none).
+	Yanked       bool
+	YankedReason string
 }
 
 // Intact reports whether the view lists u's file with u's SHA-256, and
@@ -124,6 +132,7 @@ const (
 	hintDiffers    = "The index answered 200 to the upload but serves other bytes under this name: a proxy or cache rewrote the file, the repository merges several (a virtual or group repository), or another upload replaced it. Compare the index's file with the local one; publish a new version if the index's copy is wrong."
 	hintNoProv     = "The file is published without the attestation: the index accepted the upload but did not store it (PyPI can switch attestations off). The file cannot be uploaded again; publish a new version if the provenance matters, and report it to the index."
 	hintForeign    = "The provenance the index serves is not the one this run uploaded: check who else publishes this project (its trusted publishers on the index) and compare the attestation files with the index's provenance."
+	hintYanked     = "The file is on the index as uploaded, but yanked: pip skips it unless a requirement pins this version with ==. Someone with access to the project yanked it, perhaps during this run; if that was a mistake, un-yank the release on the project's page on the index."
 	hintUnchecked  = "The upload itself succeeded; only the check after it is missing. If the index needs credentials to read its simple API, use an index-url on the upload host (credentials are sent nowhere else); set verify-upload: false to skip the check."
 )
 
@@ -210,9 +219,12 @@ func (fc *fileCheck) verdict() (VerifyState, error) {
 	fail := func(s VerifyState, id, hint, format string, args ...any) (VerifyState, error) {
 		return s, &VerifyError{ID: id, Filename: name, Message: name + ": " + fmt.Sprintf(format, args...), Hint: hint}
 	}
-	var differs, absent, unreadable []string
+	var differs, absent, unreadable, yanked []string
 	for _, name := range fc.order {
 		r := fc.views[name]
+		if r.Intact(u) && r.Yanked {
+			yanked = append(yanked, describeYank(r))
+		}
 		switch {
 		case r.Differs(u):
 			differs = append(differs, describeDifference(r, u))
@@ -232,6 +244,8 @@ func (fc *fileCheck) verdict() (VerifyState, error) {
 		return fail(VerifyNoProvenance, "VE-04", hintNoProv, "uploaded with %d attestation(s), but the Integrity API (%s) has no provenance for it", p.Uploaded, p.URL)
 	case p != nil && p.Served && !p.OK():
 		return fail(VerifyForeignProvenance, "VE-05", hintForeign, "%s", p.problem())
+	case len(yanked) > 0:
+		return fail(VerifyYanked, "VE-08", hintYanked, "served as uploaded, but yanked: %s", strings.Join(yanked, "; "))
 	case len(absent) > 0:
 		return fail(VerifyNotVisible, "VE-02", hintNotVisible, "not listed yet by %s", strings.Join(absent, " or "))
 	case fc.provOn && (p == nil || (!p.Served && !p.Disabled && p.Err == nil)):
@@ -244,6 +258,16 @@ func (fc *fileCheck) verdict() (VerifyState, error) {
 		return fail(VerifyUnchecked, "VE-06", hintUnchecked, "provenance not verified: %v", p.Err)
 	}
 	return Verified, nil
+}
+
+// describeYank names the view that marks a file yanked, with the index's
+// reason quoted (Go syntax, so no control character or newline of the
+// index's text survives).
+func describeYank(r *ViewResult) string {
+	if r.YankedReason == "" {
+		return fmt.Sprintf("the %s (%s) marks it yanked, without a reason", r.View, r.URL)
+	}
+	return fmt.Sprintf("the %s (%s) marks it yanked with the reason %q", r.View, r.URL, r.YankedReason)
 }
 
 // describeDifference says how a view's listing differs from u.

@@ -79,6 +79,12 @@ func TestVerify_pypi(t *testing.T) {
 			log: []string{"::error title=Verification failed (VE-03)::The index does not serve what was uploaded.%0A" + demoWheel +
 				": the index serves other contents than were uploaded: the JSON API (", "lists sha256 " + other + " where the uploaded file has "},
 			summary: []string{"## pypi-publish: Published to PyPI, but it does not serve what was uploaded", "JSON API: ✗ other contents"}},
+		{name: "yanked_meanwhile_warns", fault: func(s *publishtest.Server) {
+			s.ScriptView(demoWheel, publishtest.ViewFault{Yanked: true, YankedReason: "pulled by a co-maintainer"})
+		}, verified: []string{demoSdist},
+			log: []string{"::warning title=Yanked on the index (VE-08)::1 uploaded file(s) are served as uploaded but yanked: " + demoWheel,
+				`marks it yanked with the reason "pulled by a co-maintainer"`},
+			summary: []string{pypiViews + "; yanked on the index |"}},
 		{name: "stale_cache_catches_up", fault: func(s *publishtest.Server) { s.Stale(4) }, verified: both,
 			log: []string{"round 1: 2 of 2 files not confirmed yet; asking again in", demoWheel + ": " + pypiViews}},
 	}

@@ -148,7 +148,7 @@ func publisherOf(id attest.Identity, attestations map[string][]byte) publish.Pub
 }
 
 // verifyOutcome prints one warning per situation for the files not
-// verified (VE-02, VE-06) and returns the error for files the index serves
+// verified (VE-02, VE-06, VE-08) and returns the error for files the index serves
 // wrongly (VE-03, VE-04, VE-05), naming each.
 func verifyOutcome(c console.Console, results []publish.Verification, wait time.Duration) error {
 	byID := map[string][]*publish.VerifyError{}
@@ -167,6 +167,10 @@ func verifyOutcome(c console.Console, results []publish.Verification, wait time.
 	if vs := byID["VE-02"]; len(vs) > 0 {
 		c.Warningf("Not visible yet (VE-02)", "%d uploaded file(s) not confirmed after waiting %s: %s. %s",
 			len(vs), roundWait(wait), listSome(messages(vs), 3), vs[0].Hint)
+	}
+	if vs := byID["VE-08"]; len(vs) > 0 {
+		c.Warningf("Yanked on the index (VE-08)", "%d uploaded file(s) are served as uploaded but yanked: %s. %s",
+			len(vs), listSome(messages(vs), 3), vs[0].Hint)
 	}
 	if vs := byID["VE-06"]; len(vs) > 0 {
 		c.Warningf("Not verified (VE-06)", "%d uploaded file(s) could not be checked: %s. %s",
@@ -222,6 +226,12 @@ func verifiedText(r publish.Verification, wait time.Duration) string {
 		ok = append(ok, strings.Join(groups[fields], " + ")+": "+fields)
 	}
 	parts = append(ok, parts...)
+	for _, v := range r.Views {
+		if v.Intact(u) && v.Yanked {
+			parts = append(parts, "yanked on the index")
+			break
+		}
+	}
 	if p := provenanceText(r, wait); p != "" {
 		parts = append(parts, p)
 	}

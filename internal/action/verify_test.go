@@ -59,6 +59,15 @@ func TestRun_verify(t *testing.T) {
 				": the index serves other contents than were uploaded: the JSON API (http://", "lists sha256 " + other + " where the uploaded file has "},
 			summary:  []string{"## pypi-publish: Published to PyPI, but it does not serve what was uploaded", "JSON API: ✗ other contents; simple API: ✗ other contents"},
 			verified: `["` + sdist + `"]`},
+		{name: "yanked_meanwhile_is_a_warning", statuses: up2, reads: true,
+			fault: func(srv *publishtest.Server) {
+				srv.ScriptView(sdist, publishtest.ViewFault{Yanked: true, YankedReason: "wrong build\n::stop-commands::x"})
+			},
+			log: []string{"::warning title=Yanked on the index (VE-08)::1 uploaded file(s) are served as uploaded but yanked: " + sdist +
+				": served as uploaded, but yanked: the JSON API (http://", `marks it yanked with the reason "wrong build\n::stop-commands::x"`},
+			noLog:    []string{"\n::stop-commands::"},
+			summary:  []string{pypiViews + "; yanked on the index |"},
+			verified: `["` + wheel + `"]`},
 		{name: "stale_cache_catches_up", statuses: up2, reads: true,
 			inputs: map[string]string{"index-url": ""}, // set below
 			fault:  func(srv *publishtest.Server) { srv.Stale(4) },

@@ -58,6 +58,11 @@ func (s *Server) serveJSONAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	urls := make([]urlEntry, 0, len(files))
 	for _, f := range files {
+		vf := s.viewFault(f.Filename)
+		var reason *string
+		if vf.Yanked {
+			reason = &vf.YankedReason
+		}
 		pyver := "source"
 		if f.Filetype == "bdist_wheel" {
 			pyver = "py3"
@@ -65,7 +70,7 @@ func (s *Server) serveJSONAPI(w http.ResponseWriter, r *http.Request) {
 		urls = append(urls, urlEntry{Digests: digests{f.MD5, f.SHA256, f.Blake2}, Downloads: -1, Filename: f.Filename,
 			MD5Digest: f.MD5, PackageType: f.Filetype, PythonVer: pyver, Size: f.Size,
 			UploadTime: f.Uploaded.Format("2006-01-02T15:04:05"), UploadISO: f.Uploaded.Format("2006-01-02T15:04:05.000000Z"),
-			URL: base + url.PathEscape(f.Filename)})
+			URL: base + url.PathEscape(f.Filename), Yanked: vf.Yanked, YankedReason: reason})
 	}
 	info := map[string]any{"name": files[0].Project, "version": files[0].Version, "yanked": false, "yanked_reason": nil}
 	body, _ := json.Marshal(map[string]any{"info": info, "last_serial": len(files), "urls": urls, "vulnerabilities": []any{}})

@@ -48,7 +48,8 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.4\"><title>Links for %s</title></head><body><h1>Links for %s</h1>\n", name, name)
 		for _, f := range files {
-			fmt.Fprintf(w, "<a href=\"%s#sha256=%s\">%s</a><br />\n", html.EscapeString(base+url.PathEscape(f.Filename)), html.EscapeString(f.SHA256), html.EscapeString(f.Filename))
+			fmt.Fprintf(w, "<a href=\"%s#sha256=%s\"%s>%s</a><br />\n", html.EscapeString(base+url.PathEscape(f.Filename)), html.EscapeString(f.SHA256),
+				s.viewFault(f.Filename).yankedAttr(), html.EscapeString(f.Filename))
 		}
 		fmt.Fprint(w, "</body></html>\n")
 		return
@@ -60,7 +61,7 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 		RequiresPython *string           `json:"requires-python"`
 		Size           int64             `json:"size"`
 		UploadTime     string            `json:"upload-time"`
-		Yanked         bool              `json:"yanked"`
+		Yanked         any               `json:"yanked"` // false, true or the reason
 		CoreMetadata   bool              `json:"core-metadata"`
 		Provenance     *string           `json:"provenance"`
 	}
@@ -78,7 +79,7 @@ func (s *Server) serveSimple(w http.ResponseWriter, r *http.Request) {
 		out.Files = append(out.Files, jf{Filename: f.Filename, URL: base + url.PathEscape(f.Filename),
 			Hashes: map[string]string{"sha256": f.SHA256}, Size: f.Size,
 			UploadTime: f.Uploaded.Format("2006-01-02T15:04:05.000000Z"),
-			Provenance: s.provenanceURL(r, f)})
+			Yanked:     s.viewFault(f.Filename).yankedJSON(), Provenance: s.provenanceURL(r, f)})
 		if !seen[f.Version] {
 			seen[f.Version] = true
 			out.Versions = append(out.Versions, f.Version)

@@ -1,6 +1,7 @@
 package publishtest
 
 import (
+	"html"
 	"net/http"
 	"strings"
 )
@@ -44,6 +45,34 @@ type ViewFault struct {
 	Size   int64
 	// Provenance is what the Integrity API serves.
 	Provenance ProvenanceFault
+	// Yanked marks the file yanked in the simple and JSON APIs (PEP 592,
+	// PEP 691), with YankedReason as the reason when it is not empty.
+	Yanked       bool
+	YankedReason string
+}
+
+// yankedJSON is the simple API's "yanked" value: false, true, or the
+// reason.
+func (f ViewFault) yankedJSON() any {
+	switch {
+	case !f.Yanked:
+		return false
+	case f.YankedReason != "":
+		return f.YankedReason
+	}
+	return true
+}
+
+// yankedAttr is the anchor attribute of a yanked file on a PEP 503 page,
+// "" for one that is not yanked.
+func (f ViewFault) yankedAttr() string {
+	switch {
+	case !f.Yanked:
+		return ""
+	case f.YankedReason != "":
+		return ` data-yanked="` + html.EscapeString(f.YankedReason) + `"`
+	}
+	return " data-yanked"
 }
 
 // ScriptView sets the fault of the read views for filename; the zero
