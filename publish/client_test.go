@@ -457,7 +457,9 @@ func TestUploadKeepsNonLatin1Message(t *testing.T) {
 // TestUploadMinRate checks the send limit of WithMinRate: an index that
 // keeps reading, but only a little at a time, never trips the idle timer,
 // so the attempt must end when the idle timeout plus the file's size at
-// the minimum rate has passed.
+// the minimum rate has passed. The idle timeout is long (8 s, limit 8.5 s)
+// so that a loaded machine pausing the reader cannot trip the idle timer
+// first.
 func TestUploadMinRate(t *testing.T) {
 	t.Parallel()
 	stop := make(chan struct{})
@@ -485,7 +487,7 @@ func TestUploadMinRate(t *testing.T) {
 	t.Cleanup(func() { close(stop) }) // runs first: the handler returns, Close does not wait
 	d := projectDist(t, "demo_pkg-1.0-py3-none-any.whl", "1.0", strings.Repeat("x", 32<<20))
 	c := newTestClient(t, srv.URL+"/legacy/", WithRetry(retry.Backoff{Attempts: 1, Min: time.Millisecond, Max: time.Millisecond}),
-		WithIdleTimeout(3*time.Second), WithMinRate(64<<20), WithAnswerTimeout(time.Minute))
+		WithIdleTimeout(8*time.Second), WithMinRate(64<<20), WithAnswerTimeout(time.Minute))
 	_, err := c.Upload(t.Context(), d, UploadOptions{})
 	if !errors.Is(err, errSendTooSlow) {
 		t.Fatalf("Upload() error = %v, want the send limit (%v)", err, errSendTooSlow)

@@ -259,7 +259,9 @@ func TestVerify_otherContentsSettle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := v.Verify(t.Context(), up, quick)
+			o := quick
+			o.Wait = 3 * time.Second // room for a second round on a loaded machine
+			got := v.Verify(t.Context(), up, o)
 			if got[0].State != VerifyDiffers || !tc.wantRounds(got[0].Rounds) {
 				t.Errorf("Verify() = %s after %d rounds (%v)", got[0].State, got[0].Rounds, got[0].Err)
 			}
