@@ -69,27 +69,13 @@ skip() {
 command -v go >/dev/null || skip "no go on PATH"
 [ -x "$PY" ] || skip "no $PY (the fake index is a Python script)"
 
-# The whole check is time-bounded: re-run this script under timeout(1).
-if [ -z "${ACT_SH_BOUNDED:-}" ]; then
-  rc=0
-  ACT_SH_BOUNDED=1 timeout --kill-after=30 "$TIMEOUT" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
-  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    echo "act: FAIL: timed out after ${TIMEOUT}s (ACT_TIMEOUT)" >&2
-  fi
-  exit "$rc"
-fi
+CHECK=act
+# shellcheck source=.ci/lib.sh
+. "$ROOT/.ci/lib.sh"
+bound ACT_TIMEOUT "$@" # the whole check is time-bounded
 
 AR="$AR_DIR/act-runner"
 SINK="$AR_DIR/example/sink.py"
-log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%T)"; }
-die() {
-  printf 'act: FAIL: %s\n' "$*" >&2
-  exit 1
-}
-now() { date +%s.%N; }
-dt() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-declare -A T
-T0=$(now)
 [ -f "$SINK" ] || die "no $SINK"
 
 # ------------------------------------------------------------------ the later step's checker

@@ -54,25 +54,11 @@ IMG_ARM64=localhost/pypi-publish:ci-arm64
 MAX_IMAGE_BYTES=$((10 * 1000 * 1000))
 PY=/usr/bin/python3 # Debian's, never a pyenv shim
 
-# The whole check is time-bounded: re-run this script under timeout(1).
-if [ -z "${IMAGE_SH_BOUNDED:-}" ]; then
-  rc=0
-  IMAGE_SH_BOUNDED=1 timeout --kill-after=30 "$TIMEOUT" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
-  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    echo "image: FAIL: timed out after ${TIMEOUT}s (IMAGE_TIMEOUT)" >&2
-  fi
-  exit "$rc"
-fi
+CHECK=image
+# shellcheck source=.ci/lib.sh
+. "$ROOT/.ci/lib.sh"
+bound IMAGE_TIMEOUT "$@" # the whole check is time-bounded
 
-log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%T)"; }
-die() {
-  printf 'image: FAIL: %s\n' "$*" >&2
-  exit 1
-}
-now() { date +%s.%N; }
-dt() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-declare -A T
-T0=$(now)
 trap 'exit 143' TERM INT # so the EXIT trap stops the background servers
 
 # ------------------------------------------------------------------ packages

@@ -46,19 +46,11 @@ func trustedIndex(t *testing.T, sf *attesttest.Sigstore) *publishtest.Server {
 // tpVars is a GitHub Actions environment with id-token: write and the
 // Sigstore endpoints pointed at the fakes.
 func tpVars(gh *oidctest.GitHub, sf *attesttest.Sigstore, kind string) map[string]string {
-	return map[string]string{
-		"ACTIONS_ID_TOKEN_REQUEST_URL":   gh.URL(),
-		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(),
-		"GITHUB_REPOSITORY":              tpRepository,
-		"GITHUB_REPOSITORY_OWNER":        "octo-org",
-		"GITHUB_WORKFLOW_REF":            tpWorkflowRef,
-		"GITHUB_EVENT_NAME":              "push",
-		"GITHUB_SERVER_URL":              "https://github.com",
-		"PYPI_PUBLISH_INDEX_KIND":        kind,
-		"PYPI_PUBLISH_FULCIO_URL":        sf.Fulcio.URL,
-		"PYPI_PUBLISH_REKOR_URL":         sf.Rekor.URL,
-		"PYPI_PUBLISH_TRUSTED_ROOT":      sf.RootPath,
-	}
+	vars := githubVars(gh.URL(), gh.RequestToken(), kind)
+	vars["PYPI_PUBLISH_FULCIO_URL"] = sf.Fulcio.URL
+	vars["PYPI_PUBLISH_REKOR_URL"] = sf.Rekor.URL
+	vars["PYPI_PUBLISH_TRUSTED_ROOT"] = sf.RootPath
+	return vars
 }
 
 func attestationFilesOutput(t *testing.T, r *Run) []string {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
 
@@ -242,7 +243,7 @@ func testCancelled(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary)
 	cmd.Dir, cmd.Env = ws, env
-	var out syncBuffer
+	var out testtool.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,10 +1,10 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -130,30 +129,12 @@ type Started struct {
 	ws      string
 	outFile string
 	sumFile string
-	stdout  syncBuffer
-	stderr  syncBuffer
+	stdout  testtool.SyncBuffer
+	stderr  testtool.SyncBuffer
 	hwm     atomic.Int64
 	sampled chan struct{}
 	// Began is when the process started.
 	Began time.Time
-}
-
-// syncBuffer is a bytes.Buffer that may be read while the process writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // startAction starts the binary in workspace ws with env (see runAction).

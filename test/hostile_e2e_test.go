@@ -178,17 +178,8 @@ func tokenEnv(hs *hostile.Server) Env {
 func tpHostileEnv(hs *hostile.Server, kind string) Env {
 	return Env{
 		Inputs: map[string]string{"repository-url": hs.UploadURL(), "attestations": "false"},
-		Vars: map[string]string{
-			"ACTIONS_ID_TOKEN_REQUEST_URL":   hs.TokenURL(),
-			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": hs.GitHub.RequestToken(),
-			"GITHUB_REPOSITORY":              tpRepository,
-			"GITHUB_REPOSITORY_OWNER":        "octo-org",
-			"GITHUB_WORKFLOW_REF":            tpWorkflowRef,
-			"GITHUB_EVENT_NAME":              "push",
-			"GITHUB_SERVER_URL":              "https://github.com",
-			"PYPI_PUBLISH_INDEX_KIND":        kind,
-		},
-		Files: demoFiles(),
+		Vars:   githubVars(hs.TokenURL(), hs.GitHub.RequestToken(), kind),
+		Files:  demoFiles(),
 	}
 }
 

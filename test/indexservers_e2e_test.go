@@ -158,6 +158,17 @@ func mustContain(t *testing.T, r *Run, texts ...string) {
 	}
 }
 
+// onEachServer runs body as a parallel subtest on real pypiserver and on
+// real devpi, each with a project name of its own.
+func onEachServer(t *testing.T, body func(t *testing.T, srv *indexServer, name string)) {
+	for _, kind := range []string{"pypiserver", "devpi"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			body(t, startIndexServer(t, kind), uniqueProject(t))
+		})
+	}
+}
+
 // deadIndex is a simple API root where nothing listens: the existing-file
 // check fails, so only the server's answers tell what happened.
 func deadIndex(t *testing.T) string {
@@ -173,63 +184,53 @@ func deadIndex(t *testing.T) string {
 // both files skipped-identical, one notice, exit 0.
 func TestIndexServers_publishAndRerun(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []string{"pypiserver", "devpi"} {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			srv := startIndexServer(t, kind)
-			name := uniqueProject(t)
-			ws := newWorkspace(t)
-			wheel, sdist := release(t, filepath.Join(ws, "dist"), name, "1.0", "a")
-			r := runAction(t, ws, srv.env())
-			if r.Code != 0 {
-				t.Fatalf("publish: exit %d", r.Code)
-			}
-			wantStatuses(t, r, map[string]string{filepath.Base(wheel): "uploaded", filepath.Base(sdist): "uploaded"})
-			noAnnotation(t, r, "notice", "Attestations are skipped")
-			sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", true), wheel)
-			sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", false), sdist)
+	onEachServer(t, func(t *testing.T, srv *indexServer, name string) {
+		ws := newWorkspace(t)
+		wheel, sdist := release(t, filepath.Join(ws, "dist"), name, "1.0", "a")
+		r := runAction(t, ws, srv.env())
+		if r.Code != 0 {
+			t.Fatalf("publish: exit %d", r.Code)
+		}
+		wantStatuses(t, r, map[string]string{filepath.Base(wheel): "uploaded", filepath.Base(sdist): "uploaded"})
+		noAnnotation(t, r, "notice", "Attestations are skipped")
+		sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", true), wheel)
+		sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", false), sdist)
 
-			for _, extra := range [][]string{nil, {"index-url", srv.Simple}} {
-				r := runAction(t, ws, srv.env(extra...))
-				if r.Code != 0 {
-					t.Fatalf("re-run %v: exit %d", extra, r.Code)
-				}
-				wantStatuses(t, r, map[string]string{filepath.Base(wheel): "skipped-identical", filepath.Base(sdist): "skipped-identical"})
-				if n := annotations(r, "notice"); len(n) != 1 || !strings.Contains(n[0], "Nothing was uploaded: all 2 files are already on the index, byte for byte") {
-					t.Errorf("re-run %v: notices %q, want the one final line", extra, n)
-				}
-				if w := annotations(r, "warning"); len(w) != 0 {
-					t.Errorf("re-run %v: warnings %q, want none", extra, w)
-				}
+		for _, extra := range [][]string{nil, {"index-url", srv.Simple}} {
+			r := runAction(t, ws, srv.env(extra...))
+			if r.Code != 0 {
+				t.Fatalf("re-run %v: exit %d", extra, r.Code)
 			}
-		})
-	}
+			wantStatuses(t, r, map[string]string{filepath.Base(wheel): "skipped-identical", filepath.Base(sdist): "skipped-identical"})
+			if n := annotations(r, "notice"); len(n) != 1 || !strings.Contains(n[0], "Nothing was uploaded: all 2 files are already on the index, byte for byte") {
+				t.Errorf("re-run %v: notices %q, want the one final line", extra, n)
+			}
+			if w := annotations(r, "warning"); len(w) != 0 {
+				t.Errorf("re-run %v: warnings %q, want none", extra, w)
+			}
+		}
+	})
 }
 
 // A partial release: the wheel went up earlier; the re-run sends the sdist
 // and recognises the wheel, without index-url.
 func TestIndexServers_resumePartialRelease(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []string{"pypiserver", "devpi"} {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			srv := startIndexServer(t, kind)
-			name := uniqueProject(t)
-			ws := newWorkspace(t)
-			wheel, sdist := release(t, filepath.Join(ws, "dist"), name, "1.0", "a")
-			copyFile(t, wheel, filepath.Join(ws, "part", filepath.Base(wheel)))
-			if r := runAction(t, ws, srv.env("packages-dir", "part")); r.Code != 0 {
-				t.Fatalf("first part: exit %d", r.Code)
-			}
-			r := runAction(t, ws, srv.env())
-			if r.Code != 0 {
-				t.Fatalf("resume: exit %d", r.Code)
-			}
-			wantStatuses(t, r, map[string]string{filepath.Base(wheel): "skipped-identical", filepath.Base(sdist): "uploaded"})
-			mustContain(t, r, "::notice::Uploaded 1 file; 1 file already on the index, byte for byte")
-			sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", false), sdist)
-		})
-	}
+	onEachServer(t, func(t *testing.T, srv *indexServer, name string) {
+		ws := newWorkspace(t)
+		wheel, sdist := release(t, filepath.Join(ws, "dist"), name, "1.0", "a")
+		copyFile(t, wheel, filepath.Join(ws, "part", filepath.Base(wheel)))
+		if r := runAction(t, ws, srv.env("packages-dir", "part")); r.Code != 0 {
+			t.Fatalf("first part: exit %d", r.Code)
+		}
+		r := runAction(t, ws, srv.env())
+		if r.Code != 0 {
+			t.Fatalf("resume: exit %d", r.Code)
+		}
+		wantStatuses(t, r, map[string]string{filepath.Base(wheel): "skipped-identical", filepath.Base(sdist): "uploaded"})
+		mustContain(t, r, "::notice::Uploaded 1 file; 1 file already on the index, byte for byte")
+		sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", false), sdist)
+	})
 }
 
 // Same file name, other bytes: without skip-existing the run fails before
@@ -238,37 +239,32 @@ func TestIndexServers_resumePartialRelease(t *testing.T) {
 // keeps its bytes.
 func TestIndexServers_conflict(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []string{"pypiserver", "devpi"} {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			srv := startIndexServer(t, kind)
-			name := uniqueProject(t)
-			first, second := newWorkspace(t), newWorkspace(t)
-			wheel := wheelOnly(t, first, name, "1.0", "a")
-			if r := runAction(t, first, srv.env()); r.Code != 0 {
-				t.Fatalf("first: exit %d", r.Code)
-			}
-			wheelOnly(t, second, name, "1.0", "b")
-			base := filepath.Base(wheel)
+	onEachServer(t, func(t *testing.T, srv *indexServer, name string) {
+		first, second := newWorkspace(t), newWorkspace(t)
+		wheel := wheelOnly(t, first, name, "1.0", "a")
+		if r := runAction(t, first, srv.env()); r.Code != 0 {
+			t.Fatalf("first: exit %d", r.Code)
+		}
+		wheelOnly(t, second, name, "1.0", "b")
+		base := filepath.Base(wheel)
 
-			r := runAction(t, second, srv.env())
-			if r.Code != 1 {
-				t.Fatalf("conflict without skip-existing: exit %d, want 1", r.Code)
-			}
-			wantStatuses(t, r, map[string]string{base: "failed"})
-			mustContain(t, r, "::error title=Upload failed (UP-04)::", "the index already has a file with this name but different contents")
+		r := runAction(t, second, srv.env())
+		if r.Code != 1 {
+			t.Fatalf("conflict without skip-existing: exit %d, want 1", r.Code)
+		}
+		wantStatuses(t, r, map[string]string{base: "failed"})
+		mustContain(t, r, "::error title=Upload failed (UP-04)::", "the index already has a file with this name but different contents")
 
-			r = runAction(t, second, srv.env("skip-existing", "true"))
-			if r.Code != 0 {
-				t.Fatalf("conflict with skip-existing: exit %d, want 0", r.Code)
-			}
-			wantStatuses(t, r, map[string]string{base: "skipped-existing"})
-			mustContain(t, r, "::warning title=File skipped::"+base,
-				"::notice::Nothing was uploaded; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing)")
-			noAnnotation(t, r, "notice", "every distribution is already on the index")
-			sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", true), wheel)
-		})
-	}
+		r = runAction(t, second, srv.env("skip-existing", "true"))
+		if r.Code != 0 {
+			t.Fatalf("conflict with skip-existing: exit %d, want 0", r.Code)
+		}
+		wantStatuses(t, r, map[string]string{base: "skipped-existing"})
+		mustContain(t, r, "::warning title=File skipped::"+base,
+			"::notice::Nothing was uploaded; 1 file skipped because the index has a file of that name whose contents are other or unknown (skip-existing)")
+		noAnnotation(t, r, "notice", "every distribution is already on the index")
+		sameBytes(t, pipDownload(t, srv.Simple, "", "", name, "1.0", true), wheel)
+	})
 }
 
 // Without a file list (index-url where nothing answers), only the server's
@@ -445,58 +441,53 @@ func TestIndexServers_httpsToPlainHTTP(t *testing.T) {
 // SHA-256 as the server computed it.
 func TestIndexServers_concurrency(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []string{"pypiserver", "devpi"} {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			srv := startIndexServer(t, kind)
-			name := uniqueProject(t)
-			ws := newWorkspace(t)
-			dir := filepath.Join(ws, "dist")
-			_, sdist := release(t, dir, name, "1.0", "a")
-			local := map[string]string{filepath.Base(sdist): fileSHA256(t, sdist)}
-			m := baseMeta("2.1").with("Name", name).with("Version", "1.0")
-			for _, tag := range []string{"py3-none-any", "py2.py3-none-any", "py38-none-any", "py39-none-any", "py310-none-any", "py311-none-any"} {
-				f := genFile{Filename: wheelName(name, "1.0", tag), Kind: dist.Wheel, Meta: m}
-				p := f.write(t, dir)
-				local[f.Filename] = fileSHA256(t, p)
+	onEachServer(t, func(t *testing.T, srv *indexServer, name string) {
+		ws := newWorkspace(t)
+		dir := filepath.Join(ws, "dist")
+		_, sdist := release(t, dir, name, "1.0", "a")
+		local := map[string]string{filepath.Base(sdist): fileSHA256(t, sdist)}
+		m := baseMeta("2.1").with("Name", name).with("Version", "1.0")
+		for _, tag := range []string{"py3-none-any", "py2.py3-none-any", "py38-none-any", "py39-none-any", "py310-none-any", "py311-none-any"} {
+			f := genFile{Filename: wheelName(name, "1.0", tag), Kind: dist.Wheel, Meta: m}
+			p := f.write(t, dir)
+			local[f.Filename] = fileSHA256(t, p)
+		}
+		r := runAction(t, ws, srv.env("concurrency", "4"))
+		if r.Code != 0 {
+			t.Fatalf("exit %d", r.Code)
+		}
+		for f, st := range statuses(t, r) {
+			if st != "uploaded" {
+				t.Errorf("%s: %s, want uploaded", f, st)
 			}
-			r := runAction(t, ws, srv.env("concurrency", "4"))
-			if r.Code != 0 {
-				t.Fatalf("exit %d", r.Code)
+		}
+		idx, err := publish.NewIndex(srv.Simple)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := idx.Files(t.Context(), name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, f := range listed {
+			got[f.Filename] = f.SHA256
+		}
+		for f, sha := range local {
+			if got[f] != sha {
+				t.Errorf("%s: index sha256 %q, local %q", f, got[f], sha)
 			}
-			for f, st := range statuses(t, r) {
-				if st != "uploaded" {
-					t.Errorf("%s: %s, want uploaded", f, st)
-				}
-			}
-			idx, err := publish.NewIndex(srv.Simple)
-			if err != nil {
-				t.Fatal(err)
-			}
-			listed, err := idx.Files(t.Context(), name, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]string{}
-			for _, f := range listed {
-				got[f.Filename] = f.SHA256
-			}
-			for f, sha := range local {
-				if got[f] != sha {
-					t.Errorf("%s: index sha256 %q, local %q", f, got[f], sha)
-				}
-			}
-			// The re-run: seven files skipped, one notice (GitHub shows ten
-			// per step; this used to be fifteen).
-			r = runAction(t, ws, srv.env("concurrency", "4"))
-			if r.Code != 0 {
-				t.Fatalf("re-run: exit %d", r.Code)
-			}
-			if n := annotations(r, "notice"); len(n) != 1 || !strings.Contains(n[0], "Nothing was uploaded: all 7 files are already on the index") {
-				t.Errorf("re-run notices %q, want the one final line", n)
-			}
-		})
-	}
+		}
+		// The re-run: seven files skipped, one notice (GitHub shows ten
+		// per step; this used to be fifteen).
+		r = runAction(t, ws, srv.env("concurrency", "4"))
+		if r.Code != 0 {
+			t.Fatalf("re-run: exit %d", r.Code)
+		}
+		if n := annotations(r, "notice"); len(n) != 1 || !strings.Contains(n[0], "Nothing was uploaded: all 7 files are already on the index") {
+			t.Errorf("re-run notices %q, want the one final line", n)
+		}
+	})
 }
 
 func fileSHA256(t *testing.T, path string) string {

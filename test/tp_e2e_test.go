@@ -27,22 +27,29 @@ func tpIndex(t *testing.T, idx *oidctest.Index, auth func(user, password string)
 	return srv
 }
 
+// githubVars is the runner's environment of a push to this project's
+// release workflow with id-token: write, the token service at tokenURL, and
+// the index kind for PYPI_PUBLISH_INDEX_KIND.
+func githubVars(tokenURL, requestToken, kind string) map[string]string {
+	return map[string]string{
+		"ACTIONS_ID_TOKEN_REQUEST_URL":   tokenURL,
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": requestToken,
+		"GITHUB_REPOSITORY":              tpRepository,
+		"GITHUB_REPOSITORY_OWNER":        "octo-org",
+		"GITHUB_WORKFLOW_REF":            tpWorkflowRef,
+		"GITHUB_EVENT_NAME":              "push",
+		"GITHUB_SERVER_URL":              "https://github.com",
+		"PYPI_PUBLISH_INDEX_KIND":        kind,
+	}
+}
+
 // tpEnv is a GitHub Actions environment with id-token: write for the fake
 // token service gh. Attestations are off: these tests are about the token.
 func tpEnv(gh *oidctest.GitHub, srv *publishtest.Server, kind string) Env {
 	return Env{
 		Inputs: map[string]string{"repository-url": srv.UploadURL(), "attestations": "false"},
-		Vars: map[string]string{
-			"ACTIONS_ID_TOKEN_REQUEST_URL":   gh.URL(),
-			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(),
-			"GITHUB_REPOSITORY":              tpRepository,
-			"GITHUB_REPOSITORY_OWNER":        "octo-org",
-			"GITHUB_WORKFLOW_REF":            tpWorkflowRef,
-			"GITHUB_EVENT_NAME":              "push",
-			"GITHUB_SERVER_URL":              "https://github.com",
-			"PYPI_PUBLISH_INDEX_KIND":        kind,
-		},
-		Files: demoFiles(),
+		Vars:   githubVars(gh.URL(), gh.RequestToken(), kind),
+		Files:  demoFiles(),
 	}
 }
 

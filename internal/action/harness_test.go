@@ -1,14 +1,12 @@
 package action_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/action"
 	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/testtool"
 	"github.com/pypi-publish/pypi-publish/oidc/oidctest"
 	"github.com/pypi-publish/pypi-publish/publish/publishtest"
 )
@@ -63,24 +62,6 @@ type result struct {
 	ws      string
 }
 
-// syncBuffer is a bytes.Buffer safe for the goroutines that print.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // runAction runs the action in-process as main does: inputs, runner
 // environment and hooks decoded from one map, the console over
 // go-githubactions with an injected getenv and writer, the error reported
@@ -107,7 +88,7 @@ func runAction(t *testing.T, s setup) result {
 		env["INPUT_"+strings.ToUpper(k)] = v
 	}
 	getenv := func(k string) string { return env[k] }
-	var buf syncBuffer
+	var buf testtool.SyncBuffer
 	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(&buf))
 	c := console.Safe(console.NewGitHub(a, env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"]))
 	ctx := s.ctx

@@ -199,10 +199,12 @@ func verifiedText(r publish.Verification, wait time.Duration) string {
 	var parts []string
 	groups := map[string][]string{} // compared fields → views that matched
 	var order []string
+	yanked := false
 	u := r.Uploaded
 	for _, v := range r.Views {
 		switch {
 		case v.Intact(u):
+			yanked = yanked || v.Yanked
 			fields := "sha256"
 			if v.Size >= 0 {
 				fields += ", size"
@@ -226,11 +228,8 @@ func verifiedText(r publish.Verification, wait time.Duration) string {
 		ok = append(ok, strings.Join(groups[fields], " + ")+": "+fields)
 	}
 	parts = append(ok, parts...)
-	for _, v := range r.Views {
-		if v.Intact(u) && v.Yanked {
-			parts = append(parts, "yanked on the index")
-			break
-		}
+	if yanked {
+		parts = append(parts, "yanked on the index")
 	}
 	if p := provenanceText(r, wait); p != "" {
 		parts = append(parts, p)

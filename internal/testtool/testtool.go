@@ -2,8 +2,9 @@
 // (Debian's python3 modules, twine, the tools under ../shared/tools) and
 // decides what happens when one is missing: the test is skipped with a
 // message saying how to install it, except under CI=true, where a missing
-// oracle fails the test, so that CI never passes by skipping. It is imported
-// only by _test.go files.
+// oracle fails the test, so that CI never passes by skipping. It also holds
+// what the test harnesses share (SyncBuffer). It is imported only by
+// _test.go files.
 package testtool
 
 import (
@@ -204,4 +205,23 @@ func IndexServers(t testing.TB) string {
 		Missing(t, "index-servers not found (../shared/tools/index-servers, or set INDEX_SERVERS)")
 	}
 	return filepath.Dir(Exists(t, p, "the index-servers tool"))
+}
+
+// SyncBuffer is a bytes.Buffer that may be read while other goroutines (a
+// running process, the goroutines that print) write to it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
